@@ -1,0 +1,5 @@
+"""`python -m vendorcheck` runs the vendorcheck command (for machines without the script)."""
+
+from vendorcheck.cli import main
+
+main()

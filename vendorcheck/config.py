@@ -1,0 +1,190 @@
+"""Every setting, declared once with its default and one line of help.
+
+Sources, later ones win: the defaults below, ``instance/config.toml``, the
+environment (``VENDORCHECK_<NAME>``), and the ``overrides`` a caller passes
+(tests). ``docs/OPERATIONS.md`` lists every setting; a test keeps it so.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "VENDORCHECK_"
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = str
+    secret: bool = False
+
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.name
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "SECRET_KEY",
+        None,
+        "署名付きセッション・CSRF 用の秘密鍵。未設定なら instance/secret_key に生成して保存します。",
+        secret=True,
+    ),
+    Setting(
+        "DATABASE_URL",
+        None,
+        "データベースの URL。既定は sqlite:///instance/vendorcheck.db。PostgreSQL は postgresql://user:pass@host:5432/db。",
+    ),
+    Setting("DATABASE_POOL_SIZE", 10, "PostgreSQL の接続プールの最大接続数（プロセスごと）。", int),
+    Setting("SQLITE_BUSY_TIMEOUT_MS", 10000, "SQLite がロック解除を待つ最大時間（ミリ秒）。", int),
+    Setting("HOST", "127.0.0.1", "vendorcheck serve が待ち受けるアドレス。"),
+    Setting("PORT", 5000, "vendorcheck serve が待ち受けるポート。", int),
+    Setting("THREADS", 8, "vendorcheck serve（waitress）のワーカースレッド数。", int),
+    Setting(
+        "BASE_URL",
+        "http://127.0.0.1:5000",
+        "メールに載せるリンクの基点 URL（利用者から見えるアドレス）。",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "前段のリバースプロキシの段数。1 以上で X-Forwarded-For/Proto を信頼します。",
+        int,
+    ),
+    Setting("SESSION_LIFETIME_MINUTES", 480, "ログインセッションの有効時間（分）。", int),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        False,
+        "常に Secure 属性付きクッキーにする（HTTPS 経由の要求には自動で付きます）。",
+        _bool,
+    ),
+    Setting("PASSWORD_MIN_LENGTH", 12, "パスワードの最小文字数。", int),
+    Setting(
+        "LOGIN_MAX_FAILURES",
+        5,
+        "同じログイン ID で連続して失敗できる回数（超えると一時ロック）。",
+        int,
+    ),
+    Setting(
+        "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        20,
+        "同じ接続元アドレスから失敗できる回数（超えると一時ロック）。",
+        int,
+    ),
+    Setting("LOGIN_LOCKOUT_MINUTES", 15, "ログイン失敗を数える時間幅とロックの長さ（分）。", int),
+    Setting(
+        "MAX_UPLOAD_MB",
+        20,
+        "1 回の要求で受け付ける最大サイズ（MB）。超えると 413 を返します。",
+        int,
+    ),
+    Setting("MAIL_FROM", "vendorcheck@localhost", "送信メールの差出人アドレス。"),
+    Setting("SMTP_HOST", "localhost", "メール送信に使う SMTP サーバー。"),
+    Setting("SMTP_PORT", 25, "SMTP サーバーのポート。", int),
+    Setting("SMTP_SECURITY", "none", "SMTP の暗号化: none / starttls / tls。"),
+    Setting("SMTP_USERNAME", "", "SMTP 認証のユーザー名（空なら認証しません）。"),
+    Setting("SMTP_PASSWORD", "", "SMTP 認証のパスワード。", secret=True),
+    Setting("SMTP_TIMEOUT_SECONDS", 30, "SMTP 接続のタイムアウト（秒）。", int),
+    Setting("LOG_LEVEL", "INFO", "ログの詳細度: DEBUG / INFO / WARNING / ERROR。"),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+class ConfigError(Exception):
+    """A setting has a value that cannot be used."""
+
+
+def default_instance_path() -> Path:
+    """Return the instance folder: VENDORCHECK_INSTANCE_PATH or ./instance beside the package."""
+    configured = os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
+    if configured:
+        return Path(configured).resolve()
+    return Path(__file__).resolve().parent.parent / "instance"
+
+
+def load_settings(
+    instance_path: Path,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Merge defaults, instance/config.toml, the environment and overrides."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    config_file = instance_path / "config.toml"
+    if config_file.exists():
+        with config_file.open("rb") as fh:
+            from_file = tomllib.load(fh)
+        unknown = sorted(set(from_file) - set(SETTINGS_BY_NAME))
+        if unknown:
+            raise ConfigError(f"{config_file}: 未知の設定項目 {', '.join(unknown)}")
+        values.update(from_file)
+    for setting in SETTINGS:
+        if setting.env_name in environ:
+            values[setting.name] = environ[setting.env_name]
+    values.update(overrides or {})
+    parsed: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = values[setting.name]
+        try:
+            parsed[setting.name] = raw if raw is None else setting.parse(raw)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"設定 {setting.env_name} の値 {raw!r} が不正です: {exc}") from exc
+    for name, value in (overrides or {}).items():
+        parsed.setdefault(name, value)
+    if parsed["SMTP_SECURITY"] not in {"none", "starttls", "tls"}:
+        raise ConfigError("VENDORCHECK_SMTP_SECURITY は none / starttls / tls のいずれかです。")
+    if not parsed["DATABASE_URL"]:
+        parsed["DATABASE_URL"] = f"sqlite:///{instance_path / 'vendorcheck.db'}"
+    if not parsed["SECRET_KEY"]:
+        parsed["SECRET_KEY"] = _instance_secret_key(instance_path)
+    return parsed
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Read the generated secret key, creating it (mode 600) on first use."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key
+
+
+def describe_settings(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Return (env name, shown value, help) for each setting, secrets masked."""
+    rows = []
+    for setting in SETTINGS:
+        value = values.get(setting.name)
+        shown = "********" if setting.secret and value else ("" if value is None else str(value))
+        if setting.name == "DATABASE_URL" and value:
+            shown = mask_url_password(str(value))
+        rows.append((setting.env_name, shown, setting.help))
+    return rows
+
+
+def mask_url_password(url: str) -> str:
+    """Hide the password part of a database URL."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user, has_password, _ = credentials.partition(":")
+    return f"{scheme}://{user}{':********' if has_password else ''}@{host}"

@@ -1,0 +1,87 @@
+"""Japanese formatting and validation helpers: 和暦 dates, 法人番号, normalising."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+# (start date, era name), newest first.
+_ERAS: tuple[tuple[dt.date, str], ...] = (
+    (dt.date(2019, 5, 1), "令和"),
+    (dt.date(1989, 1, 8), "平成"),
+    (dt.date(1926, 12, 25), "昭和"),
+    (dt.date(1912, 7, 30), "大正"),
+    (dt.date(1873, 1, 1), "明治"),
+)
+
+_FULL_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+# Characters XML 1.0 forbids (python-docx raises on them) and bidi overrides
+# that could disguise text in a printed document.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def era_year(day: dt.date) -> tuple[str, int]:
+    """Return the era name and the year within it for a date."""
+    for start, name in _ERAS:
+        if day >= start:
+            return name, day.year - start.year + 1
+    raise ValueError(f"{day.isoformat()} は明治改暦より前の日付です。")
+
+
+def wareki(day: dt.date, *, full_width: bool = False) -> str:
+    """Format a date in 和暦: 令和7年4月1日 (元年 for the first year of an era)."""
+    name, year = era_year(day)
+    year_text = "元" if year == 1 else str(year)
+    text = f"{name}{year_text}年{day.month}月{day.day}日"
+    return text.translate(_FULL_DIGITS) if full_width else text
+
+
+def to_full_width_digits(text: str) -> str:
+    return text.translate(_FULL_DIGITS)
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalise and fold case and spacing, for search and comparison."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    return " ".join(folded.split())
+
+
+def corporate_number_check_digit(base12: str) -> int:
+    """Check digit of a 法人番号 from its twelve base digits (国税庁 formula)."""
+    if len(base12) != 12 or not base12.isdigit():
+        raise ValueError("基礎番号は12桁の数字です。")
+    total = 0
+    for n, char in enumerate(reversed(base12), start=1):
+        total += int(char) * (1 if n % 2 else 2)
+    return 9 - (total % 9)
+
+
+def clean_corporate_number(raw: str) -> str:
+    """Return the digits of a 法人番号 typed with full-width digits, spaces or hyphens."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    return re.sub(r"[\s\-‐－ー]", "", text)
+
+
+def corporate_number_error(raw: str) -> str | None:
+    """Return a Japanese error message for an invalid 法人番号, or None when valid."""
+    digits = clean_corporate_number(raw)
+    if not digits:
+        return "法人番号を入力してください。"
+    if not digits.isdigit() or len(digits) != 13:
+        return "法人番号は13桁の数字で入力してください。"
+    if int(digits[0]) != corporate_number_check_digit(digits[1:]):
+        return "法人番号のチェックディジットが一致しません。番号を確認してください。"
+    return None
+
+
+def is_valid_corporate_number(raw: str) -> bool:
+    return corporate_number_error(raw) is None
+
+
+def clean_for_xml(text: str) -> str:
+    """Remove characters that XML forbids and bidi overrides; keep everything else."""
+    text = _XML_FORBIDDEN.sub("", text or "")
+    return _BIDI_CONTROLS.sub("", text)

@@ -1,0 +1,104 @@
+"""Audit events (AUD-01): written in the same transaction as the change they record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vendorcheck.store.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a staff member, a vendor (by assessment) or the system."""
+
+    kind: str
+    id: int | None
+    label: str
+    address: str = ""
+
+    @classmethod
+    def system(cls, label: str = "システム") -> Actor:
+        return cls("system", None, label)
+
+
+def _as_json(value: Mapping[str, Any] | None) -> str:
+    if not value:
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def record(
+    actor: Actor,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    summary: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit event; call inside the transaction of the change."""
+    return AuditEvent.create(
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_label=actor.label[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=summary,
+        before=_as_json(before),
+        after=_as_json(after),
+        client_address=actor.address[:64],
+    )
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    object_type: str = ""
+    actor: str = ""
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def _filtered(criteria: AuditFilter):
+    query = AuditEvent.select()
+    if criteria.action:
+        query = query.where(AuditEvent.action == criteria.action)
+    if criteria.object_type:
+        query = query.where(AuditEvent.object_type == criteria.object_type)
+    if criteria.actor:
+        query = query.where(AuditEvent.actor_label.contains(criteria.actor))
+    if criteria.since:
+        query = query.where(AuditEvent.at >= criteria.since)
+    if criteria.until:
+        query = query.where(AuditEvent.at < criteria.until)
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def search(
+    criteria: AuditFilter, *, page: int = 1, per_page: int = 50
+) -> tuple[list[AuditEvent], int]:
+    """Return one page of matching events (newest first) and the total count."""
+    query = _filtered(criteria)
+    return list(query.paginate(page, per_page)), query.count()
+
+
+def iter_all(criteria: AuditFilter) -> Iterator[AuditEvent]:
+    """Every matching event, streamed in batches, for CSV export."""
+    return _filtered(criteria).iterator()
+
+
+def known_actions() -> list[str]:
+    return [
+        row.action
+        for row in AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    ]
+
+
+def known_object_types() -> list[str]:
+    query = AuditEvent.select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
+    return [row.object_type for row in query]

@@ -1,0 +1,174 @@
+"""Organisation settings and departments."""
+
+from __future__ import annotations
+
+from vendorcheck.domain.classification import SCHEMES, build_scheme
+from vendorcheck.services import audit
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.store.db import database
+from vendorcheck.store.models import Department, Organisation, utcnow
+
+PARTY_TERMS = {
+    "itaku": ("委託者", "受託者"),
+    "kou": ("甲", "乙"),
+}
+PARTY_TERM_LABELS = {"itaku": "委託者／受託者", "kou": "甲／乙"}
+
+
+def get_organisation() -> Organisation:
+    organisation = Organisation.select().order_by(Organisation.id).first()
+    if organisation is None:  # migrations seed it; recreate if someone removed it by hand
+        organisation = Organisation.create(name="（団体名を設定してください）")
+    return organisation
+
+
+def parse_extra_levels(text: str) -> dict[str, int]:
+    """Parse local sub-levels written one per line as CODE=TIER (e.g. 2A=2)."""
+    levels: dict[str, int] = {}
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        code, sep, tier = line.partition("=")
+        code, tier = code.strip(), tier.strip()
+        if not sep or not code or tier not in {"1", "2", "3"}:
+            raise ServiceError(
+                f"追加区分の{number}行目「{line[:40]}」は「区分=段階（1〜3）」の形で書いてください（例: 2A=2）。",
+                field="classification_extra_levels",
+            )
+        if len(code) > 20:
+            raise ServiceError(
+                f"追加区分の{number}行目の区分名は20文字以内にしてください。",
+                field="classification_extra_levels",
+            )
+        levels[code] = int(tier)
+    return levels
+
+
+def organisation_scheme(organisation: Organisation | None = None):
+    organisation = organisation or get_organisation()
+    return build_scheme(
+        organisation.classification_scheme,
+        parse_extra_levels(organisation.classification_extra_levels),
+    )
+
+
+def _snapshot(organisation: Organisation) -> dict:
+    return {
+        "name": organisation.name,
+        "classification_scheme": organisation.classification_scheme,
+        "classification_extra_levels": organisation.classification_extra_levels,
+        "party_terms": organisation.party_terms,
+        "incident_report_hours": organisation.incident_report_hours,
+    }
+
+
+def update_organisation(
+    actor: Actor,
+    *,
+    name: str,
+    classification_scheme: str,
+    classification_extra_levels: str,
+    party_terms: str,
+    incident_report_hours: int,
+) -> Organisation:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("団体名を入力してください。", field="name")
+    if classification_scheme not in SCHEMES:
+        raise ServiceError("情報の分類体系を選択してください。", field="classification_scheme")
+    if party_terms not in PARTY_TERMS:
+        raise ServiceError("契約書での当事者の呼び方を選択してください。", field="party_terms")
+    if not 1 <= incident_report_hours <= 720:
+        raise ServiceError(
+            "事故報告の期限は1〜720時間の範囲で入力してください。", field="incident_report_hours"
+        )
+    extra = parse_extra_levels(classification_extra_levels)
+    build_scheme(classification_scheme, extra)  # raises on a clash with a built-in level
+    with database.atomic():
+        organisation = get_organisation()
+        before = _snapshot(organisation)
+        organisation.name = name[:200]
+        organisation.classification_scheme = classification_scheme
+        organisation.classification_extra_levels = "\n".join(f"{k}={v}" for k, v in extra.items())
+        organisation.party_terms = party_terms
+        organisation.incident_report_hours = incident_report_hours
+        organisation.updated_at = utcnow()
+        organisation.save()
+        after = _snapshot(organisation)
+        if before != after:
+            audit.record(
+                actor,
+                "organisation.update",
+                "organisation",
+                organisation.id,
+                "組織設定を変更",
+                before,
+                after,
+            )
+    return organisation
+
+
+def list_departments(*, include_inactive: bool = True) -> list[Department]:
+    query = Department.select().order_by(Department.sort_order, Department.id)
+    if not include_inactive:
+        query = query.where(Department.active == True)  # noqa: E712
+    return list(query)
+
+
+def _clean_department_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError("部局名を入力してください。", field="name")
+    if len(name) > 100:
+        raise ServiceError("部局名は100文字以内で入力してください。", field="name")
+    return name
+
+
+def add_department(actor: Actor, name: str) -> Department:
+    name = _clean_department_name(name)
+    with database.atomic():
+        if Department.select().where(Department.name == name).exists():
+            raise Conflict(f"部局「{name}」は既に登録されています。", field="name")
+        last = Department.select().order_by(Department.sort_order.desc()).first()
+        department = Department.create(name=name, sort_order=(last.sort_order + 1) if last else 1)
+        audit.record(
+            actor,
+            "department.create",
+            "department",
+            department.id,
+            f"部局「{name}」を追加",
+            after={"name": name},
+        )
+    return department
+
+
+def update_department(actor: Actor, department_id: int, *, name: str, active: bool) -> Department:
+    name = _clean_department_name(name)
+    with database.atomic():
+        department = Department.get_or_none(Department.id == department_id)
+        if department is None:
+            raise NotFound("部局が見つかりません。")
+        clash = (
+            Department.select()
+            .where(Department.name == name, Department.id != department.id)
+            .exists()
+        )
+        if clash:
+            raise Conflict(f"部局「{name}」は既に登録されています。", field="name")
+        before = {"name": department.name, "active": department.active}
+        department.name, department.active = name, active
+        department.save()
+        after = {"name": department.name, "active": department.active}
+        if before != after:
+            audit.record(
+                actor,
+                "department.update",
+                "department",
+                department.id,
+                f"部局「{name}」を変更",
+                before,
+                after,
+            )
+    return department

@@ -1,0 +1,20 @@
+"""The web layer: blueprints, security, error pages, template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from vendorcheck.web import admin, audit_log, auth, errors, home, security, template_helpers
+
+
+def install(app: Flask) -> None:
+    if app.config["TRUSTED_PROXIES"] > 0:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    security.install(app)
+    template_helpers.install(app)
+    errors.install(app)
+    auth.install(app)
+    for blueprint in (auth.bp, home.bp, admin.bp, audit_log.bp):
+        app.register_blueprint(blueprint)

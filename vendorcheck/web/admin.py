@@ -1,0 +1,200 @@
+"""Administration: staff accounts, departments, organisation settings."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from vendorcheck.domain.classification import SCHEMES
+from vendorcheck.services import organisation as org_service
+from vendorcheck.services import staff as staff_service
+from vendorcheck.services.errors import ServiceError
+from vendorcheck.store.models import Staff
+from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.forms import (
+    DepartmentEditForm,
+    DepartmentForm,
+    OrganisationForm,
+    StaffCreateForm,
+    StaffEditForm,
+    apply_service_error,
+    choices,
+)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _department_choices(include_inactive: bool = False):
+    departments = org_service.list_departments(include_inactive=include_inactive)
+    return choices([(0, "（所属なし）"), *[(d.id, d.name) for d in departments]])
+
+
+@bp.route("/staff")
+@require("manage_staff")
+def staff_list():
+    staff = Staff.select().order_by(Staff.active.desc(), Staff.login_id)
+    return render_template("admin/staff_list.html", staff=list(staff))
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@require("manage_staff")
+def staff_new():
+    form = StaffCreateForm()
+    form.department_id.choices = _department_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            staff, initial = staff_service.create_staff(
+                current_actor(),
+                login_id=form.login_id.data,
+                display_name=form.display_name.data,
+                email=form.email.data,
+                role=form.role.data,
+                department_id=form.department_id.data or None,
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 400
+        else:
+            return render_template(
+                "admin/one_time_password.html", staff=staff, password=initial, created=True
+            )
+    elif request.method == "POST":
+        status = 400
+    return render_template("admin/staff_new.html", form=form), status
+
+
+@bp.route("/staff/<int:staff_id>", methods=["GET", "POST"])
+@require("manage_staff")
+def staff_edit(staff_id: int):
+    staff = Staff.get_or_none(Staff.id == staff_id)
+    if staff is None:
+        return render_template(
+            "error.html",
+            status=404,
+            title="職員が見つかりません",
+            message="指定された職員は登録されていません。",
+        ), 404
+    form = StaffEditForm(obj=staff if request.method == "GET" else None)
+    form.department_id.choices = _department_choices(include_inactive=True)
+    if request.method == "GET":
+        form.department_id.data = staff.department_id or 0
+    status = 200
+    if form.validate_on_submit():
+        try:
+            staff_service.update_staff(
+                current_actor(),
+                staff.id,
+                display_name=form.display_name.data,
+                email=form.email.data,
+                role=form.role.data,
+                department_id=form.department_id.data or None,
+                active=form.active.data,
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 400
+        else:
+            flash(f"職員 {staff.login_id} を更新しました。", "success")
+            return redirect(url_for("admin.staff_list"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("admin/staff_edit.html", form=form, staff=staff), status
+
+
+@bp.route("/staff/<int:staff_id>/reset-password", methods=["POST"])
+@require("manage_staff")
+def staff_reset_password(staff_id: int):
+    try:
+        initial = staff_service.reset_password(current_actor(), staff_id)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("admin.staff_list"))
+    staff = staff_service.get_staff(staff_id)
+    return render_template(
+        "admin/one_time_password.html", staff=staff, password=initial, created=False
+    )
+
+
+@bp.route("/departments", methods=["GET", "POST"])
+@require("manage_organisation")
+def departments():
+    form = DepartmentForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            department = org_service.add_department(current_actor(), form.name.data)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 400
+        else:
+            flash(f"部局「{department.name}」を追加しました。", "success")
+            return redirect(url_for("admin.departments"))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "admin/departments.html", form=form, departments=org_service.list_departments()
+    ), status
+
+
+@bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
+@require("manage_organisation")
+def department_edit(department_id: int):
+    department = next((d for d in org_service.list_departments() if d.id == department_id), None)
+    if department is None:
+        return render_template(
+            "error.html",
+            status=404,
+            title="部局が見つかりません",
+            message="指定された部局は登録されていません。",
+        ), 404
+    form = DepartmentEditForm(obj=department if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            org_service.update_department(
+                current_actor(), department.id, name=form.name.data, active=form.active.data
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 400
+        else:
+            flash("部局を更新しました。", "success")
+            return redirect(url_for("admin.departments"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("admin/department_edit.html", form=form, department=department), status
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@require("manage_organisation")
+def organisation():
+    current = org_service.get_organisation()
+    form = OrganisationForm(obj=current if request.method == "GET" else None)
+    form.classification_scheme.choices = choices((s.id, s.label_ja) for s in SCHEMES.values())
+    form.party_terms.choices = choices(org_service.PARTY_TERM_LABELS.items())
+    status = 200
+    if form.validate_on_submit():
+        try:
+            org_service.update_organisation(
+                current_actor(),
+                name=form.name.data,
+                classification_scheme=form.classification_scheme.data,
+                classification_extra_levels=form.classification_extra_levels.data or "",
+                party_terms=form.party_terms.data,
+                incident_report_hours=form.incident_report_hours.data,
+            )
+        except (ServiceError, ValueError) as exc:
+            apply_service_error(
+                form,
+                exc
+                if isinstance(exc, ServiceError)
+                else ServiceError(str(exc), field="classification_extra_levels"),
+            )
+            status = 400
+        else:
+            flash("組織設定を保存しました。", "success")
+            return redirect(url_for("admin.organisation"))
+    elif request.method == "POST":
+        status = 400
+    scheme = org_service.organisation_scheme(current)
+    return render_template("admin/organisation.html", form=form, scheme=scheme), status

@@ -1,0 +1,159 @@
+"""WTForms forms of the staff pages; every message is Japanese and says what to do."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from vendorcheck.domain.roles import ROLES
+from vendorcheck.services.errors import ServiceError
+
+
+class Form(FlaskForm):
+    class Meta:
+        locales = ("ja",)
+
+
+def required(what: str, verb: str = "入力") -> DataRequired:
+    return DataRequired(message=f"{what}を{verb}してください。")
+
+
+def apply_service_error(form: FlaskForm, error: ServiceError) -> None:
+    """Show a service's message beside its field, or at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+class LoginForm(Form):
+    login_id = StringField("ログイン ID", validators=[required("ログイン ID"), Length(max=64)])
+    password = PasswordField("パスワード", validators=[required("パスワード"), Length(max=256)])
+
+
+class PasswordChangeForm(Form):
+    current_password = PasswordField("現在のパスワード", validators=[required("現在のパスワード")])
+    new_password = PasswordField("新しいパスワード", validators=[required("新しいパスワード")])
+    confirm_password = PasswordField(
+        "新しいパスワード（確認）", validators=[required("確認のため新しいパスワード")]
+    )
+
+    def validate_confirm_password(self, field: PasswordField) -> None:
+        if field.data != self.new_password.data:
+            from wtforms.validators import ValidationError
+
+            raise ValidationError(
+                "確認のパスワードが一致しません。同じパスワードを2回入力してください。"
+            )
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Build SelectField choices from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def role_choices() -> list[SelectChoice]:
+    return choices((role.id, role.label) for role in ROLES)
+
+
+class StaffCreateForm(Form):
+    login_id = StringField(
+        "ログイン ID",
+        validators=[
+            required("ログイン ID"),
+            Length(min=3, max=64, message="ログイン ID は3〜64文字で入力してください。"),
+        ],
+        description="半角英数字と . _ @ - が使えます。後から変更できません。",
+    )
+    display_name = StringField("氏名", validators=[required("氏名"), Length(max=100)])
+    email = StringField(
+        "メールアドレス",
+        validators=[
+            Optional(),
+            Email(message="メールアドレスの形式で入力してください。"),
+            Length(max=254),
+        ],
+    )
+    role = SelectField("役割", choices=role_choices(), validators=[required("役割", "選択")])
+    department_id = SelectField("所属部局", coerce=int, validators=[Optional()])
+
+
+class StaffEditForm(Form):
+    display_name = StringField("氏名", validators=[required("氏名"), Length(max=100)])
+    email = StringField(
+        "メールアドレス",
+        validators=[
+            Optional(),
+            Email(message="メールアドレスの形式で入力してください。"),
+            Length(max=254),
+        ],
+    )
+    role = SelectField("役割", choices=role_choices(), validators=[required("役割", "選択")])
+    department_id = SelectField("所属部局", coerce=int, validators=[Optional()])
+    active = BooleanField("有効（ログインできる）")
+
+
+class DepartmentForm(Form):
+    name = StringField(
+        "部局名",
+        validators=[
+            required("部局名"),
+            Length(max=100, message="部局名は100文字以内で入力してください。"),
+        ],
+    )
+
+
+class DepartmentEditForm(DepartmentForm):
+    active = BooleanField("有効")
+
+
+class OrganisationForm(Form):
+    name = StringField(
+        "団体名",
+        validators=[
+            required("団体名"),
+            Length(max=200, message="団体名は200文字以内で入力してください。"),
+        ],
+        description="契約書の特記事項や報告書に印字されます（例: ○○市）。",
+    )
+    classification_scheme = SelectField(
+        "情報の分類体系", validators=[required("情報の分類体系", "選択")]
+    )
+    classification_extra_levels = TextAreaField(
+        "追加の区分（任意）",
+        validators=[Optional(), Length(max=2000)],
+        description="独自の細区分を1行に1つ「区分=段階」で書きます（例: 2A=2）。段階は 1〜3 です。",
+    )
+    party_terms = SelectField(
+        "契約書での当事者の呼び方", validators=[required("当事者の呼び方", "選択")]
+    )
+    incident_report_hours = IntegerField(
+        "事故報告の期限（時間）",
+        validators=[
+            InputRequired(message="事故報告の期限を入力してください。"),
+            NumberRange(min=1, max=720, message="1〜720の範囲で入力してください。"),
+        ],
+        description="情報セキュリティ事故を知ってから報告させるまでの時間。特記事項に記載されます。",
+    )
+
+
+class AuditFilterForm(Form):
+    class Meta:
+        csrf = False  # a GET search form
+
+    action = SelectField("操作", validators=[Optional()])
+    object_type = SelectField("対象の種類", validators=[Optional()])
+    actor = StringField("操作した人", validators=[Optional(), Length(max=100)])
+    since = DateField("開始日", validators=[Optional()], format="%Y-%m-%d")
+    until = DateField("終了日", validators=[Optional()], format="%Y-%m-%d")

@@ -1,0 +1,33 @@
+"""The dashboard every staff member lands on."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, render_template
+
+from vendorcheck.services import audit
+from vendorcheck.services.organisation import get_organisation
+from vendorcheck.store.models import AuditEvent
+from vendorcheck.web.auth import require
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@require("view")
+def dashboard():
+    my_events = (
+        AuditEvent.select()
+        .where(AuditEvent.actor_kind == "staff", AuditEvent.actor_id == g.staff.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(10)
+    )
+    recent, _ = audit.search(audit.AuditFilter(), per_page=10) if _can_see_audit() else ([], 0)
+    return render_template(
+        "home.html", organisation=get_organisation(), my_events=list(my_events), recent=recent
+    )
+
+
+def _can_see_audit() -> bool:
+    from vendorcheck.domain.roles import can
+
+    return can(g.staff.role, "view_audit")
