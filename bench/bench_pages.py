@@ -15,12 +15,12 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from http_bench import Served, bare_flask_app, csrf_token, load  # noqa: E402
+from http_bench import Served, bare_flask_app, csrf_token, load
 
-from vendorcheck import create_app  # noqa: E402
-from vendorcheck.services import staff as staff_service  # noqa: E402
-from vendorcheck.services.audit import Actor  # noqa: E402
-from vendorcheck.store.migrate import apply_migrations  # noqa: E402
+from vendorcheck import create_app
+from vendorcheck.services import staff as staff_service
+from vendorcheck.services.audit import Actor
+from vendorcheck.store.migrate import apply_migrations
 
 PASSWORD = "Measure-Password-2026"
 
@@ -36,26 +36,54 @@ def main() -> None:
     db = app.extensions["vendorcheck_db"]
     apply_migrations(db)
     with db.connection_context():
-        staff_service.create_staff(Actor.system(), login_id="bench", display_name="計測", role="admin", password=PASSWORD)
+        staff_service.create_staff(
+            Actor.system(), login_id="bench", display_name="計測", role="admin", password=PASSWORD
+        )
 
     results = []
     with Served(bare_flask_app()) as bare:
-        results.append(load("bare Flask route", requests.Session, lambda s: s.get(bare.url + "/"),
-                            total=args.requests, concurrency=args.concurrency))
+        results.append(
+            load(
+                "bare Flask route",
+                requests.Session,
+                lambda s: s.get(bare.url + "/"),
+                total=args.requests,
+                concurrency=args.concurrency,
+            )
+        )
     with Served(app) as served:
-        results.append(load("login page (GET /login)", requests.Session, lambda s: s.get(served.url + "/login"),
-                            total=args.requests, concurrency=args.concurrency))
+        results.append(
+            load(
+                "login page (GET /login)",
+                requests.Session,
+                lambda s: s.get(served.url + "/login"),
+                total=args.requests,
+                concurrency=args.concurrency,
+            )
+        )
 
         def logged_in() -> requests.Session:
             session = requests.Session()
             token = csrf_token(session.get(served.url + "/login").text)
-            session.post(served.url + "/login", data={"login_id": "bench", "password": PASSWORD, "csrf_token": token})
+            session.post(
+                served.url + "/login",
+                data={"login_id": "bench", "password": PASSWORD, "csrf_token": token},
+            )
             return session
 
-        results.append(load("staff page (GET /admin/staff)", logged_in, lambda s: s.get(served.url + "/admin/staff"),
-                            total=args.requests, concurrency=args.concurrency,
-                            ok=lambda r: r.status_code == 200 and "職員の管理" in r.text))
-    print(f"{args.requests} requests, {args.concurrency} concurrent clients, waitress with 8 threads, SQLite")
+        results.append(
+            load(
+                "staff page (GET /admin/staff)",
+                logged_in,
+                lambda s: s.get(served.url + "/admin/staff"),
+                total=args.requests,
+                concurrency=args.concurrency,
+                ok=lambda r: r.status_code == 200 and "職員の管理" in r.text,
+            )
+        )
+    print(
+        f"{args.requests} requests, {args.concurrency} concurrent clients, waitress with 8 threads, SQLite"
+    )
     for result in results:
         print(result.line(results[0]))
 

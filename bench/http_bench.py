@@ -31,7 +31,9 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
     def line(self, baseline: Result | None = None) -> str:
-        ratio = f"  {100 * self.rps / baseline.rps:5.1f}% of bare" if baseline and baseline.rps else ""
+        ratio = (
+            f"  {100 * self.rps / baseline.rps:5.1f}% of bare" if baseline and baseline.rps else ""
+        )
         return (
             f"{self.name:<28} {self.rps:8.1f} req/s  p50 {statistics.median(self.latencies_ms):6.2f} ms"
             f"  p99 {self.percentile(0.99):6.2f} ms  errors {self.errors}{ratio}"
@@ -54,8 +56,15 @@ class Served:
         self.server.close()
 
 
-def load(name: str, make_session: Callable[[], requests.Session], request: Callable[[requests.Session], requests.Response],
-         *, total: int = 600, concurrency: int = 4, ok: Callable[[requests.Response], bool] = lambda r: r.ok) -> Result:
+def load(
+    name: str,
+    make_session: Callable[[], requests.Session],
+    request: Callable[[requests.Session], requests.Response],
+    *,
+    total: int = 600,
+    concurrency: int = 4,
+    ok: Callable[[requests.Response], bool] = lambda r: r.ok,
+) -> Result:
     """Send `total` requests from `concurrency` clients, each with its own session."""
     per_client = total // concurrency
     latencies: list[float] = []
