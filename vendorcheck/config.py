@@ -92,6 +92,10 @@ SETTINGS: tuple[Setting, ...] = (
         "1 回の要求で受け付ける最大サイズ（MB）。超えると 413 を返します。",
         int,
     ),
+    Setting("VENDOR_LINK_DAYS", 60, "事業者へのリンクの有効日数（再発行で新しいリンクになります）。", int),
+    Setting("PORTAL_MAX_FAILURES_PER_ADDRESS", 20, "無効なリンクへのアクセスを同じ接続元から許す回数（超えると一時的に 429）。", int),
+    Setting("MAX_EVIDENCE_MB", 10, "証跡ファイル 1 件あたりの上限（MB）。", int),
+    Setting("MAIL_MAX_ATTEMPTS", 8, "メール送信を再試行する最大回数（超えると送信失敗として残します）。", int),
     Setting("MAIL_FROM", "vendorcheck@localhost", "送信メールの差出人アドレス。"),
     Setting("SMTP_HOST", "localhost", "メール送信に使う SMTP サーバー。"),
     Setting("SMTP_PORT", 25, "SMTP サーバーのポート。", int),
@@ -100,6 +104,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_PASSWORD", "", "SMTP 認証のパスワード。", secret=True),
     Setting("SMTP_TIMEOUT_SECONDS", 30, "SMTP 接続のタイムアウト（秒）。", int),
     Setting("LOG_LEVEL", "INFO", "ログの詳細度: DEBUG / INFO / WARNING / ERROR。"),
+    Setting(
+        "QUESTIONNAIRES_DIR",
+        None,
+        "確認書（questionnaires/*.toml）のフォルダー。既定はリポジトリの questionnaires/。",
+    ),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -115,6 +124,11 @@ def default_instance_path() -> Path:
     if configured:
         return Path(configured).resolve()
     return Path(__file__).resolve().parent.parent / "instance"
+
+
+def default_questionnaires_dir() -> Path:
+    """Return the questionnaires/ folder of the source tree this package lives in."""
+    return Path(__file__).resolve().parents[1] / "questionnaires"
 
 
 def load_settings(
@@ -150,6 +164,8 @@ def load_settings(
         raise ConfigError("VENDORCHECK_SMTP_SECURITY は none / starttls / tls のいずれかです。")
     if not parsed["DATABASE_URL"]:
         parsed["DATABASE_URL"] = f"sqlite:///{instance_path / 'vendorcheck.db'}"
+    if not parsed["QUESTIONNAIRES_DIR"]:
+        parsed["QUESTIONNAIRES_DIR"] = str(default_questionnaires_dir())
     if not parsed["SECRET_KEY"]:
         parsed["SECRET_KEY"] = _instance_secret_key(instance_path)
     return parsed

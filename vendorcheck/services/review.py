@@ -1,0 +1,278 @@
+"""Staff review: comments, return to the vendor, accept or reject, compare versions, scorecards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.scoring import Remediation as RemediationInput
+from vendorcheck.domain.scoring import Review, Scorecard, score
+from vendorcheck.services import audit
+from vendorcheck.services.answers import read_draft, submission_answers
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.invitations import questionnaire_of
+from vendorcheck.services.mail import queue_mail
+from vendorcheck.services.organisation import get_organisation
+from vendorcheck.store.db import database
+from vendorcheck.store.models import (
+    Assessment,
+    Remediation,
+    ReviewComment,
+    ReviewScore,
+    Submission,
+    utcnow,
+)
+
+MAX_COMMENT = 4000
+
+
+def get_assessment(assessment_id: int) -> Assessment:
+    assessment = Assessment.get_or_none(Assessment.id == assessment_id)
+    if assessment is None:
+        raise NotFound("回答（アセスメント）が見つかりません。")
+    return assessment
+
+
+def submissions(assessment: Assessment) -> list[Submission]:
+    return list(
+        Submission.select().where(Submission.assessment == assessment).order_by(Submission.version)
+    )
+
+
+def latest_answers(assessment: Assessment) -> tuple[dict[str, object], int | None]:
+    """The newest submitted answers (and their version), or the draft when nothing was submitted."""
+    latest = (
+        Submission.select()
+        .where(Submission.assessment == assessment)
+        .order_by(Submission.version.desc())
+        .first()
+    )
+    if latest is None:
+        return read_draft(assessment).answers, None
+    return submission_answers(latest), latest.version
+
+
+def reviews_of(assessment: Assessment) -> dict[str, Review]:
+    latest: dict[str, Review] = {}
+    for row in (
+        ReviewScore.select().where(ReviewScore.assessment == assessment).order_by(ReviewScore.id)
+    ):
+        latest[row.question_id] = Review(row.score, row.reason)
+    return latest
+
+
+def remediations_of(assessment: Assessment) -> dict[str, RemediationInput]:
+    return {
+        row.question_id: RemediationInput(row.question_id, row.action, row.due_on, row.accepted)
+        for row in Remediation.select()
+        .where(Remediation.assessment == assessment)
+        .order_by(Remediation.id)
+    }
+
+
+def scorecard(assessment: Assessment, answers: Mapping[str, object] | None = None) -> Scorecard:
+    questionnaire = questionnaire_of(assessment)
+    if answers is None:
+        answers, _ = latest_answers(assessment)
+    return score(
+        questionnaire,
+        answers,
+        assessment.case.tier,
+        reviews_of(assessment),
+        remediations_of(assessment),
+    )
+
+
+def comments_by_question(
+    assessment: Assessment, version: int | None = None
+) -> dict[str, list[ReviewComment]]:
+    query = (
+        ReviewComment.select()
+        .where(ReviewComment.assessment == assessment)
+        .order_by(ReviewComment.id)
+    )
+    if version is not None:
+        query = query.where(ReviewComment.for_version == version)
+    grouped: dict[str, list[ReviewComment]] = {}
+    for comment in query:
+        grouped.setdefault(comment.question_id, []).append(comment)
+    return grouped
+
+
+def _clean_comment(body: str) -> str:
+    body = (body or "").strip()
+    if len(body) > MAX_COMMENT:
+        raise ServiceError(f"コメントは{MAX_COMMENT}文字以内で入力してください。", field="body")
+    return body
+
+
+def add_comment(actor: Actor, assessment: Assessment, question_id: str, body: str) -> ReviewComment:
+    body = _clean_comment(body)
+    if not body:
+        raise ServiceError("コメントを入力してください。", field="body")
+    questionnaire = questionnaire_of(assessment)
+    if question_id and question_id not in {q.id for q in questionnaire.questions}:
+        raise NotFound("コメントする質問が見つかりません。")
+    with database.atomic():
+        comment = ReviewComment.create(
+            assessment=assessment,
+            question_id=question_id,
+            body=body,
+            staff=actor.id,
+            for_version=assessment.submitted_version,
+        )
+        audit.record(
+            actor,
+            "assessment.comment",
+            "assessment",
+            assessment.id,
+            f"質問 {question_id or '（全体）'} にコメント",
+            after={"question": question_id, "body": body},
+        )
+    return comment
+
+
+def return_to_vendor(
+    actor: Actor, assessment: Assessment, message: str, comments: Mapping[str, str]
+) -> Assessment:
+    """Reopen the draft for the vendor with per-question comments (the next submission is a new version)."""
+    if assessment.status != status.SUBMITTED:
+        raise Conflict("差し戻しできるのは提出済みの回答だけです。")
+    message = _clean_comment(message)
+    cleaned = {qid: _clean_comment(text) for qid, text in comments.items() if (text or "").strip()}
+    if not message and not cleaned:
+        raise ServiceError(
+            "差し戻しの理由か、質問へのコメントを1つ以上入力してください。", field="message"
+        )
+    questionnaire = questionnaire_of(assessment)
+    known = {q.id for q in questionnaire.questions}
+    with database.atomic():
+        for question_id, text in cleaned.items():
+            if question_id not in known:
+                raise NotFound("コメントする質問が見つかりません。")
+            ReviewComment.create(
+                assessment=assessment,
+                question_id=question_id,
+                body=text,
+                staff=actor.id,
+                for_version=assessment.submitted_version,
+            )
+        if message:
+            ReviewComment.create(
+                assessment=assessment,
+                question_id="",
+                body=message,
+                staff=actor.id,
+                for_version=assessment.submitted_version,
+            )
+        updated = (
+            Assessment.update(status=status.RETURNED)
+            .where(Assessment.id == assessment.id, Assessment.status == status.SUBMITTED)
+            .execute()
+        )
+        if not updated:
+            raise Conflict("この回答は別の操作で更新されています。ページを再読み込みしてください。")
+        audit.record(
+            actor,
+            "assessment.return",
+            "assessment",
+            assessment.id,
+            f"{assessment.vendor.name} に差し戻し（第{assessment.submitted_version}版、コメント {len(cleaned)} 件）",
+            before={"status": status.SUBMITTED},
+            after={"status": status.RETURNED, "message": message, "comments": cleaned},
+        )
+        _return_mail(assessment, message, len(cleaned))
+    return Assessment.get_by_id(assessment.id)
+
+
+def _return_mail(assessment: Assessment, message: str, count: int) -> None:
+    vendor = assessment.vendor
+    if not vendor.contact_email:
+        return
+    organisation = get_organisation().name
+    if assessment.language == "en":
+        subject = f"[{organisation}] Your answers were returned: {assessment.case.title}"
+        body = (
+            f'{organisation} returned your answers for "{assessment.case.title}" with {count} comment(s).\n'
+            f"{message}\n\nPlease open the link from the invitation e-mail, revise and submit again.\n"
+        )
+    else:
+        subject = f"【{organisation}】確認書の差し戻しのお知らせ（{assessment.case.title}）"
+        body = (
+            f"{vendor.name} ご担当者 様\n\n{organisation}です。案件「{assessment.case.title}」の確認書について、"
+            f"修正をお願いする点があります（質問へのコメント {count} 件）。\n\n{message}\n\n"
+            "ご案内メールのリンクから、コメントを確認のうえ修正して再提出してください。\n"
+        )
+    queue_mail(vendor.contact_email, subject, body)
+
+
+def decide(actor: Actor, assessment: Assessment, decision: str, reason: str) -> Assessment:
+    """Accept or reject a submitted assessment, with the reason recorded."""
+    if decision not in {status.ACCEPTED, status.REJECTED}:
+        raise ServiceError("判断を選んでください。", field="decision")
+    if assessment.status not in status.DECIDABLE:
+        raise Conflict("承認・不採用にできるのは提出済みの回答だけです。")
+    reason = _clean_comment(reason)
+    if decision == status.REJECTED and not reason:
+        raise ServiceError("不採用の理由を入力してください。", field="reason")
+    card = scorecard(assessment)
+    with database.atomic():
+        updated = (
+            Assessment.update(
+                status=decision, decided_by=actor.id, decided_at=utcnow(), decision_reason=reason
+            )
+            .where(Assessment.id == assessment.id, Assessment.status == status.SUBMITTED)
+            .execute()
+        )
+        if not updated:
+            raise Conflict("この回答は別の操作で更新されています。ページを再読み込みしてください。")
+        label = status.LABELS[decision]
+        audit.record(
+            actor,
+            f"assessment.{'accept' if decision == status.ACCEPTED else 'reject'}",
+            "assessment",
+            assessment.id,
+            f"{assessment.vendor.name} の回答を{label}（第{assessment.submitted_version}版、判定 {card.verdict}、{card.total} 点）",
+            before={"status": status.SUBMITTED},
+            after={
+                "status": decision,
+                "reason": reason,
+                "verdict": card.verdict,
+                "total": card.total,
+                "version": assessment.submitted_version,
+            },
+        )
+    return Assessment.get_by_id(assessment.id)
+
+
+@dataclass(frozen=True)
+class Change:
+    question_id: str
+    text: str
+    before: str
+    after: str
+
+
+def compare_versions(assessment: Assessment, older: int, newer: int) -> list[Change]:
+    """What changed between two submitted versions, question by question, in questionnaire order."""
+    rows = {s.version: s for s in submissions(assessment)}
+    if older not in rows or newer not in rows:
+        raise NotFound("比較する版が見つかりません。")
+    questionnaire: Questionnaire = questionnaire_of(assessment)
+    before, after = submission_answers(rows[older]), submission_answers(rows[newer])
+    changes = []
+    for question in questionnaire.questions:
+        old, new = before.get(question.id), after.get(question.id)
+        if old != new:
+            changes.append(
+                Change(
+                    question.id,
+                    question.text.get("ja"),
+                    question.display(old) if old is not None else "（未回答）",
+                    question.display(new) if new is not None else "（未回答）",
+                )
+            )
+    return changes
