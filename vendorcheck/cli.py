@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from vendorcheck.config import describe_settings
 from vendorcheck.domain.roles import ROLES
+from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
@@ -124,7 +125,54 @@ def settings_command() -> None:
         click.echo(f"    # {help_text}")
 
 
-COMMANDS = (serve_command, migrate_command, init_command, create_staff_command, settings_command)
+@click.command("check-questionnaires")
+@with_appcontext
+def check_questionnaires_command() -> None:
+    """Check every questionnaire file; print each problem and exit 1 when there is any."""
+    catalogue = questionnaire_service.QuestionnaireCatalogue(
+        current_app.config["QUESTIONNAIRES_DIR"]
+    )
+    errors = catalogue.errors
+    for error in errors:
+        click.echo(error)
+    if errors:
+        click.echo(
+            f"確認書に {len(errors)} 件の問題があります（{catalogue.directory}）。", err=True
+        )
+        sys.exit(1)
+    loaded = catalogue.all()
+    questions = sum(len(questionnaire.questions) for questionnaire in loaded)
+    click.echo(
+        f"確認書 {len(loaded)} 件（質問 計 {questions} 問）を確認しました。問題はありません。"
+    )
+
+
+@click.command("questionnaires")
+@with_appcontext
+def questionnaires_command() -> None:
+    """List the questionnaires: id, version, kinds and number of questions."""
+    catalogue = questionnaire_service.catalogue(current_app.config)
+    for questionnaire in catalogue.all():
+        click.echo(
+            f"{questionnaire.id:<16} 第{questionnaire.version}版  "
+            f"種別 {', '.join(questionnaire.kinds):<24} 質問 {len(questionnaire.questions)} 問  "
+            f"{questionnaire.title.ja}"
+        )
+    for broken in catalogue.broken:
+        click.echo(f"{broken.name}: 読み込めません（問題 {len(broken.errors)} 件）", err=True)
+    if catalogue.errors:
+        click.echo("問題の内容は vendorcheck check-questionnaires で確認できます。", err=True)
+
+
+COMMANDS = (
+    serve_command,
+    migrate_command,
+    init_command,
+    create_staff_command,
+    settings_command,
+    check_questionnaires_command,
+    questionnaires_command,
+)
 
 
 def register_commands(app: Flask) -> None:

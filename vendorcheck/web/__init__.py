@@ -5,7 +5,17 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from vendorcheck.web import admin, audit_log, auth, errors, home, security, template_helpers
+from vendorcheck.web import (
+    admin,
+    audit_log,
+    auth,
+    errors,
+    home,
+    portal,
+    questionnaires,
+    security,
+    template_helpers,
+)
 
 
 def install(app: Flask) -> None:
@@ -16,5 +26,12 @@ def install(app: Flask) -> None:
     template_helpers.install(app)
     errors.install(app)
     auth.install(app)
-    for blueprint in (auth.bp, home.bp, admin.bp, audit_log.bp):
+    for blueprint in (
+        auth.bp,
+        home.bp,
+        admin.bp,
+        audit_log.bp,
+        questionnaires.bp,
+        portal.bp,
+    ):
         app.register_blueprint(blueprint)

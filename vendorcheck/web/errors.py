@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -67,8 +68,15 @@ def _csrf_error(_error: CSRFError):
     )
 
 
+def loggable_path(path: str) -> str:
+    """Hide a vendor link's token: tokens never appear in logs."""
+    return re.sub(r"^/p/[^/]+", "/p/<token>", path)
+
+
 def _unexpected(error: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
+    log.exception(
+        "unhandled error on %s %s", request.method, loggable_path(request.path), exc_info=error
+    )
     return render_error(500)
 
 

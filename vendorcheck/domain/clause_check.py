@@ -1,0 +1,221 @@
+"""Validate clause files against the requirement catalogue, the questionnaires and coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from vendorcheck.domain.clauses import (
+    PARTY_TERMS,
+    TIERS,
+    AnnexContext,
+    Clause,
+    ClauseError,
+    base_values,
+    numbering_problems,
+    read_clause_files,
+    render_body,
+    select_clauses,
+)
+from vendorcheck.domain.conditions import Answered, AnswerIn, referenced_questions, walk
+from vendorcheck.domain.requirements import CONTRACT_COVERAGE
+
+# An answer value that no condition names: "the vendor answered something else".
+OTHER_ANSWER = "(other)"
+MAX_SCENARIOS = 5000
+
+QuestionIndex = Mapping[str, Mapping[str, frozenset[str] | None]]
+
+
+def check_clauses(
+    directory: Path | str,
+    requirements: Mapping[str, object],
+    questionnaires: Mapping[str, object] | None = None,
+) -> list[str]:
+    """Return every problem in the clause files (empty when they are usable), in Japanese."""
+    clauses, problems = read_clause_files(directory)
+    index = question_index(questionnaires.values()) if questionnaires is not None else None
+    for clause in clauses:
+        found = [f"未知の要件ID「{rid}」です" for rid in clause.covers if rid not in requirements]
+        if index is not None:
+            found.extend(question_problems(clause, index))
+        found.extend(sample_problems(clause))
+        problems.extend(f"{clause.source}: 条項「{clause.id}」: {problem}" for problem in found)
+    if not problems:
+        coverage = {
+            kind: tuple(rid for rid in required if rid in requirements)
+            for kind, required in CONTRACT_COVERAGE.items()
+        }
+        problems.extend(coverage_problems(clauses, coverage))
+    return problems
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+def _raw_option_values(question: Mapping[str, object]) -> frozenset[str] | None:
+    na = {"na"} if question.get("allow_na") else set()
+    if question.get("type") == "yesno":
+        return frozenset({"yes", "no"} | na)
+    if question.get("type") in ("choice", "multi"):
+        options = question.get("options") or []
+        return frozenset({str(option.get("value")) for option in options} | na)  # type: ignore[union-attr]
+    return None
+
+
+def _questions(questionnaire: object) -> tuple[Iterable[str], dict[str, frozenset[str] | None]]:
+    """Return (kinds, {question id: option values}) of a Questionnaire or its raw TOML table."""
+    found: dict[str, frozenset[str] | None] = {}
+    if isinstance(questionnaire, Mapping):
+        for section in questionnaire.get("sections", []):
+            for question in section.get("questions", []):
+                found[str(question.get("id"))] = _raw_option_values(question)
+        return questionnaire.get("kinds", []), found
+    for question in questionnaire.questions:  # type: ignore[attr-defined]
+        values = getattr(getattr(question, "answer_type", None), "option_values", None)
+        found[question.id] = frozenset(values) if values is not None else None
+    return questionnaire.kinds, found  # type: ignore[attr-defined]
+
+
+def question_index(questionnaires: Iterable[object]) -> QuestionIndex:
+    """Map each kind to the questions (and their option values) its questionnaires ask."""
+    index: dict[str, dict[str, frozenset[str] | None]] = {}
+    for questionnaire in questionnaires:
+        kinds, questions = _questions(questionnaire)
+        for kind in kinds:
+            known = index.setdefault(kind, {})
+            for question_id, values in questions.items():
+                earlier = known.get(question_id)
+                known[question_id] = values if earlier is None else earlier | (values or set())
+    return index
+
+
+def question_problems(clause: Clause, index: QuestionIndex) -> list[str]:
+    """Conditions and `uses` may only name questions of the clause's kinds' questionnaires."""
+    asked: dict[str, frozenset[str] | None] = {}
+    for kind in clause.kinds:
+        for question_id, values in index.get(kind, {}).items():
+            earlier = asked.get(question_id)
+            asked[question_id] = values if earlier is None else earlier | (values or set())
+    problems = []
+    kinds = "、".join(clause.kinds)
+    named = sorted(referenced_questions(clause.when) | set(clause.uses))
+    for question_id in named:
+        if question_id not in asked:
+            problems.append(f"質問「{question_id}」は種別（{kinds}）の確認書にありません")
+    for node in walk(clause.when) if clause.when is not None else ():
+        if not isinstance(node, AnswerIn) or node.question not in asked:
+            continue
+        options = asked[node.question]
+        if options is None:
+            problems.append(f"質問「{node.question}」は選択式ではないため in で条件にできません")
+            continue
+        problems.extend(
+            f"「{value}」は質問「{node.question}」の選択肢にありません"
+            for value in node.values
+            if value not in options
+        )
+    return problems
+
+
+# --- rendering with sample values ----------------------------------------------------------
+
+
+def _sample_context(clause: Clause, party_terms: tuple[str, str]) -> AnnexContext:
+    return AnnexContext(
+        organisation_name="見本市",
+        vendor_name="見本株式会社",
+        case_title="見本業務委託",
+        kind=clause.kinds[0] if clause.kinds else "outsourcing",
+        tier=3,
+        contract_start=dt.date(2025, 4, 1),
+        contract_end=dt.date(2026, 3, 31),
+        party_terms=party_terms,
+        incident_report_hours=24,
+        answers_display={question: "見本の回答" for question in clause.uses},
+        remediations=[("見本の是正措置", dt.date(2025, 6, 30)), ("期限のない是正措置", None)],
+        issued_on=dt.date(2025, 4, 1),
+    )
+
+
+def sample_problems(clause: Clause) -> list[str]:
+    """Render the body with sample values (both party-term pairs) and check its numbering."""
+    problems: list[str] = []
+    for party_terms in PARTY_TERMS:
+        context = _sample_context(clause, party_terms)
+        try:
+            paragraphs, _ = render_body(clause, base_values(context), context.answers_display)
+        except ClauseError as error:
+            problems.extend(message.split(": ", 2)[-1] for message in error.errors)
+            break
+        if not paragraphs:
+            problems.append("本文が空になります")
+        problems.extend(numbering_problems(paragraphs))
+        if problems:
+            break
+    return problems
+
+
+# --- coverage ------------------------------------------------------------------------------
+
+
+def answer_scenarios(clauses: Sequence[Clause]) -> list[dict[str, object]]:
+    """Answer sets that exercise every condition: each named value, another value, no answer."""
+    values: dict[str, set[str]] = {}
+    for clause in clauses:
+        for node in walk(clause.when) if clause.when is not None else ():
+            if isinstance(node, AnswerIn):
+                values.setdefault(node.question, set()).update(node.values)
+            elif isinstance(node, Answered):
+                values.setdefault(node.question, set())
+    questions = sorted(values)
+    choices = [[*sorted(values[question]), OTHER_ANSWER, None] for question in questions]
+    total = 1
+    for options in choices:
+        total *= len(options)
+    if total <= MAX_SCENARIOS:
+        combos: Iterable[tuple[object, ...]] = itertools.product(*choices)
+    else:  # too many: vary one question at a time
+        combos = [
+            tuple(value if i == n else None for i in range(len(questions)))
+            for n, options in enumerate(choices)
+            for value in options
+        ]
+    return [
+        {question: value for question, value in zip(questions, combo, strict=True) if value}
+        for combo in combos
+    ]
+
+
+def _describe(answers: Mapping[str, object]) -> str:
+    if not answers:
+        return "回答なし"
+    shown = ("その他の値" if value == OTHER_ANSWER else value for value in answers.values())
+    return "、".join(f"{q}={v}" for q, v in zip(answers, shown, strict=True))
+
+
+def coverage_problems(
+    clauses: Sequence[Clause], coverage: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Every kind × tier × answer set must select articles covering the kind's requirements.
+
+    Optional clauses and the remediation article do not count: they may be left out.
+    """
+    problems: list[str] = []
+    for kind, required in coverage.items():
+        own = [clause for clause in clauses if kind in clause.kinds]
+        reported: set[tuple[str, ...]] = set()
+        for tier in TIERS:
+            for answers in answer_scenarios(own):
+                selected = select_clauses(own, kind, tier, answers)
+                covered = {rid for clause in selected for rid in clause.covers}
+                missing = tuple(rid for rid in required if rid not in covered)
+                if missing and missing not in reported:
+                    reported.add(missing)
+                    problems.append(
+                        f"種別 {kind}・区分 {tier}（{_describe(answers)}）で要件 "
+                        f"{', '.join(missing)} を定める条がありません"
+                    )
+    return problems

@@ -1,0 +1,231 @@
+"""The questionnaire catalogue: questionnaires/*.toml loaded once, reloaded on change, and
+the JSON snapshots that invitations store so later edits never change an issued assessment."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from vendorcheck.domain.questionnaire import (
+    Questionnaire,
+    QuestionnaireError,
+    check_directory,
+    load_questionnaire,
+)
+from vendorcheck.domain.requirements import (
+    QUESTION_COVERAGE,
+    Requirement,
+    default_requirements_path,
+    load_requirements,
+)
+
+Stamp = tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
+class BrokenFile:
+    """A questionnaire file that could not be loaded, with every problem found in it."""
+
+    name: str
+    errors: tuple[str, ...]
+
+
+class QuestionnaireCatalogue:
+    """Every questionnaire of one folder; re-read when a file is added, removed or changed."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._stamp: Stamp | None = None
+        self._loaded: dict[str, Questionnaire] = {}
+        self._errors: tuple[str, ...] = ()
+        self._broken: tuple[BrokenFile, ...] = ()
+
+    def _current_stamp(self) -> Stamp:
+        entries = []
+        for path in sorted(self.directory.glob("*.toml")):
+            try:
+                status = path.stat()
+            except FileNotFoundError:  # removed between glob and stat
+                continue
+            entries.append((path.name, status.st_mtime_ns, status.st_size))
+        return tuple(entries)
+
+    def refresh(self) -> None:
+        """Reload when any file's name, mtime or size differs from the last load."""
+        stamp = self._current_stamp()
+        if stamp == self._stamp:
+            return
+        with self._lock:
+            if stamp == self._stamp:
+                return
+            loaded: dict[str, Questionnaire] = {}
+            broken: list[BrokenFile] = []
+            for name, _mtime, _size in stamp:
+                try:
+                    loaded[Path(name).stem] = load_questionnaire(self.directory / name)
+                except QuestionnaireError as error:
+                    broken.append(BrokenFile(name, tuple(error.errors)))
+                except OSError as error:
+                    broken.append(BrokenFile(name, (f"{name}: 読み込めません（{error}）",)))
+            try:
+                self._errors = tuple(check_directory(self.directory))
+            except OSError as error:  # a file removed while it was being read
+                self._errors = (f"{self.directory}: 読み込めません（{error}）",)
+            self._loaded = loaded
+            self._broken = tuple(broken)
+            self._stamp = stamp
+
+    @property
+    def errors(self) -> list[str]:
+        """Every problem check_directory reports (files, coverage, well-known ids), in Japanese."""
+        self.refresh()
+        return list(self._errors)
+
+    @property
+    def broken(self) -> tuple[BrokenFile, ...]:
+        """The files that could not be loaded at all."""
+        self.refresh()
+        return self._broken
+
+    def errors_for(self, file_name: str) -> list[str]:
+        """Return the problems reported for one file (by its name, e.g. cloud.toml)."""
+        prefix = f"{file_name}: "
+        return [error for error in self.errors if error.startswith(prefix)]
+
+    def all(self) -> list[Questionnaire]:
+        self.refresh()
+        return [self._loaded[key] for key in sorted(self._loaded)]
+
+    def get(self, questionnaire_id: str) -> Questionnaire | None:
+        self.refresh()
+        return self._loaded.get(questionnaire_id)
+
+    def for_kind(self, kind: str) -> list[Questionnaire]:
+        return [questionnaire for questionnaire in self.all() if kind in questionnaire.kinds]
+
+
+_catalogues: dict[Path, QuestionnaireCatalogue] = {}
+_catalogues_lock = threading.Lock()
+
+
+def catalogue(app_config: Mapping[str, object]) -> QuestionnaireCatalogue:
+    """Return the catalogue of the configured folder, one shared instance per folder."""
+    directory = Path(str(app_config["QUESTIONNAIRES_DIR"])).resolve()
+    with _catalogues_lock:
+        found = _catalogues.get(directory)
+        if found is None:
+            found = _catalogues[directory] = QuestionnaireCatalogue(directory)
+    return found
+
+
+# --- snapshots -----------------------------------------------------------------------------
+
+_SNAPSHOT_CACHE_SIZE = 64
+_snapshots: OrderedDict[str, Questionnaire] = OrderedDict()
+_snapshots_lock = threading.Lock()
+
+
+class SnapshotError(ValueError):
+    """A stored snapshot that does not rebuild into the questionnaire it claims to be."""
+
+
+def snapshot_json(questionnaire: Questionnaire) -> tuple[str, str]:
+    """Return (content hash, canonical JSON) to store with an invitation."""
+    text = json.dumps(
+        questionnaire.to_snapshot(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return questionnaire.content_hash, text
+
+
+def questionnaire_from_snapshot(json_text: str, content_hash: str | None = None) -> Questionnaire:
+    """Rebuild a stored snapshot, keeping the most recently used ones in memory by hash."""
+    key = content_hash or hashlib.sha256(json_text.encode("utf-8")).hexdigest()
+    with _snapshots_lock:
+        cached = _snapshots.get(key)
+        if cached is not None:
+            _snapshots.move_to_end(key)
+            return cached
+    try:
+        questionnaire = Questionnaire.from_snapshot(json.loads(json_text))
+    except (ValueError, TypeError) as error:
+        raise SnapshotError(f"保存された確認書の控えを読み込めません（{error}）") from error
+    if content_hash is not None and questionnaire.content_hash != content_hash:
+        raise SnapshotError("保存された確認書の控えが、記録されたハッシュ値と一致しません。")
+    with _snapshots_lock:
+        _snapshots[key] = questionnaire
+        while len(_snapshots) > _SNAPSHOT_CACHE_SIZE:
+            _snapshots.popitem(last=False)
+    return questionnaire
+
+
+# --- requirement coverage ------------------------------------------------------------------
+
+_GROUP_HEADING = re.compile(r"^##\s+(.*\(([A-Z]{2,4})\).*)$")
+
+
+@dataclass(frozen=True)
+class RequirementGroup:
+    code: str
+    heading: str
+    requirements: tuple[Requirement, ...]
+
+
+def requirement_groups() -> list[RequirementGroup]:
+    """Return the catalogue of docs/REQUIREMENTS.md grouped under its headings, in order."""
+    catalogue_rows = load_requirements()
+    headings: dict[str, str] = {}
+    for line in default_requirements_path().read_text(encoding="utf-8").splitlines():
+        match = _GROUP_HEADING.match(line)
+        if match:
+            headings.setdefault(match.group(2), match.group(1).strip())
+    grouped: dict[str, list[Requirement]] = {}
+    for requirement in catalogue_rows.values():
+        grouped.setdefault(requirement.group, []).append(requirement)
+    order = [code for code in headings if code in grouped] + [
+        code for code in grouped if code not in headings
+    ]
+    return [
+        RequirementGroup(code, headings.get(code, code), tuple(grouped[code])) for code in order
+    ]
+
+
+@dataclass(frozen=True)
+class CoverageColumn:
+    """One column of the coverage matrix: what a source asks (or states) per requirement id.
+
+    kind is "questionnaire" today; later columns (contract clauses) reuse the same shape.
+    """
+
+    kind: str
+    key: str
+    label: str
+    cells: Mapping[str, tuple[str, ...]]
+    required: frozenset[str]
+
+    def missing(self, requirement_id: str) -> bool:
+        return requirement_id in self.required and not self.cells.get(requirement_id)
+
+
+def questionnaire_columns(questionnaires: list[Questionnaire]) -> list[CoverageColumn]:
+    """Return a coverage column per questionnaire: requirement id → the question ids."""
+    return [
+        CoverageColumn(
+            kind="questionnaire",
+            key=questionnaire.id,
+            label=questionnaire.title.ja,
+            cells=questionnaire.requirement_index,
+            required=frozenset(
+                requirement_id
+                for kind in questionnaire.kinds
+                for requirement_id in QUESTION_COVERAGE.get(kind, ())
+            ),
+        )
+        for questionnaire in questionnaires
+    ]

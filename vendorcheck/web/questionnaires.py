@@ -1,0 +1,395 @@
+"""Staff pages of the questionnaires: the list, a preview as vendors see it, and coverage."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup
+
+from vendorcheck.domain import uploads
+from vendorcheck.domain.question_types import NA_LABEL, YES_NO_LABELS, FileType
+from vendorcheck.domain.questionnaire import TIERS, Question, Questionnaire
+from vendorcheck.services import questionnaires as questionnaire_service
+from vendorcheck.web.auth import require
+from vendorcheck.web.errors import render_error
+
+bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")
+
+LANGUAGES = {"ja": "日本語", "en": "English（英語）"}
+KIND_LABELS = {
+    "outsourcing": "業務委託",
+    "system": "情報システムの業務委託",
+    "cloud": "外部サービス（機密性2以上）",
+    "cloud_light": "外部サービス（機密性2以上を扱わない）",
+    "sns": "ソーシャルメディア",
+}
+EVIDENCE_KINDS_EN = {
+    "pdf": "PDF",
+    "image": "images (PNG, JPEG, GIF, WebP)",
+    "office": "Office documents (Word, Excel, PowerPoint)",
+}
+TIER_LABELS = {
+    1: "区分1（機密性1）",
+    2: "区分2（機密性2）",
+    3: "区分3（機密性3・自治体機密性3A/3B/3C）",
+}
+
+
+def _catalogue() -> questionnaire_service.QuestionnaireCatalogue:
+    return questionnaire_service.catalogue(current_app.config)
+
+
+# --- questionnaire/_questions.html: the answer-independent HTML, built once per language --
+
+UI = {
+    "ja": {
+        "required": "回答必須",
+        "optional": "任意",
+        "mandatory": "必須（適合に必要）",
+        "exclusive": "（ほかの選択肢と同時には選べません）",
+        "error": "エラー:",
+        "comments": "審査担当者からのコメント",
+        "attached": "添付済みのファイル",
+        "no_files": "まだ添付されていません。",
+        "attach": "添付するファイル",
+        "formats": "添付できる形式",
+        "meta": "質問ID: {id} ・ 要件: {requirements} ・ 配点の重み: {weight}",
+    },
+    "en": {
+        "required": "Required",
+        "optional": "Optional",
+        "mandatory": "Mandatory (needed to pass)",
+        "exclusive": " (not with other options)",
+        "error": "Error:",
+        "comments": "Reviewer comments",
+        "attached": "Attached files",
+        "no_files": "No file attached yet.",
+        "attach": "File to attach",
+        "formats": "Accepted formats",
+        "meta": "Question ID: {id} ・ Requirements: {requirements} ・ Weight: {weight}",
+    },
+}
+# Attributes of the single control of each free-answer type (besides id, name and value).
+CONTROL_ATTRIBUTES = {
+    "number": Markup(' type="number" step="any" inputmode="decimal" class="input--short"'),
+    "date": Markup(' type="date" class="input--date"'),
+    "url": Markup(' type="url" maxlength="2000" autocomplete="off" spellcheck="false"'),
+    "email": Markup(' type="email" maxlength="2000" autocomplete="off" spellcheck="false"'),
+    "corporate_number": Markup(
+        ' type="text" inputmode="numeric" pattern="[0-9]{13}" maxlength="20"'
+        ' autocomplete="off" spellcheck="false" class="input--medium"'
+    ),
+    "ismap_number": Markup(
+        ' type="text" pattern="[A-Za-z0-9\\-]+" maxlength="40" autocomplete="off"'
+        ' autocapitalize="characters" spellcheck="false" class="input--medium"'
+    ),
+}
+PLAIN_TEXT = Markup(' type="text"')
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """The parts of a rendered question that depend on neither answers nor errors."""
+
+    id: str  # the element id: q-<question id with "." as "-">
+    name: str  # the form field name: q__<question id>
+    type: str
+    ui: dict[str, str]
+    attributes: Markup  # id and data-* of the question's element
+    text_open: Markup  # the opening of the element holding the question text (legend, label, p)
+    text: Markup
+    text_close: Markup
+    aria: Markup  # aria-describedby when there is no error nor comment
+    markers: dict[int, Markup]  # tier → 回答必須 / 必須（適合に必要） tags
+    meta: Markup  # staff only: question id, requirements, weight
+    hint: Markup
+    described: str  # static aria-describedby ids (hint, unit), each followed by a space
+    options: tuple[tuple[str, Markup, Markup], ...]  # (value, html before, html after checked)
+    choices: dict[str, Markup]  # the options ready made: "" → none chosen, value → it chosen
+    control: Markup  # the free-answer control's opening tag, without value and closing
+    textarea: bool
+    unit: Markup
+    accept: Markup  # file: the input's attributes and the accepted formats
+
+
+def evidence_accept(kinds: tuple[str, ...]) -> str:
+    """Return the file input's accept attribute for the evidence kinds a question allows."""
+    return ",".join(sorted(ext for kind in kinds for ext in uploads.EXTENSIONS.get(kind, ())))
+
+
+def evidence_kinds(kinds: tuple[str, ...], lang: str = "ja") -> str:
+    labels = EVIDENCE_KINDS_EN if lang == "en" else uploads.KIND_LABELS
+    return (", " if lang == "en" else "、").join(labels.get(kind, kind) for kind in kinds)
+
+
+def _options(question: Question, element_id: str, lang: str) -> tuple[tuple[str, str, str], ...]:
+    note = UI[lang]["exclusive"]
+    if question.type == "yesno":
+        pairs = [(value, YES_NO_LABELS[value].get(lang), "") for value in ("yes", "no")]
+    else:
+        pairs = [
+            (option.value, option.label.get(lang), note if option.exclusive else "")
+            for option in question.options
+        ]
+    if question.allow_na:
+        pairs.append(("na", NA_LABEL.get(lang), note if question.type == "multi" else ""))
+    kind = "checkbox" if question.type == "multi" else "radio"
+    return tuple(
+        (
+            value,
+            Markup(
+                '<div class="choice"><input type="{}" id="{}--{}" name="q__{}" value="{}"'
+            ).format(kind, element_id, value, question.id, value),
+            Markup('> <label for="{}--{}">{}{}</label></div>\n').format(
+                element_id,
+                value,
+                label,
+                Markup('<span class="choice__note">{}</span>').format(extra) if extra else "",
+            ),
+        )
+        for value, label, extra in pairs
+    )
+
+
+def _ready_choices(
+    question: Question, options: tuple[tuple[str, Markup, Markup], ...]
+) -> dict[str, Markup]:
+    """Pre-render the option list unchecked and, for one-answer types, with each value chosen."""
+    if not options:
+        return {}
+    chosen_values = [""] if question.type == "multi" else ["", *(value for value, _, _ in options)]
+    checked = Markup(" checked")
+    return {
+        chosen: Markup("").join(
+            before + (checked if value == chosen else "") + after
+            for value, before, after in options
+        )
+        for chosen in chosen_values
+    }
+
+
+def _control(question: Question, element_id: str) -> Markup:
+    answer_type = question.answer_type
+    start = Markup('<{} id="{}--answer" name="q__{}"').format(
+        "textarea" if getattr(answer_type, "multiline", False) else "input",
+        element_id,
+        question.id,
+    )
+    if question.type == "text":
+        shape = Markup(' rows="5"') if answer_type.multiline else PLAIN_TEXT  # type: ignore[attr-defined]
+        return start + shape + Markup(' maxlength="{}"').format(answer_type.max_length)  # type: ignore[attr-defined]
+    extra = CONTROL_ATTRIBUTES.get(question.type, PLAIN_TEXT)
+    for bound in ("min", "max"):
+        if getattr(answer_type, bound, None) is not None:
+            extra += Markup(' {}="{}"').format(bound, getattr(answer_type, bound))
+    return start + extra
+
+
+def _text_open(question: Question, element_id: str) -> Markup:
+    """Open the element that carries the question text: legend, label or p."""
+    if question.answer_type.option_values:  # inside the fieldset the template opens
+        return Markup('<legend class="question__text">')
+    if question.type == "file":
+        return Markup(
+            '<div class="question__fieldset" role="group" aria-labelledby="{0}-text">\n'
+            '<p class="question__text" id="{0}-text">'
+        ).format(element_id)
+    return Markup('<label class="question__text" for="{}--answer">').format(element_id)
+
+
+def _text_close(question: Question) -> Markup:
+    if question.answer_type.option_values:
+        return Markup("</legend>")
+    return Markup("</p>") if question.type == "file" else Markup("</label>")
+
+
+def _view(question: Question, lang: str) -> QuestionView:
+    ui = UI[lang]
+    element_id = "q-" + question.id.replace(".", "-")
+    answer_type = question.answer_type
+    unit = getattr(answer_type, "unit", None)
+    accept = getattr(answer_type, "accept", ())
+    condition = question.show_if.to_data() if question.show_if else None
+    hint = question.hint.get(lang) if question.hint else ""
+    required = Markup(' <span class="tag tag--{}">{}</span>').format(
+        *(("required", ui["required"]) if question.required else ("optional", ui["optional"]))
+    )
+    mandatory = Markup(' <span class="tag tag--mandatory">{}</span>').format(ui["mandatory"])
+    described = (f"{element_id}-hint " if hint else "") + (f"{element_id}-unit " if unit else "")
+    options = _options(question, element_id, lang) if answer_type.option_values else ()
+    return QuestionView(
+        id=element_id,
+        name="q__" + question.id,
+        type=question.type,
+        ui=ui,
+        attributes=Markup(' id="{}" data-question="{}" data-type="{}"').format(
+            element_id, question.id, question.type
+        )
+        + (
+            Markup(' data-show-if="{}"').format(json.dumps(condition, ensure_ascii=False))
+            if condition
+            else ""
+        ),
+        text_open=_text_open(question, element_id),
+        text=Markup.escape(question.text.get(lang)),
+        text_close=_text_close(question),
+        aria=Markup(' aria-describedby="{}"').format(described.strip()) if described else Markup(),
+        markers={
+            tier: required + (mandatory if question.is_mandatory(tier) else "") for tier in TIERS
+        },
+        meta=Markup('<p class="question__meta">{}</p>\n').format(
+            ui["meta"].format(
+                id=question.id,
+                requirements=", ".join(question.requirements),
+                weight=question.weight,
+            )
+        ),
+        hint=Markup('<p class="form-hint" id="{}-hint">{}</p>\n').format(element_id, hint)
+        if hint
+        else Markup(),
+        described=described,
+        options=options,
+        choices=_ready_choices(question, options),
+        control=_control(question, element_id),
+        textarea=bool(getattr(answer_type, "multiline", False)),
+        unit=Markup(' <span class="question__unit" id="{}-unit">{}</span>').format(
+            element_id, unit.get(lang)
+        )
+        if unit
+        else Markup(),
+        accept=Markup('accept="{}"><p class="form-hint" id="{}-accept">{}: {}</p>').format(
+            evidence_accept(accept), element_id, ui["formats"], evidence_kinds(accept, lang)
+        ),
+    )
+
+
+_views: OrderedDict[tuple[str, str], dict[str, QuestionView]] = OrderedDict()
+_views_lock = threading.Lock()
+
+
+@bp.app_template_global("question_views")
+def question_views(questionnaire: Questionnaire, lang: str) -> dict[str, QuestionView]:
+    """Return question id → QuestionView, cached per questionnaire content and language."""
+    lang = "en" if lang == "en" else "ja"
+    key = (questionnaire.content_hash, lang)
+    with _views_lock:
+        found = _views.get(key)
+        if found is not None:
+            _views.move_to_end(key)
+            return found
+    views = {question.id: _view(question, lang) for question in questionnaire.questions}
+    with _views_lock:
+        _views[key] = views
+        while len(_views) > 32:
+            _views.popitem(last=False)
+    return views
+
+
+@bp.app_template_filter("kind_label")
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+@bp.route("/")
+@require("view")
+def index():
+    catalogue = _catalogue()
+    rows = [
+        {
+            "questionnaire": questionnaire,
+            "sections": len(questionnaire.sections),
+            "questions": len(questionnaire.questions),
+            "mandatory": {
+                tier: sum(question.is_mandatory(tier) for question in questionnaire.questions)
+                for tier in TIERS
+            },
+            "errors": catalogue.errors_for(f"{questionnaire.id}.toml"),
+        }
+        for questionnaire in catalogue.all()
+    ]
+    return render_template(
+        "questionnaires/index.html",
+        rows=rows,
+        broken=catalogue.broken,
+        errors=catalogue.errors,
+        tiers=TIERS,
+        directory=catalogue.directory,
+    )
+
+
+def _preview_answers(questionnaire: Questionnaire) -> tuple[dict[str, object], dict[str, str]]:
+    """Clean the answers a staff member tried in the preview form (nothing is stored)."""
+    answers: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for question in questionnaire.questions:
+        raw = request.args.getlist(f"q__{question.id}")
+        if not raw or isinstance(question.answer_type, FileType):
+            continue
+        value, error = question.clean(raw)
+        if error:
+            errors[question.id] = error
+            answers[question.id] = raw if question.type == "multi" else raw[0]
+        elif value is not None:
+            answers[question.id] = value
+    return answers, errors
+
+
+@bp.route("/<questionnaire_id>/preview")
+@require("view")
+def preview(questionnaire_id: str):
+    questionnaire = _catalogue().get(questionnaire_id)
+    if questionnaire is None:
+        return render_error(
+            404,
+            f"確認書「{questionnaire_id}」はありません。読み込みエラーがないか一覧で確認してください。",
+        )
+    tier_text = request.args.get("tier", "1")
+    lang = request.args.get("lang", "ja")
+    if tier_text not in {str(tier) for tier in TIERS}:
+        return render_error(400, "情報の区分は 1、2、3 のいずれかを選んでください。")
+    if lang not in LANGUAGES:
+        return render_error(400, "表示言語は日本語（ja）か英語（en）を選んでください。")
+    tier = int(tier_text)
+    answers, errors = _preview_answers(questionnaire)
+    applicable = questionnaire.applicable_questions(answers, tier)
+    errors = {key: message for key, message in errors.items() if key in applicable}
+    return render_template(
+        "questionnaires/preview.html",
+        questionnaire=questionnaire,
+        tier=tier,
+        lang=lang,
+        answers=answers,
+        errors=errors,
+        applicable=applicable,
+        tiers=TIERS,
+        tier_labels=TIER_LABELS,
+        languages=LANGUAGES,
+        mandatory_count=sum(q.is_mandatory(tier) for q in questionnaire.questions),
+    )
+
+
+@bp.route("/coverage")
+@require("view")
+def coverage():
+    catalogue = _catalogue()
+    questionnaires = catalogue.all()
+    columns = questionnaire_service.questionnaire_columns(questionnaires)
+    groups = questionnaire_service.requirement_groups()
+    missing = [
+        (column, requirement.id)
+        for group in groups
+        for requirement in group.requirements
+        for column in columns
+        if column.missing(requirement.id)
+    ]
+    return render_template(
+        "questionnaires/coverage.html",
+        groups=groups,
+        columns=columns,
+        missing=missing,
+        broken=catalogue.broken,
+    )
