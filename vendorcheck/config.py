@@ -124,6 +124,11 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "確認書（questionnaires/*.toml）のフォルダー。既定はリポジトリの questionnaires/。",
     ),
+    Setting(
+        "CLAUSES_DIR",
+        None,
+        "特記事項の条文ファイル（contract_templates/clauses/*.toml）のフォルダー。既定はリポジトリの contract_templates/clauses/。",
+    ),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -144,6 +149,11 @@ def default_instance_path() -> Path:
 def default_questionnaires_dir() -> Path:
     """Return the questionnaires/ folder of the source tree this package lives in."""
     return Path(__file__).resolve().parents[1] / "questionnaires"
+
+
+def default_clauses_dir() -> Path:
+    """Return the contract_templates/clauses/ folder of the source tree this package lives in."""
+    return Path(__file__).resolve().parents[1] / "contract_templates" / "clauses"
 
 
 def load_settings(
@@ -181,6 +191,8 @@ def load_settings(
         parsed["DATABASE_URL"] = f"sqlite:///{instance_path / 'vendorcheck.db'}"
     if not parsed["QUESTIONNAIRES_DIR"]:
         parsed["QUESTIONNAIRES_DIR"] = str(default_questionnaires_dir())
+    if not parsed["CLAUSES_DIR"]:
+        parsed["CLAUSES_DIR"] = str(default_clauses_dir())
     if not parsed["SECRET_KEY"]:
         parsed["SECRET_KEY"] = _instance_secret_key(instance_path)
     return parsed

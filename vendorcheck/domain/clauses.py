@@ -16,7 +16,7 @@ from jinja2 import StrictUndefined, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from vendorcheck.domain.conditions import Condition, ConditionError, evaluate, parse_condition
-from vendorcheck.domain.jp import clean_for_xml, to_full_width_digits, wareki
+from vendorcheck.domain.jp import clean_for_xml, to_full_width_digits, today_jst, wareki
 from vendorcheck.domain.requirements import KINDS
 
 ANNEX_TITLE = "情報セキュリティに関する特記事項"
@@ -140,7 +140,7 @@ class AnnexContext:
     incident_report_hours: int = 24
     answers_display: Mapping[str, str] = field(default_factory=dict)
     remediations: Sequence[tuple[str, dt.date | None]] = ()
-    issued_on: dt.date = field(default_factory=dt.date.today)
+    issued_on: dt.date = field(default_factory=today_jst)
 
 
 # --- templates ---------------------------------------------------------------------------

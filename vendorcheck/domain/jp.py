@@ -5,6 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from zoneinfo import ZoneInfo
+
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def today_jst() -> dt.date:
+    """Today in Japan, whatever the server's own time zone."""
+    return dt.datetime.now(JST).date()
+
 
 # (start date, era name), newest first.
 _ERAS: tuple[tuple[dt.date, str], ...] = (

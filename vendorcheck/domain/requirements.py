@@ -11,6 +11,15 @@ from types import MappingProxyType
 
 REQUIREMENT_ID = re.compile(r"[A-Z]{2,4}-\d{2}")
 KINDS = ("outsourcing", "system", "cloud", "cloud_light", "sns")
+KIND_LABELS = MappingProxyType(
+    {
+        "outsourcing": "業務委託",
+        "system": "情報システムに関する業務委託",
+        "cloud": "外部サービス（機密性2以上）",
+        "cloud_light": "外部サービス（機密性2未満）",
+        "sns": "ソーシャルメディア",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
+from typing import NamedTuple
 
 from vendorcheck.domain.conditions import has_answer
 from vendorcheck.domain.i18n import Text
@@ -49,9 +50,8 @@ class Remediation:
     accepted: bool = False
 
 
-@dataclass(frozen=True)
-class QuestionScore:
-    """How one question scored; status is one of STATUSES."""
+class QuestionScore(NamedTuple):
+    """How one question scored; status is one of STATUSES (a named tuple: built per question, so cheap)."""
 
     question_id: str
     section_id: str
@@ -173,6 +173,31 @@ def score_question(
     )
 
 
+_GAP_CANDIDATES: dict[str, tuple[int, ...]] = {}
+
+
+def _can_find(question: Question) -> bool:
+    """Whether some answer to this question could carry a finding severity."""
+    if getattr(question.answer_type, "finding", None):
+        return True
+    return any(option.finding for option in question.options)
+
+
+def _gap_candidates(questionnaire: Questionnaire) -> tuple[int, ...]:
+    """Positions of the questions that can ever give a gap (mandatory ones or with findings)."""
+    found = _GAP_CANDIDATES.get(questionnaire.content_hash)
+    if found is None:
+        if len(_GAP_CANDIDATES) > 256:
+            _GAP_CANDIDATES.clear()
+        found = tuple(
+            order
+            for order, question in enumerate(questionnaire.questions)
+            if question.mandatory_from_tier or _can_find(question)
+        )
+        _GAP_CANDIDATES[questionnaire.content_hash] = found
+    return found
+
+
 def _gaps(
     questionnaire: Questionnaire,
     results: Sequence[QuestionScore],
@@ -181,7 +206,9 @@ def _gaps(
     remediations: Mapping[str, Remediation],
 ) -> tuple[Gap, ...]:
     gaps: list[tuple[int, int, Gap]] = []
-    for order, (question, result) in enumerate(zip(questionnaire.questions, results, strict=True)):
+    questions = questionnaire.questions
+    for order in _gap_candidates(questionnaire):
+        question, result = questions[order], results[order]
         value = answers.get(question.id)
         if not result.applies or not (question.mandatory_from_tier or has_answer(value)):
             continue

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
@@ -136,7 +136,7 @@ def invite(
         raise ServiceError("回答の言語を選んでください。", field="language")
     if case.kind not in questionnaire.kinds:
         raise ServiceError("この案件の種類に合わない確認書です。", field="questionnaire_id")
-    if deadline is not None and deadline < dt.date.today():
+    if deadline is not None and deadline < today_jst():
         raise ServiceError("回答期限には今日以降の日付を入力してください。", field="deadline")
     links = []
     with database.atomic():

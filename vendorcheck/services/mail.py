@@ -7,13 +7,14 @@ import datetime as dt
 import logging
 import smtplib
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from peewee import IntegrityError
+from peewee import IntegrityError, fn
 
 from vendorcheck.store.db import database
 from vendorcheck.store.models import MailMessage, utcnow
@@ -66,6 +67,11 @@ class DeliveryReport:
     sent: int
     retried: int
     failed: int
+    error: str = ""  # set when the SMTP server could not be reached or refused the session
+
+    @property
+    def attempted(self) -> int:
+        return self.sent + self.retried + self.failed
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -78,10 +84,14 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
         )
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    try:
         if settings.security == "starttls":
             smtp.starttls(context=ssl.create_default_context())
-    if settings.username:
-        smtp.login(settings.username, settings.password)
+        if settings.username:
+            smtp.login(settings.username, settings.password)
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
 
 
@@ -92,7 +102,8 @@ def _message(row: MailMessage, sender: str) -> EmailMessage:
     message["Subject"] = row.subject
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] or "vendorcheck")
-    message.set_content(row.body)
+    # base64 keeps Japanese text 7-bit clean for relays that do not offer 8BITMIME.
+    message.set_content(row.body, cte=None if row.body.isascii() else "base64")
     return message
 
 
@@ -138,8 +149,21 @@ def _record(row: MailMessage, error: str, max_attempts: int) -> str:
     return row.status if row.status != "pending" else "retry"
 
 
+def _release(rows: list[MailMessage]) -> None:
+    """Hand back leased rows that were not tried, so the next run can take them at once."""
+    with database.atomic():
+        MailMessage.update(next_attempt_at=utcnow()).where(
+            MailMessage.id.in_([row.id for row in rows]), MailMessage.status == "pending"
+        ).execute()
+
+
 def deliver_pending(settings: SmtpSettings, *, batch_size: int = 100) -> DeliveryReport:
-    """Send every due message once; failures wait (1, 2, 4 … minutes) and give up after max attempts."""
+    """Send a batch of due messages once; failures wait (1, 2, 4 … minutes) and give up after max attempts.
+
+    A slow server must not outlive the lease (another sender would take the rows and send them
+    again), so the run stops sending once half the lease has passed and releases the rest.
+    """
+    claimed_at = time.monotonic()
     due = _claim(batch_size)
     if not due:
         return DeliveryReport(0, 0, 0)
@@ -150,15 +174,65 @@ def deliver_pending(settings: SmtpSettings, *, batch_size: int = 100) -> Deliver
         smtp = _connect(settings)
     except (OSError, smtplib.SMTPException) as exc:
         connect_error = f"SMTP サーバー {settings.host}:{settings.port} に接続できません: {exc}"
-    for row in due:
+    except UnicodeError:  # smtplib encodes AUTH credentials as ASCII
+        connect_error = (
+            f"SMTP サーバー {settings.host}:{settings.port} に認証できません: "
+            "SMTP のユーザー名・パスワードには ASCII 文字（半角英数字・記号）だけを使ってください。"
+        )
+    for index, row in enumerate(due):
+        if time.monotonic() - claimed_at > LEASE.total_seconds() / 2:
+            _release(due[index:])
+            break
         error = connect_error
         if smtp is not None:
             try:
                 smtp.send_message(_message(row, settings.sender))
-            except (OSError, smtplib.SMTPException) as exc:
+            except (OSError, smtplib.SMTPException, UnicodeError) as exc:
                 error = f"送信に失敗しました: {exc}"
         outcomes[_record(row, error, settings.max_attempts)] += 1
     if smtp is not None:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             smtp.quit()
-    return DeliveryReport(outcomes["sent"], outcomes["retry"], outcomes["failed"])
+    return DeliveryReport(outcomes["sent"], outcomes["retry"], outcomes["failed"], connect_error)
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    due: int  # pending and due now
+    waiting: int  # pending with a later time: waiting for a retry, or taken by a running sender
+    sent: int
+    failed: int
+    recent_failures: tuple[MailMessage, ...]
+
+
+def outbox_status(*, failures: int = 20) -> OutboxStatus:
+    """Count the outbox by state and list the newest messages that failed for good."""
+    now = utcnow()
+    pending = MailMessage.select().where(MailMessage.status == "pending")
+    due = pending.where(MailMessage.next_attempt_at <= now).count()
+    counts = {
+        row.status: row.n
+        for row in MailMessage.select(
+            MailMessage.status, fn.COUNT(MailMessage.id).alias("n")
+        ).group_by(MailMessage.status)
+    }
+    failed = (
+        MailMessage.select(
+            MailMessage.id,
+            MailMessage.to_address,
+            MailMessage.subject,
+            MailMessage.attempts,
+            MailMessage.last_error,
+            MailMessage.created_at,
+        )
+        .where(MailMessage.status == "failed")
+        .order_by(MailMessage.id.desc())
+        .limit(failures)
+    )
+    return OutboxStatus(
+        due=due,
+        waiting=counts.get("pending", 0) - due,
+        sent=counts.get("sent", 0),
+        failed=counts.get("failed", 0),
+        recent_failures=tuple(failed),
+    )

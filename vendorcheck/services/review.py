@@ -19,6 +19,7 @@ from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     Assessment,
+    Evidence,
     Remediation,
     ReviewComment,
     ReviewScore,
@@ -42,6 +43,39 @@ def submissions(assessment: Assessment) -> list[Submission]:
     )
 
 
+def evidence_of_answers(
+    assessment: Assessment, questionnaire: Questionnaire, answers: Mapping[str, object]
+) -> dict[str, list[Evidence]]:
+    """The files each file answer lists, without their content (files later removed included)."""
+    listed: dict[str, list[int]] = {}
+    for question in questionnaire.questions:
+        value = answers.get(question.id)
+        if question.type == "file" and isinstance(value, list | tuple):
+            listed[question.id] = [int(item) for item in value if str(item).isdigit()]
+    wanted = {evidence_id for ids in listed.values() for evidence_id in ids}
+    if not wanted:
+        return {}
+    rows = Evidence.select(
+        Evidence.id,
+        Evidence.question_id,
+        Evidence.filename,
+        Evidence.content_type,
+        Evidence.size,
+        Evidence.uploaded_at,
+        Evidence.removed_at,
+    ).where(Evidence.assessment == assessment, Evidence.id.in_(sorted(wanted)))
+    by_id = {row.id: row for row in rows}
+    return {qid: [by_id[i] for i in ids if i in by_id] for qid, ids in listed.items()}
+
+
+def evidence_for_staff(assessment: Assessment, evidence_id: int) -> Evidence:
+    """Any file uploaded to this assessment, with its content; NotFound for another's."""
+    evidence = Evidence.get_or_none(Evidence.id == evidence_id, Evidence.assessment == assessment)
+    if evidence is None:
+        raise NotFound("そのファイルは見つかりません。")
+    return evidence
+
+
 def latest_answers(assessment: Assessment) -> tuple[dict[str, object], int | None]:
     """The newest submitted answers (and their version), or the draft when nothing was submitted."""
     latest = (
@@ -55,12 +89,26 @@ def latest_answers(assessment: Assessment) -> tuple[dict[str, object], int | Non
     return submission_answers(latest), latest.version
 
 
+# A ReviewScore row with this score withdraws the reviewer's score of its question (history kept).
+WITHDRAWN_SCORE = -1.0
+
+
+def apply_review_row(
+    reviews: dict[str, Review], question_id: str, score: float, reason: str
+) -> None:
+    """Fold one ReviewScore row, taken in id order, into the current reviews: the newest counts."""
+    if score < 0:
+        reviews.pop(question_id, None)
+    else:
+        reviews[question_id] = Review(score, reason)
+
+
 def reviews_of(assessment: Assessment) -> dict[str, Review]:
     latest: dict[str, Review] = {}
     for row in (
         ReviewScore.select().where(ReviewScore.assessment == assessment).order_by(ReviewScore.id)
     ):
-        latest[row.question_id] = Review(row.score, row.reason)
+        apply_review_row(latest, row.question_id, row.score, row.reason)
     return latest
 
 

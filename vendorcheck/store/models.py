@@ -255,6 +255,24 @@ class PortalFailure(BaseModel):
     at = DateTimeField(default=utcnow, index=True)
 
 
+class GeneratedAnnex(BaseModel):
+    """A contract annex as generated: never changed (a trigger refuses UPDATE); a new one is a
+    new version, so the file attached to a contract can always be downloaded again as it was."""
+
+    assessment = ForeignKeyField(Assessment, backref="annexes", on_delete="CASCADE")
+    version = IntegerField()
+    submission_version = IntegerField()  # the submitted answers it was built from
+    clause_ids = TextField()  # JSON list, in article order
+    inputs = TextField()  # JSON: names, dates, party terms, answers used, remediations, choices
+    content_hash = CharField(max_length=64)  # sha256 of docx
+    docx = BlobField()
+    created_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("assessment", "version"), True),)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Organisation,
     Department,
@@ -274,4 +292,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Remediation,
     MailMessage,
     PortalFailure,
+    GeneratedAnnex,
 )

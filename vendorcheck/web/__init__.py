@@ -7,14 +7,19 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from vendorcheck.web import (
     admin,
+    annexes,
     audit_log,
     auth,
+    cases,
+    comparison,
     errors,
     home,
     portal,
     questionnaires,
+    review,
     security,
     template_helpers,
+    vendors,
 )
 
 
@@ -33,5 +38,10 @@ def install(app: Flask) -> None:
         audit_log.bp,
         questionnaires.bp,
         portal.bp,
+        review.bp,
+        cases.bp,
+        vendors.bp,
+        annexes.bp,
+        comparison.bp,
     ):
         app.register_blueprint(blueprint)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, render_template
 
+from vendorcheck.domain import assessment_status
 from vendorcheck.services import audit
+from vendorcheck.services import cases as case_service
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.models import AuditEvent
 from vendorcheck.web.auth import require
@@ -23,7 +25,14 @@ def dashboard():
     )
     recent, _ = audit.search(audit.AuditFilter(), per_page=10) if _can_see_audit() else ([], 0)
     return render_template(
-        "home.html", organisation=get_organisation(), my_events=list(my_events), recent=recent
+        "home.html",
+        organisation=get_organisation(),
+        my_events=list(my_events),
+        recent=recent,
+        board=case_service.dashboard(),
+        status_labels=assessment_status.LABELS,
+        upcoming_days=case_service.UPCOMING_DAYS,
+        has_review="review.assessment" in current_app.view_functions,
     )
 
 

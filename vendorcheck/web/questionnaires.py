@@ -11,8 +11,11 @@ from flask import Blueprint, current_app, render_template, request
 from markupsafe import Markup
 
 from vendorcheck.domain import uploads
+from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.question_types import NA_LABEL, YES_NO_LABELS, FileType
 from vendorcheck.domain.questionnaire import TIERS, Question, Questionnaire
+from vendorcheck.domain.requirements import KIND_LABELS
+from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.web.auth import require
 from vendorcheck.web.errors import render_error
@@ -20,13 +23,6 @@ from vendorcheck.web.errors import render_error
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")
 
 LANGUAGES = {"ja": "日本語", "en": "English（英語）"}
-KIND_LABELS = {
-    "outsourcing": "業務委託",
-    "system": "情報システムの業務委託",
-    "cloud": "外部サービス（機密性2以上）",
-    "cloud_light": "外部サービス（機密性2以上を扱わない）",
-    "sns": "ソーシャルメディア",
-}
 EVIDENCE_KINDS_EN = {
     "pdf": "PDF",
     "image": "images (PNG, JPEG, GIF, WebP)",
@@ -141,12 +137,11 @@ def _options(question: Question, element_id: str, lang: str) -> tuple[tuple[str,
     return tuple(
         (
             value,
+            # The label wraps its input: no for= and no wrapper, so 200 questions stay small.
             Markup(
-                '<div class="choice"><input type="{}" id="{}--{}" name="q__{}" value="{}"'
+                '<label class="choice"><input type="{}" id="{}--{}" name="q__{}" value="{}"'
             ).format(kind, element_id, value, question.id, value),
-            Markup('> <label for="{}--{}">{}{}</label></div>\n').format(
-                element_id,
-                value,
+            Markup("> <span>{}{}</span></label>\n").format(
                 label,
                 Markup('<span class="choice__note">{}</span>').format(extra) if extra else "",
             ),
@@ -215,8 +210,11 @@ def _view(question: Question, lang: str) -> QuestionView:
     accept = getattr(answer_type, "accept", ())
     condition = question.show_if.to_data() if question.show_if else None
     hint = question.hint.get(lang) if question.hint else ""
-    required = Markup(' <span class="tag tag--{}">{}</span>').format(
-        *(("required", ui["required"]) if question.required else ("optional", ui["optional"]))
+    # Most questions must be answered: mark the optional ones (the page says so once).
+    required = (
+        Markup("")
+        if question.required
+        else Markup(' <span class="tag tag--optional">{}</span>').format(ui["optional"])
     )
     mandatory = Markup(' <span class="tag tag--mandatory">{}</span>').format(ui["mandatory"])
     described = (f"{element_id}-hint " if hint else "") + (f"{element_id}-unit " if unit else "")
@@ -378,6 +376,13 @@ def coverage():
     catalogue = _catalogue()
     questionnaires = catalogue.all()
     columns = questionnaire_service.questionnaire_columns(questionnaires)
+    try:
+        clauses = annex_service.clause_library(current_app.config)
+    except ClauseError as error:
+        clause_problems = error.errors
+    else:
+        clause_problems = []
+        columns += annex_service.clause_columns(clauses, KIND_LABELS)
     groups = questionnaire_service.requirement_groups()
     missing = [
         (column, requirement.id)
@@ -392,4 +397,5 @@ def coverage():
         columns=columns,
         missing=missing,
         broken=catalogue.broken,
+        clause_problems=clause_problems,
     )

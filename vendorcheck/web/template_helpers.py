@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 
 from vendorcheck.domain.jp import wareki
 from vendorcheck.domain.roles import can, role_label
@@ -30,5 +30,6 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["wareki"] = lambda d: wareki(d) if d else ""
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.globals["user_can"] = _user_can
+    app.jinja_env.globals["current_app"] = current_app  # templates guard optional links
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,188 @@
+"""vendorcheck demo: realistic data through the real services, only into an empty database."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.jp import is_valid_corporate_number
+from vendorcheck.domain.scoring import (
+    VERDICT_CONDITIONAL,
+    VERDICT_CONFORMING,
+    VERDICT_NONCONFORMING,
+)
+from vendorcheck.services import invitations, review
+from vendorcheck.services import staff as staff_service
+from vendorcheck.services import vendors as vendor_service
+from vendorcheck.services.answers import read_draft
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.organisation import get_organisation
+from vendorcheck.store.models import (
+    AccessToken,
+    Assessment,
+    AuditEvent,
+    Case,
+    Evidence,
+    MailMessage,
+    Remediation,
+    ReviewComment,
+    Staff,
+    Vendor,
+    VendorCertification,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+LOGIN = re.compile(r"ログイン ID (\S+)\s+仮パスワード (\S+)")
+
+
+@pytest.fixture
+def demo(runner, db):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_demo_prints_logins_that_work_for_every_role(demo):
+    logins = dict(LOGIN.findall(demo))
+    assert set(logins) == {"admin", "ciso", "officer", "viewer"}
+    roles = {login_id: Staff.get(Staff.login_id == login_id).role for login_id in logins}
+    assert roles == {"admin": "admin", "ciso": "ciso", "officer": "officer", "viewer": "viewer"}
+    for login_id, password in logins.items():
+        staff = staff_service.authenticate(login_id, password, "127.0.0.1")
+        assert staff.must_change_password
+    assert "http://vendorcheck.test/login" in demo
+
+
+def test_demo_produces_each_state_and_one_case_of_each_kind(demo):
+    assert get_organisation().name == "架空市"
+    assert get_organisation().classification_scheme == "r6"
+    assert {case.kind for case in Case.select()} == {
+        "outsourcing",
+        "system",
+        "cloud",
+        "cloud_light",
+        "sns",
+    }
+    assert Case.select().count() == 5
+    assert {a.status for a in Assessment.select()} == set(status.STORED)
+    vendors = list(Vendor.select())
+    assert 6 <= len(vendors) <= 8
+    assert all(is_valid_corporate_number(vendor.corporate_number) for vendor in vendors)
+    assert VendorCertification.select().count() >= len(vendors) - 1
+    actions = {event.action for event in AuditEvent.select(AuditEvent.action)}
+    assert {
+        "staff.create",
+        "vendor.create",
+        "case.create",
+        "assessment.invite",
+        "assessment.submit",
+        "assessment.return",
+        "assessment.accept",
+        "assessment.reject",
+        "assessment.remediation_accept",
+    } <= actions
+    assert MailMessage.select().count() >= Assessment.select().count()  # invitations at least
+
+
+def test_demo_assessments_look_answered_by_real_vendors(demo):
+    in_progress = Assessment.get(Assessment.status == status.IN_PROGRESS)
+    questionnaire = invitations.questionnaire_of(in_progress)
+    answered = read_draft(in_progress).answers
+    assert 0 < len(answered) < len(questionnaire.questions), "a partial draft"
+    returned = Assessment.get(Assessment.status == status.RETURNED)
+    comments = ReviewComment.select().where(ReviewComment.assessment == returned)
+    assert comments.count() >= 2 and returned.submitted_version == 1
+    accepted = Assessment.get(Assessment.status == status.ACCEPTED)
+    assert accepted.decided_by.role == "ciso" and accepted.decision_reason
+    assert review.scorecard(accepted).verdict == VERDICT_CONFORMING
+    rejected = Assessment.get(Assessment.status == status.REJECTED)
+    assert rejected.decision_reason
+    evidence = list(Evidence.select())
+    assert evidence and all(bytes(item.data).startswith(b"%PDF-") for item in evidence)
+    answers, version = review.latest_answers(accepted)
+    assert version == 1
+    assert is_valid_corporate_number(answers["company.corporate_number"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", answers["cert.isms_expiry"])
+    assert "主要株主" in answers["org.capital_officers"], "text answers in Japanese"
+    assert accepted.vendor.address in answers["org.work_locations"]
+
+
+def test_demo_prints_a_working_link_for_each_open_assessment(demo):
+    urls = re.findall(r"http://vendorcheck\.test/p/([A-Za-z0-9_-]+)/", demo)
+    open_ids = {
+        a.id for a in Assessment.select().where(Assessment.status.in_(status.EDITABLE_BY_VENDOR))
+    }
+    assert len(urls) == len(open_ids) == 3
+    settings = invitations.LinkSettings("http://vendorcheck.test")
+    assert {invitations.resolve_link(t, "127.0.0.1", settings).id for t in urls} == open_ids
+    assert AccessToken.select().count() == Assessment.select().count()
+
+
+def test_cloud_bidders_differ_clearly_for_the_comparison(demo):
+    cloud = Case.get(Case.kind == "cloud")
+    bidders = list(Assessment.select().where(Assessment.case == cloud))
+    assert len(bidders) >= 5
+    assert all(bidder.status == status.SUBMITTED for bidder in bidders)
+    cards = {bidder.vendor.name: review.scorecard(bidder) for bidder in bidders}
+    verdicts = [card.verdict for card in cards.values()]
+    assert VERDICT_CONFORMING in verdicts and VERDICT_NONCONFORMING in verdicts
+    assert len({card.total for card in cards.values()}) == len(cards), "clearly different"
+    failing = [card for card in cards.values() if card.verdict == VERDICT_NONCONFORMING]
+    assert any(gap.severity == "mandatory" and not gap.remediated for gap in failing[0].gaps)
+    remediated = [
+        card
+        for card in cards.values()
+        if card.verdict == VERDICT_CONDITIONAL and any(gap.remediated for gap in card.gaps)
+    ]
+    assert len(remediated) == 1
+    mandatory = [gap for gap in remediated[0].gaps if gap.severity == "mandatory"]
+    assert mandatory and all(gap.remediated for gap in mandatory)
+    assert Remediation.select().where(Remediation.accepted == True).count() == len(  # noqa: E712
+        {gap.question_id for gap in mandatory}
+    )
+    assert {bidder.language for bidder in bidders} == {"ja", "en"}
+
+
+def test_demo_refuses_to_run_twice(runner, demo):
+    counts = (Vendor.select().count(), Case.select().count(), AuditEvent.select().count())
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 1
+    assert "既にデータがあります" in again.output and "空のデータベース" in again.output
+    assert (Vendor.select().count(), Case.select().count(), AuditEvent.select().count()) == counts
+
+
+def test_demo_refuses_a_database_with_real_data(runner, db):
+    vendor_service.create_vendor(Actor.system("test"), name="株式会社ほんもの")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1 and "事業者 1 件" in result.output
+    assert Staff.select().count() == 0 and Case.select().count() == 0
+
+
+def test_demo_refuses_when_staff_other_than_administrators_exist(runner, db, make_staff):
+    make_staff("viewer")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1 and "管理者以外の職員 1 名" in result.output
+
+
+def test_demo_after_init_keeps_the_existing_administrator(runner, db):
+    assert runner.invoke(args=["init"]).exit_code == 0
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "ログイン ID admin" in result.output and "既存のアカウント" in result.output
+    assert Staff.select().where(Staff.role == "admin").count() == 1
+
+
+def test_demo_leaves_nothing_behind_when_it_fails_halfway(app, runner, db, tmp_path):
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    for name in ("outsourcing", "system", "cloud"):  # no cloud_light or sns questionnaire
+        shutil.copy(ROOT / "questionnaires" / f"{name}.toml", folder)
+    app.config["QUESTIONNAIRES_DIR"] = str(folder)
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1 and "確認書が見つかりません" in result.output
+    assert (Staff.select().count(), Vendor.select().count(), Case.select().count()) == (0, 0, 0)
+    assert get_organisation().name != "架空市"

@@ -1,0 +1,440 @@
+"""Contract annexes: the clause library, previews, and generated versions stored as attached."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from peewee import IntegrityError, fn
+
+from vendorcheck.documents.annex import build_annex_docx
+from vendorcheck.documents.docx_helpers import TemplateError
+from vendorcheck.domain.clause_check import check_clauses
+from vendorcheck.domain.clauses import (
+    Annex,
+    AnnexContext,
+    Clause,
+    ClauseError,
+    read_clause_files,
+    render_annex,
+    select_clauses,
+)
+from vendorcheck.domain.conditions import (
+    AllOf,
+    Answered,
+    AnswerIn,
+    AnyOf,
+    Condition,
+    Not,
+    TierAtLeast,
+    referenced_questions,
+)
+from vendorcheck.domain.questionnaire import Question, Questionnaire
+from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KINDS, load_requirements
+from vendorcheck.services import audit
+from vendorcheck.services.answers import submission_answers
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.invitations import questionnaire_of
+from vendorcheck.services.organisation import PARTY_TERMS, get_organisation
+from vendorcheck.services.questionnaires import CoverageColumn, QuestionnaireCatalogue
+from vendorcheck.store.db import database
+from vendorcheck.store.models import Assessment, GeneratedAnnex, Remediation, Submission
+
+JST = ZoneInfo("Asia/Tokyo")
+NOTHING_SUBMITTED = "提出された回答がないため、特記事項を作成できません。"
+VERSION_ATTEMPTS = 3
+
+
+class NothingSubmitted(Conflict):
+    """The vendor has not submitted any answers yet: there is nothing to build an annex from."""
+
+
+class AnnexError(ServiceError):
+    """The clause files or the Word template cannot be used."""
+
+
+# --- the clause library --------------------------------------------------------------------
+
+
+class ClauseLibrary:
+    """The clause files of one folder; re-read when a file is added, removed or changed."""
+
+    def __init__(self, directory: Path | str) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._stamp: tuple[tuple[str, int, int], ...] | None = None
+        self._clauses: list[Clause] = []
+        self._problems: list[str] = []
+
+    def _current_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        entries = []
+        for path in sorted(self.directory.glob("*.toml")):
+            try:
+                status = path.stat()
+            except FileNotFoundError:  # removed between glob and stat
+                continue
+            entries.append((path.name, status.st_mtime_ns, status.st_size))
+        return tuple(entries)
+
+    def clauses(self) -> list[Clause]:
+        """Return the clauses sorted by order; raise ClauseError when a file cannot be used."""
+        stamp = self._current_stamp()
+        with self._lock:
+            if stamp != self._stamp:
+                try:
+                    self._clauses, self._problems = read_clause_files(self.directory)
+                except OSError as error:
+                    self._clauses, self._problems = (
+                        [],
+                        [f"{self.directory}: 読み込めません（{error}）"],
+                    )
+                self._stamp = stamp
+            if self._problems:
+                raise ClauseError(self._problems)
+            return list(self._clauses)
+
+
+_libraries: dict[Path, ClauseLibrary] = {}
+_libraries_lock = threading.Lock()
+
+
+def clause_library(config: Mapping[str, object]) -> list[Clause]:
+    """Return the clauses of the configured CLAUSES_DIR (loaded once, reloaded on change)."""
+    directory = Path(str(config["CLAUSES_DIR"])).resolve()
+    with _libraries_lock:
+        library = _libraries.setdefault(directory, ClauseLibrary(directory))
+    return library.clauses()
+
+
+def check_library(config: Mapping[str, object]) -> tuple[list[str], int]:
+    """Check the clause files fully (check_clauses); return (problems, number of clauses)."""
+    catalogue = QuestionnaireCatalogue(str(config["QUESTIONNAIRES_DIR"]))
+    questionnaires = {questionnaire.id: questionnaire for questionnaire in catalogue.all()}
+    directory = str(config["CLAUSES_DIR"])
+    problems = check_clauses(directory, load_requirements(), questionnaires)
+    return problems, len(read_clause_files(directory)[0])
+
+
+def describe_condition(condition: Condition, questions: Mapping[str, Question]) -> str:
+    """Say a clause's `when` in Japanese, with question texts and option labels."""
+
+    def name(question_id: str) -> str:
+        question = questions.get(question_id)
+        text = question.text.get("ja") if question else ""
+        short = text if len(text) <= 40 else text[:39] + "…"
+        return f"「{short}」（{question_id}）" if short else question_id
+
+    match condition:
+        case AnswerIn(question_id, values):
+            question = questions.get(question_id)
+            labels = [question.display(value) if question else value for value in values]
+            either = "のいずれか" if len(labels) > 1 else ""
+            return f"{name(question_id)}の回答が「{'」「'.join(labels)}」{either}"
+        case Answered(question_id):
+            return f"{name(question_id)}に回答がある"
+        case TierAtLeast(tier):
+            return f"区分{tier}以上"
+        case AllOf(children):
+            return "、かつ、".join(describe_condition(child, questions) for child in children)
+        case AnyOf(children):
+            return "（" + "、又は、".join(describe_condition(c, questions) for c in children) + "）"
+        case Not(child):
+            return f"{describe_condition(child, questions)}ではない（未回答を含む）"
+    raise TypeError(f"not a condition: {condition!r}")
+
+
+@dataclass(frozen=True)
+class ClauseColumn(CoverageColumn):
+    """A coverage column of one kind's clauses; optional ones do not count as covering."""
+
+    optional: frozenset[str] = frozenset()
+
+    def missing(self, requirement_id: str) -> bool:
+        covering = self.cells.get(requirement_id, ())
+        return requirement_id in self.required and all(cid in self.optional for cid in covering)
+
+
+def clause_columns(clauses: Sequence[Clause], labels: Mapping[str, str]) -> list[ClauseColumn]:
+    """Return a coverage column per kind: requirement id → the clauses that state it."""
+    columns = []
+    for kind in KINDS:
+        cells: dict[str, list[str]] = {}
+        own = [clause for clause in clauses if kind in clause.kinds]
+        for clause in own:
+            for requirement_id in clause.covers:
+                cells.setdefault(requirement_id, []).append(clause.id)
+        columns.append(
+            ClauseColumn(
+                kind="clauses",
+                key=kind,
+                label=f"特記事項の条文（{labels.get(kind, kind)}）",
+                cells={rid: tuple(ids) for rid, ids in cells.items()},
+                required=frozenset(CONTRACT_COVERAGE.get(kind, ())),
+                optional=frozenset(c.id for c in own if c.optional or c.only_with_remediations),
+            )
+        )
+    return columns
+
+
+# --- what an annex is built from -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnexInputs:
+    context: AnnexContext
+    answers: Mapping[str, object]  # the latest submitted answers (raw values)
+    questionnaire: Questionnaire
+    submission_version: int
+
+
+def today_in_japan() -> dt.date:
+    return dt.datetime.now(JST).date()
+
+
+def get_assessment(assessment_id: int) -> Assessment:
+    assessment = Assessment.get_or_none(Assessment.id == assessment_id)
+    if assessment is None:
+        raise NotFound(f"回答（アセスメント）ID {assessment_id} は見つかりません。")
+    return assessment
+
+
+def latest_submission(assessment: Assessment) -> Submission | None:
+    return (
+        Submission.select()
+        .where(Submission.assessment == assessment)
+        .order_by(Submission.version.desc())
+        .first()
+    )
+
+
+def accepted_remediations(assessment: Assessment) -> list[tuple[str, dt.date | None]]:
+    """(action, due) of each accepted remediation; the newest row per question counts."""
+    latest: dict[str, Remediation] = {}
+    query = Remediation.select().where(Remediation.assessment == assessment)
+    for row in query.order_by(Remediation.id):
+        latest[row.question_id] = row
+    return [(row.action, row.due_on) for row in latest.values() if row.accepted]
+
+
+def gather(assessment: Assessment, issued_on: dt.date | None = None) -> AnnexInputs:
+    """Collect what the annex of an assessment is built from; NothingSubmitted without answers."""
+    submission = latest_submission(assessment)
+    if submission is None:
+        raise NothingSubmitted(NOTHING_SUBMITTED)
+    answers = submission_answers(submission)
+    questionnaire = questionnaire_of(assessment)
+    organisation = get_organisation()
+    case = assessment.case
+    context = AnnexContext(
+        organisation_name=organisation.name,
+        vendor_name=assessment.vendor.name,
+        case_title=case.title,
+        kind=case.kind,
+        tier=case.tier,
+        contract_start=case.contract_start,
+        contract_end=case.contract_end,
+        party_terms=PARTY_TERMS.get(organisation.party_terms, PARTY_TERMS["itaku"]),
+        incident_report_hours=organisation.incident_report_hours,
+        answers_display={
+            question.id: question.display(answers[question.id])
+            for question in questionnaire.questions
+            if question.id in answers
+        },
+        remediations=accepted_remediations(assessment),
+        issued_on=issued_on or today_in_japan(),
+    )
+    return AnnexInputs(context, answers, questionnaire, submission.version)
+
+
+def annex_context(assessment: Assessment) -> AnnexContext:
+    """The organisation settings, case, vendor, submitted answers and remediations, as data."""
+    return gather(assessment).context
+
+
+def optional_offer(clauses: Sequence[Clause], inputs: AnnexInputs) -> list[Clause]:
+    """The optional clauses that would be included in this annex if chosen."""
+    every = {clause.id: True for clause in clauses if clause.optional}
+    return [clause for clause in _select(clauses, inputs, every) if clause.optional]
+
+
+def _select(clauses: Sequence[Clause], inputs: AnnexInputs, choices: Mapping[str, bool]):
+    context = inputs.context
+    applicable = inputs.questionnaire.applicable_questions(inputs.answers, context.tier)
+    return select_clauses(
+        clauses,
+        context.kind,
+        context.tier,
+        inputs.answers,
+        choices,
+        has_remediations=bool(context.remediations),
+        applies=applicable.__contains__,
+    )
+
+
+def choices_for(
+    clauses: Sequence[Clause], inputs: AnnexInputs, chosen: Iterable[str] | Mapping[str, bool]
+) -> dict[str, bool]:
+    """Every optional clause on offer → whether it was chosen; refuse ids not on offer."""
+    if isinstance(chosen, Mapping):
+        chosen = [clause_id for clause_id, wanted in chosen.items() if wanted]
+    offered = [clause.id for clause in optional_offer(clauses, inputs)]
+    unknown = sorted(set(chosen) - set(offered))
+    if unknown:
+        names = "、".join(offered) or "なし"
+        raise ServiceError(
+            f"条項「{'」「'.join(unknown)}」は、この特記事項で選べる任意の条文ではありません"
+            f"（選べる条文: {names}）。",
+            field="optional",
+        )
+    wanted = set(chosen)
+    return {clause_id: clause_id in wanted for clause_id in offered}
+
+
+def build_annex(
+    clauses: Sequence[Clause], inputs: AnnexInputs, choices: Mapping[str, bool]
+) -> Annex:
+    """Select and render the articles (pure: the same inputs give the same text)."""
+    try:
+        return render_annex(_select(clauses, inputs, choices), inputs.context)
+    except ClauseError as error:
+        raise AnnexError("特記事項を作成できません。" + " ".join(error.errors)) from error
+
+
+def preview(
+    assessment: Assessment,
+    optional_choices: Iterable[str] | Mapping[str, bool] = (),
+    *,
+    clauses: Sequence[Clause],
+) -> Annex:
+    """The annex as it would be generated today, without storing anything."""
+    inputs = gather(assessment)
+    return build_annex(clauses, inputs, choices_for(clauses, inputs, optional_choices))
+
+
+# --- generated versions --------------------------------------------------------------------
+
+
+def _inputs_json(inputs: AnnexInputs, annex: Annex, choices: Mapping[str, bool], clauses) -> str:
+    context = inputs.context
+    condition_questions = sorted(
+        {
+            question_id
+            for clause in clauses
+            if context.kind in clause.kinds
+            for question_id in referenced_questions(clause.when)
+        }
+    )
+    record = {
+        "organisation": context.organisation_name,
+        "vendor": context.vendor_name,
+        "case": {"title": context.case_title, "kind": context.kind, "tier": context.tier},
+        "contract_start": context.contract_start,
+        "contract_end": context.contract_end,
+        "issued_on": context.issued_on,
+        "party_terms": list(context.party_terms),
+        "incident_report_hours": context.incident_report_hours,
+        "questionnaire": {
+            "id": inputs.questionnaire.id,
+            "version": inputs.questionnaire.version,
+            "content_hash": inputs.questionnaire.content_hash,
+        },
+        "answers_used": dict(annex.answers_used),
+        "condition_answers": {
+            q: inputs.answers[q] for q in condition_questions if q in inputs.answers
+        },
+        "remediations": [{"action": action, "due": due} for action, due in context.remediations],
+        "optional_choices": dict(choices),
+    }
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def generate(
+    actor: Actor,
+    assessment: Assessment,
+    optional_choices: Iterable[str] | Mapping[str, bool] = (),
+    *,
+    clauses: Sequence[Clause],
+) -> GeneratedAnnex:
+    """Build the .docx from the latest submitted answers and store it as the next version."""
+    inputs = gather(assessment)
+    choices = choices_for(clauses, inputs, optional_choices)
+    annex = build_annex(clauses, inputs, choices)
+    try:
+        data = build_annex_docx(annex)
+    except TemplateError as error:
+        raise AnnexError(str(error)) from error
+    digest = hashlib.sha256(data).hexdigest()
+    inputs_json = _inputs_json(inputs, annex, choices, clauses)
+    for _attempt in range(VERSION_ATTEMPTS):
+        try:
+            with database.atomic():
+                return _store(actor, assessment, inputs, annex, data, digest, inputs_json)
+        except IntegrityError:  # another request took the same version number first
+            continue
+    raise Conflict("同時に作成された特記事項があります。もう一度お試しください。")
+
+
+def _store(actor, assessment, inputs, annex, data, digest, inputs_json) -> GeneratedAnnex:
+    last = (
+        GeneratedAnnex.select(fn.MAX(GeneratedAnnex.version))
+        .where(GeneratedAnnex.assessment == assessment)
+        .scalar()
+    )
+    version = (last or 0) + 1
+    row = GeneratedAnnex.create(
+        assessment=assessment,
+        version=version,
+        submission_version=inputs.submission_version,
+        clause_ids=json.dumps(list(annex.clause_ids)),
+        inputs=inputs_json,
+        content_hash=digest,
+        docx=data,
+        created_by=actor.id if actor.kind == "staff" else None,
+    )
+    audit.record(
+        actor,
+        "annex.generate",
+        "assessment",
+        assessment.id,
+        f"{assessment.vendor.name} の特記事項を作成（第{version}版、{len(annex.articles)} 条、"
+        f"回答 第{inputs.submission_version}版）",
+        after={
+            "version": version,
+            "submission_version": inputs.submission_version,
+            "clause_ids": list(annex.clause_ids),
+            "content_hash": digest,
+        },
+    )
+    return row
+
+
+def versions(assessment: Assessment) -> list[GeneratedAnnex]:
+    """The stored versions, newest first, without their file content."""
+    columns = [field for field in GeneratedAnnex._meta.sorted_fields if field.name != "docx"]
+    query = GeneratedAnnex.select(*columns).where(GeneratedAnnex.assessment == assessment)
+    return list(query.order_by(GeneratedAnnex.version.desc()))
+
+
+def get_version(assessment: Assessment, version: int) -> GeneratedAnnex:
+    """One stored version with its file; NotFound when this assessment has no such version."""
+    row = GeneratedAnnex.get_or_none(
+        GeneratedAnnex.assessment == assessment, GeneratedAnnex.version == version
+    )
+    if row is None:
+        raise NotFound(f"特記事項の第{version}版はありません。")
+    return row
+
+
+def docx_bytes(row: GeneratedAnnex) -> bytes:
+    return bytes(row.docx)  # PostgreSQL returns a memoryview
+
+
+def clause_ids_of(row: GeneratedAnnex) -> list[str]:
+    return list(json.loads(row.clause_ids or "[]"))

@@ -1,0 +1,199 @@
+"""Staff pages of the contract annex: preview, generate, download, and the clause library."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from vendorcheck.domain import assessment_status
+from vendorcheck.domain.clauses import ClauseError
+from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KINDS, load_requirements
+from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import questionnaires as questionnaire_service
+from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.errors import render_error
+from vendorcheck.web.questionnaires import KIND_LABELS
+
+bp = Blueprint("annexes", __name__)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# Characters Windows refuses in file names, and controls.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+@bp.app_template_global("annex_url")
+def annex_url(assessment_id: int) -> str:
+    """The annex page of an assessment, for links from other pages (guarded by `is defined`)."""
+    return url_for("annexes.assessment", assessment_id=assessment_id)
+
+
+def _clauses():
+    """Return (clauses, problems): the library, or the problems that keep it from loading."""
+    try:
+        return annex_service.clause_library(current_app.config), []
+    except ClauseError as error:
+        return [], error.errors
+
+
+def _render(assessment, status: int = 200, chosen=None, error: str | None = None):
+    clauses, clause_problems = _clauses()
+    inputs, annex, offered = None, None, []
+    nothing_submitted = False
+    try:
+        inputs = annex_service.gather(assessment)
+    except annex_service.NothingSubmitted:
+        nothing_submitted = True
+    if inputs is not None and clauses:
+        offered = annex_service.optional_offer(clauses, inputs)
+        wanted = request.args.getlist("optional") if chosen is None else chosen
+        choices = {c.id: c.id in wanted for c in offered}
+        try:
+            annex = annex_service.build_annex(clauses, inputs, choices)
+        except ServiceError as exc:
+            clause_problems = [exc.message]
+    else:
+        choices = {}
+    rows = annex_service.versions(assessment)
+    return render_template(
+        "annexes/assessment.html",
+        assessment=assessment,
+        case=assessment.case,
+        vendor=assessment.vendor,
+        status_label=assessment_status.LABELS.get(assessment.status, assessment.status),
+        inputs=inputs,
+        annex=annex,
+        offered=offered,
+        choices=choices,
+        nothing_submitted=nothing_submitted,
+        nothing_message=annex_service.NOTHING_SUBMITTED,
+        clause_problems=clause_problems,
+        error=error,
+        versions=rows,
+        article_counts={row.version: len(annex_service.clause_ids_of(row)) for row in rows},
+        next_version=(rows[0].version + 1) if rows else 1,
+        review_url=_optional_url("review.assessment", assessment_id=assessment.id),
+        case_url=_optional_url("cases.detail", case_id=assessment.case_id),
+    ), status
+
+
+def _optional_url(endpoint: str, **values) -> str | None:
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+def _assessment_or_error(assessment_id: int):
+    try:
+        return annex_service.get_assessment(assessment_id), None
+    except NotFound as exc:
+        return None, render_error(404, exc.message)
+
+
+@bp.route("/assessments/<int:assessment_id>/annex")
+@require("view")
+def assessment(assessment_id: int):
+    found, failure = _assessment_or_error(assessment_id)
+    if failure:
+        return failure
+    return _render(found)
+
+
+@bp.route("/assessments/<int:assessment_id>/annex", methods=["POST"])
+@require("manage_cases")
+def generate(assessment_id: int):
+    found, failure = _assessment_or_error(assessment_id)
+    if failure:
+        return failure
+    chosen = request.form.getlist("optional")
+    clauses, problems = _clauses()
+    if problems:
+        return _render(found, 500, chosen)
+    try:
+        row = annex_service.generate(current_actor(), found, chosen, clauses=clauses)
+    except annex_service.NothingSubmitted as exc:
+        return _render(found, 409, chosen, exc.message)
+    except annex_service.AnnexError as exc:
+        return _render(found, 500, chosen, exc.message)
+    except ServiceError as exc:
+        return _render(found, 400, chosen, exc.message)
+    flash(
+        f"特記事項の第{row.version}版を作成しました。下の一覧からダウンロードできます。", "success"
+    )
+    return redirect(url_for(".assessment", assessment_id=found.id, _anchor="versions"))
+
+
+@bp.route("/assessments/<int:assessment_id>/annex/<int:version>.docx")
+@require("view")
+def download(assessment_id: int, version: int):
+    found, failure = _assessment_or_error(assessment_id)
+    if failure:
+        return failure
+    try:
+        row = annex_service.get_version(found, version)
+    except NotFound as exc:
+        return render_error(404, exc.message)
+    title = _UNSAFE_NAME.sub("_", found.case.title).strip()[:60] or "案件"
+    filename = f"特記事項_{title}_第{version}版.docx"
+    return _attachment(annex_service.docx_bytes(row), filename, f"annex-{found.id}-v{version}.docx")
+
+
+def _attachment(data: bytes, filename: str, ascii_name: str) -> Response:
+    """Send the stored bytes as a download; the Japanese name as RFC 5987 filename*."""
+    response = Response(data, mimetype=DOCX_TYPE)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@bp.route("/clauses")
+@require("view")
+def clauses():
+    kind = request.args.get("kind", "")
+    if kind and kind not in KINDS:
+        return render_error(400, "種別は一覧から選んでください。")
+    library, problems = _clauses()
+    shown = [clause for clause in library if not kind or kind in clause.kinds]
+    catalogue = questionnaire_service.catalogue(current_app.config)
+    questions = {
+        question.id: question
+        for questionnaire in catalogue.all()
+        for question in questionnaire.questions
+    }
+    conditions = {
+        clause.id: annex_service.describe_condition(clause.when, questions)
+        for clause in shown
+        if clause.when is not None
+    }
+    covered = {
+        rid
+        for clause in shown
+        if not (clause.optional or clause.only_with_remediations)
+        for rid in clause.covers
+    }
+    return render_template(
+        "annexes/clauses.html",
+        clauses=shown,
+        total=len(library),
+        kind=kind,
+        kinds=KINDS,
+        kind_labels=KIND_LABELS,
+        conditions=conditions,
+        problems=problems,
+        requirements=load_requirements(),
+        required=CONTRACT_COVERAGE.get(kind, ()) if kind else (),
+        covered=covered,
+        directory=current_app.config["CLAUSES_DIR"],
+    )

@@ -1,0 +1,176 @@
+"""Bid comparison pages: vendors side by side, the chart, and the Word/CSV downloads."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from vendorcheck.documents.svg_chart import section_chart
+from vendorcheck.domain.comparison import SORTS, Comparison
+from vendorcheck.domain.scoring import SEVERITY_LABELS
+from vendorcheck.services import comparison as comparison_service
+from vendorcheck.services.errors import NotFound
+from vendorcheck.web.auth import require
+from vendorcheck.web.errors import render_error
+
+bp = Blueprint("comparison", __name__)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CSV_TYPE = "text/csv; charset=utf-8"
+SVG_TYPE = "image/svg+xml"
+# Characters Windows refuses in file names, and controls.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+SUMMARY_COLUMNS = (
+    ("rank", "順位"),
+    ("name", "事業者"),
+    ("total", "総合点"),
+    ("verdict", "判定"),
+    ("mandatory", "必須の未充足"),
+)
+ROW_GROUPS = (("summary", "総合"), ("section", "セクション別の得点"), ("requirement", "要件"))
+
+
+def _safe_name(text: str, limit: int = 60) -> str:
+    return _UNSAFE_NAME.sub("_", text).strip()[:limit] or "案件"
+
+
+def _download(data: bytes, mimetype: str, filename: str, ascii_name: str) -> Response:
+    """Send bytes as a download; the Japanese name as RFC 5987 filename*."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def _case_or_error(case_id: int):
+    try:
+        return comparison_service.get_case(case_id), None
+    except NotFound as exc:
+        return None, render_error(404, exc.message)
+
+
+def _sort(comparison: Comparison) -> str:
+    return comparison.normalise_sort(request.args.get("sort"))
+
+
+def _optional_url(endpoint: str, **values) -> str | None:
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+def _render(case, comparison: Comparison, status: int = 200, error: str | None = None):
+    sort = _sort(comparison)
+    differing = request.args.get("differing") == "1"
+    order = comparison.ordered(sort)
+    key = sort.removeprefix("-")
+    descending = SORTS.get(key, True) != sort.startswith("-")
+
+    def sort_url(column: str) -> str:
+        target = f"-{column}" if column == sort else column
+        return url_for(".case", case_id=case.id, sort=target, differing=1 if differing else None)
+
+    def aria_sort(column: str) -> str | None:
+        if column != key:
+            return None
+        return "descending" if descending else "ascending"
+
+    chart = None
+    if comparison.submitted:
+        chart = Markup(section_chart(comparison, order, id_prefix="section-chart"))  # noqa: S704 - escaped by svg_chart
+    rows = comparison.differing_rows() if differing else comparison.rows
+    return render_template(
+        "comparison/case.html",
+        case=case,
+        comparison=comparison,
+        order=order,
+        rows=rows,
+        row_groups=[
+            (kind, label, [r for r in rows if r.kind == kind]) for kind, label in ROW_GROUPS
+        ],
+        sort=sort,
+        differing=differing,
+        sort_url=sort_url,
+        aria_sort=aria_sort,
+        summary_columns=SUMMARY_COLUMNS,
+        totals=comparison.row("total"),
+        severity_labels=SEVERITY_LABELS,
+        chart=chart,
+        error=error,
+        no_assessments=comparison_service.NO_ASSESSMENTS,
+        nothing_submitted=comparison_service.NOTHING_TO_COMPARE,
+        case_url=_optional_url("cases.detail", case_id=case.id),
+        level=comparison_service.classification_label(case),
+        has_review="review.assessment" in current_app.view_functions,
+    ), status
+
+
+@bp.route("/cases/<int:case_id>/comparison")
+@require("view")
+def case(case_id: int):
+    found, failure = _case_or_error(case_id)
+    if failure:
+        return failure
+    return _render(found, comparison_service.compare_case(found))
+
+
+@bp.route("/cases/<int:case_id>/comparison.svg")
+@require("view")
+def case_svg(case_id: int):
+    found, failure = _case_or_error(case_id)
+    if failure:
+        return failure
+    comparison = comparison_service.compare_case(found)
+    svg = section_chart(comparison, comparison.ordered(_sort(comparison)), id_prefix="chart")
+    response = Response(svg, mimetype=SVG_TYPE)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _export(case_id: int, build, mimetype: str, suffix: str):
+    found, failure = _case_or_error(case_id)
+    if failure:
+        return failure
+    comparison = comparison_service.compare_case(found)
+    try:
+        data = build(found, comparison, comparison.ordered(_sort(comparison)))
+    except comparison_service.NothingSubmitted as exc:
+        return _render(found, comparison, 409, exc.message)
+    filename = f"入札者比較_{_safe_name(found.title)}.{suffix}"
+    return _download(data, mimetype, filename, f"comparison-{found.id}.{suffix}")
+
+
+@bp.route("/cases/<int:case_id>/comparison.csv")
+@require("view")
+def case_csv(case_id: int):
+    return _export(case_id, comparison_service.comparison_csv_bytes, CSV_TYPE, "csv")
+
+
+@bp.route("/cases/<int:case_id>/comparison.docx")
+@require("view")
+def case_docx(case_id: int):
+    return _export(case_id, comparison_service.comparison_docx, DOCX_TYPE, "docx")
+
+
+@bp.route("/assessments/<int:assessment_id>/report.docx")
+@require("view")
+def assessment_report(assessment_id: int):
+    try:
+        assessment = comparison_service.get_assessment(assessment_id)
+    except NotFound as exc:
+        return render_error(404, exc.message)
+    try:
+        data = comparison_service.assessment_report_docx(assessment)
+    except comparison_service.NothingSubmitted as exc:
+        return render_template(
+            "error.html", status=409, title="報告書を作成できません", message=exc.message
+        ), 409
+    name = f"{_safe_name(assessment.case.title, 40)}_{_safe_name(assessment.vendor.name, 40)}"
+    return _download(
+        data, DOCX_TYPE, f"確認結果報告書_{name}.docx", f"assessment-{assessment.id}-report.docx"
+    )

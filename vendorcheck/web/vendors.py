@@ -1,0 +1,231 @@
+"""Staff pages of vendors (事業者): search, register, edit, certifications."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from vendorcheck.domain import assessment_status
+from vendorcheck.domain.jp import today_jst
+from vendorcheck.services import vendors as vendor_service
+from vendorcheck.services.cases import KIND_LABELS
+from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.cases import IsoDateField
+from vendorcheck.web.errors import render_error
+from vendorcheck.web.forms import Form, apply_service_error, choices, required
+
+bp = Blueprint("vendors", __name__, url_prefix="/vendors")
+
+
+def _check(problem_of):
+    """A WTForms validator from a service check that returns a message or None."""
+
+    def validator(_form, field) -> None:
+        problem = problem_of(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+    return validator
+
+
+class VendorForm(Form):
+    name = StringField(
+        "事業者名",
+        validators=[
+            required("事業者名"),
+            Length(max=200, message="事業者名は200文字以内で入力してください。"),
+        ],
+        description="登記上の名称（例: 株式会社〇〇）。",
+    )
+    corporate_number = StringField(
+        "法人番号（任意）",
+        validators=[Optional(), _check(vendor_service.corporate_number_problem)],
+        description="13桁の数字。全角やハイフン入りでも入力できます。国税庁法人番号公表サイトで確認できます。",
+    )
+    address = StringField(
+        "所在地（任意）",
+        validators=[Length(max=300, message="所在地は300文字以内で入力してください。")],
+    )
+    contact_name = StringField(
+        "担当者名（任意）",
+        validators=[Length(max=100, message="担当者名は100文字以内で入力してください。")],
+    )
+    contact_email = StringField(
+        "担当者のメールアドレス（任意）",
+        validators=[
+            Length(max=254, message="メールアドレスは254文字以内で入力してください。"),
+            _check(vendor_service.email_problem),
+        ],
+        description="招待メールの宛先です。空欄のときは、リンクを別の方法で伝えます。",
+    )
+    website = StringField(
+        "ウェブサイト（任意）",
+        validators=[
+            Length(max=500, message="ウェブサイトは500文字以内で入力してください。"),
+            _check(vendor_service.website_problem),
+        ],
+        description="https:// で始まるアドレス。",
+    )
+
+
+class CertificationForm(Form):
+    kind = SelectField(
+        "認証の種類",
+        choices=choices(vendor_service.CERTIFICATION_KINDS.items()),
+        validators=[required("認証の種類", "選択")],
+    )
+    number = StringField(
+        "登録番号（任意）",
+        validators=[Length(max=100, message="登録番号は100文字以内で入力してください。")],
+    )
+    scope = TextAreaField(
+        "認証の範囲（任意）",
+        validators=[Length(max=2000, message="認証の範囲は2000文字以内で入力してください。")],
+    )
+    expires_on = IsoDateField(
+        "有効期限（任意）",
+        validators=[Optional()],
+        description="例: 2026-03-31。期限切れと90日以内の期限は目立つように表示されます。",
+    )
+
+
+def _vendor_or_404(vendor_id: int):
+    try:
+        return vendor_service.get_vendor(vendor_id)
+    except NotFound:
+        return None
+
+
+def _not_found():
+    return render_error(404, "指定された事業者は登録されていません。")
+
+
+def _fields(form: VendorForm) -> dict[str, str]:
+    return {
+        "name": form.name.data,
+        "corporate_number": form.corporate_number.data or "",
+        "address": form.address.data or "",
+        "contact_name": form.contact_name.data or "",
+        "contact_email": form.contact_email.data or "",
+        "website": form.website.data or "",
+    }
+
+
+@bp.route("/")
+@require("view")
+def index():
+    q = (request.args.get("q") or "").strip()[:200]
+    limit = 200
+    vendors = vendor_service.search(q, limit=limit)
+    return render_template("vendors/index.html", vendors=vendors, q=q, limit=limit)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("manage_cases")
+def new():
+    form = VendorForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            vendor = vendor_service.create_vendor(current_actor(), **_fields(form))
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 400
+        else:
+            flash(f"事業者「{vendor.name}」を登録しました。", "success")
+            return redirect(url_for("vendors.detail", vendor_id=vendor.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("vendors/new.html", form=form), status
+
+
+def _render_detail(vendor, cert_form: CertificationForm, status: int = 200):
+    today = today_jst()
+    certifications = [
+        (c, vendor_service.expiry_state(c.expires_on, today))
+        for c in vendor_service.certifications(vendor)
+    ]
+    assessments = [
+        (a, assessment_status.effective_status(a.status, a.deadline, today))
+        for a in vendor_service.assessments_of(vendor)
+    ]
+    return render_template(
+        "vendors/detail.html",
+        vendor=vendor,
+        certifications=certifications,
+        assessments=assessments,
+        cert_form=cert_form,
+        cert_labels=vendor_service.CERTIFICATION_KINDS,
+        kind_labels=KIND_LABELS,
+        status_labels=assessment_status.LABELS,
+        warning_days=vendor_service.EXPIRY_WARNING_DAYS,
+    ), status
+
+
+@bp.route("/<int:vendor_id>")
+@require("view")
+def detail(vendor_id: int):
+    vendor = _vendor_or_404(vendor_id)
+    if vendor is None:
+        return _not_found()
+    return _render_detail(vendor, CertificationForm(formdata=None))
+
+
+@bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
+@require("manage_cases")
+def edit(vendor_id: int):
+    vendor = _vendor_or_404(vendor_id)
+    if vendor is None:
+        return _not_found()
+    form = VendorForm(obj=vendor if request.method == "GET" else None)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            vendor_service.update_vendor(current_actor(), vendor.id, **_fields(form))
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+            status = 400
+        else:
+            flash("事業者の情報を保存しました。", "success")
+            return redirect(url_for("vendors.detail", vendor_id=vendor.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("vendors/edit.html", form=form, vendor=vendor), status
+
+
+@bp.route("/<int:vendor_id>/certifications", methods=["POST"])
+@require("manage_cases")
+def add_certification(vendor_id: int):
+    vendor = _vendor_or_404(vendor_id)
+    if vendor is None:
+        return _not_found()
+    form = CertificationForm()
+    if form.validate_on_submit():
+        try:
+            vendor_service.add_certification(
+                current_actor(),
+                vendor.id,
+                kind=form.kind.data,
+                number=form.number.data or "",
+                scope=form.scope.data or "",
+                expires_on=form.expires_on.data,
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            flash("認証を追加しました。", "success")
+            return redirect(url_for("vendors.detail", vendor_id=vendor.id))
+    return _render_detail(vendor, form, 400)
+
+
+@bp.route("/<int:vendor_id>/certifications/<int:certification_id>/remove", methods=["POST"])
+@require("manage_cases")
+def remove_certification(vendor_id: int, certification_id: int):
+    try:
+        vendor_service.remove_certification(current_actor(), vendor_id, certification_id)
+    except NotFound as exc:
+        return render_error(404, exc.message)
+    flash("認証を削除しました。", "success")
+    return redirect(url_for("vendors.detail", vendor_id=vendor_id))
