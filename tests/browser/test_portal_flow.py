@@ -121,7 +121,7 @@ def test_without_javascript_saving_shows_the_follow_up_questions(app, browser, p
     page = context.new_page()
     page.goto(f"{url}s/{trigger.section_id}")
     assert not page.locator(f"#{dom_id(follow_up.id)}").is_visible()
-    page.locator(f"#{dom_id(trigger.id)}--other").check()
+    page.locator(f'input[name="q__{trigger.id}"][value="other"]').check()
     with page.expect_navigation():
         page.get_by_role("button", name="保存する", exact=True).click()
     assert "保存しました。" in page.content()
@@ -146,11 +146,10 @@ def test_keyboard_alone_can_answer_and_save(app, page, portal):
     url, assessment_id, questionnaire = portal()
     choice = next(q for q in questionnaire.sections[0].questions if q.type in ("choice", "yesno"))
     page.goto(f"{url}s/{questionnaire.sections[0].id}")
-    target_id = f"{dom_id(choice.id)}--"
+    target_name = f"q__{choice.id}"
     for _ in range(200):
         page.keyboard.press("Tab")
-        focused = page.evaluate("document.activeElement.id")
-        if focused.startswith(target_id):
+        if page.evaluate("document.activeElement.name") == target_name:
             break
     else:
         pytest.fail("could not reach the first choice with the Tab key")

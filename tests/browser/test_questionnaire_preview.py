@@ -34,17 +34,17 @@ def test_follow_up_question_appears_and_hides_with_the_answer(live_server, page,
 
     follow_up = page.locator("#q-legal-governing_law_detail")
     expect(follow_up).to_be_hidden()
-    page.locator("#q-legal-governing_law--other").check()
+    page.locator('input[name="q__legal.governing_law"][value="other"]').check()
     expect(follow_up).to_be_visible()
-    page.locator("#q-legal-governing_law--jp").check()
+    page.locator('input[name="q__legal.governing_law"][value="jp"]').check()
     expect(follow_up).to_be_hidden()
 
     # A condition on a hidden question is false: the chain hides together.
     sub_follow_up = page.locator("[data-show-if*='sub.uses_subcontractors']").first
     expect(sub_follow_up).to_be_hidden()
-    page.locator("#q-sub-uses_subcontractors--yes").check()
+    page.locator('input[name="q__sub.uses_subcontractors"][value="yes"]').check()
     expect(sub_follow_up).to_be_visible()
-    page.locator("#q-sub-uses_subcontractors--no").check()
+    page.locator('input[name="q__sub.uses_subcontractors"][value="no"]').check()
     expect(sub_follow_up).to_be_hidden()
     assert errors == []
 

@@ -138,10 +138,10 @@ def _options(question: Question, element_id: str, lang: str) -> tuple[tuple[str,
         (
             value,
             # The label wraps its input: no for= and no wrapper, so 200 questions stay small.
-            Markup(
-                '<label class="choice"><input type="{}" id="{}--{}" name="q__{}" value="{}"'
-            ).format(kind, element_id, value, question.id, value),
-            Markup("> <span>{}{}</span></label>\n").format(
+            Markup('<label><input type="{}" name="q__{}" value="{}"').format(
+                kind, question.id, value
+            ),
+            Markup("> {}{}</label>\n").format(
                 label,
                 Markup('<span class="choice__note">{}</span>').format(extra) if extra else "",
             ),
@@ -187,7 +187,7 @@ def _control(question: Question, element_id: str) -> Markup:
 def _text_open(question: Question, element_id: str) -> Markup:
     """Open the element that carries the question text: legend, label or p."""
     if question.answer_type.option_values:  # inside the fieldset the template opens
-        return Markup('<legend class="question__text">')
+        return Markup("<legend>")
     if question.type == "file":
         return Markup(
             '<div class="question__fieldset" role="group" aria-labelledby="{0}-text">\n'
@@ -216,7 +216,7 @@ def _view(question: Question, lang: str) -> QuestionView:
         if question.required
         else Markup(' <span class="tag tag--optional">{}</span>').format(ui["optional"])
     )
-    mandatory = Markup(' <span class="tag tag--mandatory">{}</span>').format(ui["mandatory"])
+    mandatory = Markup(' <em class="tag tag--mandatory">{}</em>').format(ui["mandatory"])
     described = (f"{element_id}-hint " if hint else "") + (f"{element_id}-unit " if unit else "")
     options = _options(question, element_id, lang) if answer_type.option_values else ()
     return QuestionView(
@@ -224,9 +224,7 @@ def _view(question: Question, lang: str) -> QuestionView:
         name="q__" + question.id,
         type=question.type,
         ui=ui,
-        attributes=Markup(' id="{}" data-question="{}" data-type="{}"').format(
-            element_id, question.id, question.type
-        )
+        attributes=Markup(' id="{}" data-question="{}"').format(element_id, question.id)
         + (
             Markup(' data-show-if="{}"').format(json.dumps(condition, ensure_ascii=False))
             if condition
