@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,12 @@ class Requirement:
     group: str
     phase: str
     text: str
+    title_ja: str = ""  # the Japanese heading from docs/requirements_ja.toml
+
+    @property
+    def label(self) -> str:
+        """What a page shows: the Japanese heading, or the catalogue text when there is none."""
+        return self.title_ja or self.text
 
 
 def default_requirements_path() -> Path:
@@ -68,9 +76,28 @@ def parse_requirements(markdown: str) -> dict[str, Requirement]:
     return found
 
 
+def titles_path(requirements_path: Path) -> Path:
+    """The Japanese headings file that sits beside the catalogue."""
+    return requirements_path.with_name("requirements_ja.toml")
+
+
+def load_titles(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return {str(key): str(value) for key, value in tomllib.load(fh).items()}
+
+
 @functools.cache
 def _load_cached(path: Path) -> Mapping[str, Requirement]:
-    return MappingProxyType(parse_requirements(path.read_text(encoding="utf-8")))
+    titles = load_titles(titles_path(path))
+    catalogue = parse_requirements(path.read_text(encoding="utf-8"))
+    return MappingProxyType(
+        {
+            rid: dataclasses.replace(req, title_ja=titles.get(rid, ""))
+            for rid, req in catalogue.items()
+        }
+    )
 
 
 def load_requirements(path: Path | str | None = None) -> Mapping[str, Requirement]:

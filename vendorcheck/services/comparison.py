@@ -214,7 +214,7 @@ def compare_case(case: Case) -> Comparison:
         bids.append(
             Bid(assessment.vendor.name, card, str(assessment.id), _note(assessment, version))
         )
-    requirement_texts = {rid: r.text for rid, r in load_requirements().items()}
+    requirement_texts = {rid: r.label for rid, r in load_requirements().items()}
     return build_comparison(bids, question_texts, requirement_texts)
 
 
