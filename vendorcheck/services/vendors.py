@@ -113,6 +113,9 @@ def _duplicate_number(number: object) -> Conflict:
     )
 
 
+FIELDS = ("name", "corporate_number", "address", "contact_name", "contact_email", "website")
+
+
 def create_vendor(
     actor: Actor,
     *,
@@ -124,14 +127,13 @@ def create_vendor(
     website: str = "",
 ) -> Vendor:
     values = _clean(
-        {
-            "name": name,
-            "corporate_number": corporate_number,
-            "address": address,
-            "contact_name": contact_name,
-            "contact_email": contact_email,
-            "website": website,
-        }
+        dict(
+            zip(
+                FIELDS,
+                (name, corporate_number, address, contact_name, contact_email, website),
+                strict=True,
+            )
+        )
     )
     try:
         with database.atomic():
@@ -162,14 +164,13 @@ def update_vendor(
     website: str = "",
 ) -> Vendor:
     values = _clean(
-        {
-            "name": name,
-            "corporate_number": corporate_number,
-            "address": address,
-            "contact_name": contact_name,
-            "contact_email": contact_email,
-            "website": website,
-        }
+        dict(
+            zip(
+                FIELDS,
+                (name, corporate_number, address, contact_name, contact_email, website),
+                strict=True,
+            )
+        )
     )
     try:
         with database.atomic():
