@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-import jinja2
-from jinja2 import StrictUndefined, meta
-from jinja2.sandbox import SandboxedEnvironment
-
+from vendorcheck.domain.clause_text import ENVIRONMENT as ENVIRONMENT
+from vendorcheck.domain.clause_text import ITEM as ITEM
+from vendorcheck.domain.clause_text import SUB_ITEM as SUB_ITEM
+from vendorcheck.domain.clause_text import TEMPLATE_NAMES as TEMPLATE_NAMES
+from vendorcheck.domain.clause_text import (
+    Paragraph,
+    clean_value,
+    compiled_template,
+    split_paragraphs,
+    template_problems,
+)
+from vendorcheck.domain.clause_text import ParagraphKind as ParagraphKind
+from vendorcheck.domain.clause_text import numbering_problems as numbering_problems
 from vendorcheck.domain.conditions import Condition, ConditionError, evaluate, parse_condition
-from vendorcheck.domain.jp import clean_for_xml, to_full_width_digits, today_jst, wareki
+from vendorcheck.domain.jp import to_full_width_digits, today_jst, wareki
 from vendorcheck.domain.requirements import KINDS
 
 ANNEX_TITLE = "情報セキュリティに関する特記事項"
@@ -26,18 +34,10 @@ NO_DATE = "本契約に定める日"
 NO_DUE_DATE = "{委託者}と協議して定める日"
 TIERS = (1, 2, 3)
 
-# The only names a clause body may use; every value is a plain string (or list/dict of them).
-TEMPLATE_NAMES = frozenset(
-    "委託者 受託者 組織名 事業者名 案件名 契約開始日 契約終了日 報告期限時間 回答 是正条件".split()  # noqa: SIM905
-)
 CLAUSE_KEYS = frozenset(
     "id order title covers kinds min_tier when uses optional only_with_remediations body".split()  # noqa: SIM905
 )
 CLAUSE_ID = re.compile(r"[a-z0-9_]+")
-ITEM = re.compile(r"([０-９]+)\u3000")
-SUB_ITEM = re.compile(r"(?:\(([0-9]+)\)|（([０-９0-9]+)）)")
-# Line breaks inside a value would let typed text start a paragraph (a fake item).
-_VALUE_BREAKS = re.compile("[\t\n\r\x85\u2028\u2029]+")
 
 PREAMBLE = (
     "{{ 組織名 }}（以下「{{ 委託者 }}」という。）と{{ 事業者名 }}（以下「{{ 受託者 }}」という。）"
@@ -45,8 +45,6 @@ PREAMBLE = (
     "{{ 受託者 }}が遵守すべき情報セキュリティに関する事項を次のとおり定める。"
 )
 CLOSING = "以上"
-
-ParagraphKind = Literal["item", "sub", "text"]
 
 
 class ClauseError(ValueError):
@@ -73,12 +71,6 @@ class Clause:
     optional: bool = False
     only_with_remediations: bool = False
     source: str = ""
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    kind: ParagraphKind
-    text: str
 
 
 @dataclass(frozen=True)
@@ -141,86 +133,6 @@ class AnnexContext:
     answers_display: Mapping[str, str] = field(default_factory=dict)
     remediations: Sequence[tuple[str, dt.date | None]] = ()
     issued_on: dt.date = field(default_factory=today_jst)
-
-
-# --- templates ---------------------------------------------------------------------------
-
-
-def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        autoescape=False,  # the output is Word text, not HTML; python-docx escapes XML itself
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals.clear()  # only the named values exist in a clause body
-    env.filters["全角"] = lambda value: to_full_width_digits(str(value))
-    return env
-
-
-ENVIRONMENT = _environment()
-
-
-@functools.lru_cache(maxsize=512)
-def _template(body: str) -> jinja2.Template:
-    return ENVIRONMENT.from_string(body)
-
-
-def template_problems(body: str) -> list[str]:
-    """Return syntax errors and names a body uses that do not exist."""
-    try:
-        parsed = ENVIRONMENT.parse(body)
-    except jinja2.TemplateSyntaxError as error:
-        return [f"本文の{error.lineno}行目に書式の誤りがあります（{error.message}）"]
-    unknown = sorted(meta.find_undeclared_variables(parsed) - TEMPLATE_NAMES)
-    return [f"本文で使えない名前「{name}」が使われています" for name in unknown]
-
-
-def clean_value(text: object) -> str:
-    """Make typed text safe for one line of a Word paragraph: XML-legal, no line breaks."""
-    cleaned = clean_for_xml("" if text is None else str(text))
-    return _VALUE_BREAKS.sub(" ", cleaned).strip()
-
-
-def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
-    """Turn rendered body text into paragraphs: 「１　」 items, 「(1)」 sub-items, other text."""
-    paragraphs = []
-    for raw_line in text.split("\n"):
-        line = raw_line.strip()
-        if not line:
-            continue
-        if ITEM.match(line):
-            kind: ParagraphKind = "item"
-        elif SUB_ITEM.match(line):
-            kind = "sub"
-        else:
-            kind = "text"
-        paragraphs.append(Paragraph(kind, line))
-    return tuple(paragraphs)
-
-
-def numbering_problems(paragraphs: Sequence[Paragraph]) -> list[str]:
-    """Check items run １, ２, … and sub-items (1), (2), … under each item, without gaps."""
-    problems: list[str] = []
-    item, sub = 0, 0
-    for paragraph in paragraphs:
-        if paragraph.kind == "item":
-            match = ITEM.match(paragraph.text)
-            number = int(match.group(1).translate(_HALF_DIGITS)) if match else 0
-            if number != item + 1:
-                problems.append(f"項番号「{paragraph.text[:3]}」が連番になっていません")
-            item, sub = number, 0
-        elif paragraph.kind == "sub":
-            match = SUB_ITEM.match(paragraph.text)
-            digits = (match.group(1) or match.group(2)) if match else "0"
-            number = int(digits.translate(_HALF_DIGITS))
-            if number != sub + 1:
-                problems.append(f"号番号「{paragraph.text[:4]}」が連番になっていません")
-            sub = number
-    return problems
-
-
-_HALF_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -433,7 +345,7 @@ def render_body(clause: Clause, values: Mapping[str, object], answers: Mapping[s
     """Render one clause body into paragraphs; 回答 holds only the answers the clause uses."""
     used = {question: answers.get(question, NO_ANSWER) for question in clause.uses}
     try:
-        text = _template(clause.body).render({**values, "回答": used})
+        text = compiled_template(clause.body).render({**values, "回答": used})
     except Exception as error:  # a staff-written body; check_clauses finds these beforehand
         problem = f"{clause.source}: 条項「{clause.id}」: 本文を作れません（{error}）"
         raise ClauseError([problem]) from error
@@ -441,7 +353,7 @@ def render_body(clause: Clause, values: Mapping[str, object], answers: Mapping[s
 
 
 def _preamble(values: Mapping[str, object], context: AnnexContext) -> tuple[str, ...]:
-    lines = [_template(PREAMBLE).render(values)]
+    lines = [compiled_template(PREAMBLE).render(values)]
     if context.contract_start and context.contract_end:
         lines.append(f"（契約期間　{values['契約開始日']}から{values['契約終了日']}まで）")
     elif context.contract_start:

@@ -1,0 +1,209 @@
+"""Question types answered by picking from options: choice, multi and yesno."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from vendorcheck.domain.i18n import Text, parse_text
+from vendorcheck.domain.question_type_base import (
+    NA,
+    NA_LABEL,
+    AutomaticScore,
+    CleanResult,
+    Option,
+    Problems,
+    QuestionType,
+    as_items,
+    is_number,
+    parse_bool,
+)
+
+SEVERITIES = ("high", "medium", "low")
+YES_NO_LABELS = {"yes": Text("はい", "Yes"), "no": Text("いいえ", "No"), NA: NA_LABEL}
+OPTION_VALUE = re.compile(r"[a-z0-9_]+")
+
+
+def parse_severity(value: object, problems: Problems, where: str = "") -> str | None:
+    """Return a finding severity, appending a problem when it is not high/medium/low."""
+    if value is None or value in SEVERITIES:
+        return value  # type: ignore[return-value]
+    if value == "mandatory":
+        problems.append(f"{where}finding に mandatory は指定できません（必須項目の未達用です）")
+    else:
+        problems.append(f"{where}未知の指摘の重大度 '{value}' です（high, medium, low のいずれか）")
+    return None
+
+
+def _parse_option(item: object, index: int, exclusive_ok: bool, problems: Problems) -> Option:
+    if not isinstance(item, Mapping) or not isinstance(item.get("value"), str):
+        problems.append(f"{index}番目の選択肢: value を文字列で指定してください")
+        return Option(f"#{index}", Text("?"), 0.0)
+    value = item["value"]
+    where = f"選択肢 '{value}': "
+    allowed = {"value", "label", "score", "finding"} | ({"exclusive"} if exclusive_ok else set())
+    problems.extend(f"{where}未知のキー '{key}'" for key in sorted(set(item) - allowed))
+    if not OPTION_VALUE.fullmatch(value):
+        problems.append(f"{where}value は半角英小文字・数字・_ で指定してください")
+    if value == NA:
+        problems.append(f"{where}'na' は「該当しない」用の値です（allow_na を使ってください）")
+    try:
+        label = parse_text(item.get("label"))
+    except ValueError as error:
+        problems.append(f"{where}label: {error}")
+        label = Text(value)
+    score = item.get("score")
+    if not is_number(score) or not 0 <= score <= 1:  # type: ignore[operator]
+        problems.append(f"{where}score は 0 から 1 までの数値で指定してください")
+        score = 0.0
+    finding = parse_severity(item.get("finding"), problems, where)
+    exclusive = item.get("exclusive", False)
+    if not isinstance(exclusive, bool):
+        problems.append(f"{where}exclusive は true か false で指定してください")
+    return Option(value, label, float(score), finding, exclusive is True)  # type: ignore[arg-type]
+
+
+def parse_options(raw: object, problems: Problems, *, exclusive_ok: bool) -> tuple[Option, ...]:
+    """Parse the options list of a choice or multi question, reporting every problem."""
+    if not isinstance(raw, list) or len(raw) < 2:
+        problems.append("選択肢 (options) を2つ以上指定してください")
+        return ()
+    options: dict[str, Option] = {}
+    for index, item in enumerate(raw, start=1):
+        option = _parse_option(item, index, exclusive_ok, problems)
+        if option.value in options:
+            problems.append(f"選択肢 '{option.value}' が重複しています")
+        options.setdefault(option.value, option)
+    return tuple(options.values())
+
+
+@dataclass(frozen=True)
+class ChoiceType(QuestionType):
+    """One option from a list; scores the chosen option's score."""
+
+    name: ClassVar[str] = "choice"
+    label_ja: ClassVar[str] = "単一選択"
+    keys: ClassVar[frozenset[str]] = frozenset({"options", "allow_na"})
+    exclusive_ok: ClassVar[bool] = False  # whether an option may be `exclusive`
+    options: tuple[Option, ...] = ()
+    allow_na: bool = False
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, object], problems: Problems) -> QuestionType:
+        options = parse_options(raw.get("options"), problems, exclusive_ok=cls.exclusive_ok)
+        return cls(options=options, allow_na=parse_bool(raw, "allow_na", problems))
+
+    @property
+    def option_values(self) -> tuple[str, ...]:
+        values = tuple(option.value for option in self.options)
+        return (*values, NA) if self.allow_na else values
+
+    @property
+    def scores(self) -> bool:
+        return True
+
+    @functools.cached_property
+    def _options_by_value(self) -> dict[str, Option]:
+        return {option.value: option for option in self.options}
+
+    def option(self, value: object) -> Option | None:
+        return self._options_by_value.get(value) if isinstance(value, str) else None
+
+    def clean_text(self, text: str) -> CleanResult:
+        return (text, None) if self.option(text) else (None, "選択肢の中から選んでください。")
+
+    def automatic_score(self, value: object) -> AutomaticScore:
+        if value == NA:
+            return NA
+        chosen = [self.option(item) for item in as_items(value)]
+        return min(1.0, sum(option.score for option in chosen if option is not None))
+
+    def findings(self, value: object) -> tuple[tuple[str, str], ...]:
+        chosen = [self.option(item) for item in as_items(value)]
+        return tuple(
+            (option.finding, f"「{option.label.ja}」が選ばれています")
+            for option in chosen
+            if option is not None and option.finding
+        )
+
+    def display_value(self, value: object, lang: str) -> str:
+        labels = [(self.option(item), item) for item in as_items(value)]
+        return "、".join(option.label.get(lang) if option else str(raw) for option, raw in labels)
+
+
+@dataclass(frozen=True)
+class MultiType(ChoiceType):
+    """Several options at once; the score is the capped sum of the chosen options."""
+
+    name: ClassVar[str] = "multi"
+    label_ja: ClassVar[str] = "複数選択"
+    exclusive_ok: ClassVar[bool] = True
+
+    def clean(self, raw: object) -> CleanResult:
+        chosen = [
+            value for value in dict.fromkeys(str(item).strip() for item in as_items(raw)) if value
+        ]
+        lone = [value for value in chosen if value == NA and self.allow_na] + [
+            option.label.ja
+            for option in self.options
+            if option.exclusive and option.value in chosen
+        ]
+        if lone and len(chosen) > 1:
+            label = NA_LABEL.ja if lone[0] == NA else lone[0]
+            return None, f"「{label}」を選ぶときは、ほかの選択肢は選ばないでください。"
+        if chosen == [NA] and self.allow_na:
+            return NA, None
+        if any(self.option(value) is None for value in chosen):
+            return None, "選択肢の中から選んでください。"
+        order = [option.value for option in self.options]
+        return (tuple(sorted(chosen, key=order.index)) or None), None
+
+
+@dataclass(frozen=True)
+class YesNoType(QuestionType):
+    """Yes or no (or not applicable); scores 1.0 for the expected answer."""
+
+    name: ClassVar[str] = "yesno"
+    label_ja: ClassVar[str] = "はい・いいえ"
+    keys: ClassVar[frozenset[str]] = frozenset({"expected", "finding", "allow_na"})
+    expected: str = "yes"
+    finding: str | None = None
+    allow_na: bool = False
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, object], problems: Problems) -> QuestionType:
+        expected = raw.get("expected", "yes")
+        if expected not in ("yes", "no"):
+            problems.append('expected には "yes" か "no" を指定してください')
+            expected = "yes"
+        finding = parse_severity(raw.get("finding"), problems)
+        return cls(str(expected), finding, parse_bool(raw, "allow_na", problems))
+
+    @property
+    def option_values(self) -> tuple[str, ...]:
+        return ("yes", "no", NA) if self.allow_na else ("yes", "no")
+
+    @property
+    def scores(self) -> bool:
+        return True
+
+    def clean_text(self, text: str) -> CleanResult:
+        if text in ("yes", "no"):
+            return text, None
+        return None, "「はい」か「いいえ」を選んでください。"
+
+    def automatic_score(self, value: object) -> AutomaticScore:
+        return NA if value == NA else float(value == self.expected)
+
+    def findings(self, value: object) -> tuple[tuple[str, str], ...]:
+        if not self.finding or value not in ("yes", "no") or value == self.expected:
+            return ()
+        answer, wanted = YES_NO_LABELS[str(value)].ja, YES_NO_LABELS[self.expected].ja
+        return ((self.finding, f"回答が「{answer}」です（求める回答は「{wanted}」）"),)
+
+    def display_value(self, value: object, lang: str) -> str:
+        label = YES_NO_LABELS.get(str(value))
+        return label.get(lang) if label else str(value)

@@ -1,0 +1,123 @@
+"""The base every question type extends, with the answer markers and helpers the types share."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from vendorcheck.domain.i18n import Text
+
+NA = "na"
+PENDING = "pending"
+NA_LABEL = Text("該当しない", "Not applicable")
+UNANSWERED = Text("（未回答）", "(not answered)")
+
+AutomaticScore = float | Literal["na", "pending"] | None
+CleanResult = tuple[object | None, str | None]
+Problems = list[str]
+
+
+def is_number(value: object) -> bool:
+    """Tell whether a TOML value is a number (TOML booleans are not)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def as_items(value: object) -> list[object]:
+    """Return a form value as a list, wrapping a single value."""
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def parse_bool(raw: Mapping[str, object], key: str, problems: Problems) -> bool:
+    """Read an optional true/false key (default false), appending a problem when it is not one."""
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        problems.append(f"{key} は true か false で指定してください")
+    return value is True
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a choice or multi question."""
+
+    value: str
+    label: Text
+    score: float
+    finding: str | None = None
+    exclusive: bool = False
+
+    def to_data(self) -> dict[str, object]:
+        data = {"value": self.value, "label": self.label.to_data(), "score": self.score}
+        return (
+            data
+            | ({"finding": self.finding} if self.finding else {})
+            | ({"exclusive": True} if self.exclusive else {})
+        )
+
+
+def _to_data(value: object) -> object:
+    if isinstance(value, Text | Option):
+        return value.to_data()
+    return [_to_data(item) for item in value] if isinstance(value, tuple) else value
+
+
+class QuestionType:
+    """Base of every question type; subclasses are frozen dataclasses of their settings."""
+
+    name: ClassVar[str]
+    label_ja: ClassVar[str]
+    keys: ClassVar[frozenset[str]] = frozenset()  # the TOML keys this type adds to a question
+    allow_na: bool = False
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, object], problems: Problems) -> QuestionType:
+        """Build the type's settings from a question table, appending problems."""
+        return cls()
+
+    def to_data(self) -> dict[str, object]:
+        """Return the settings as TOML keys, defaults included (the field names are the keys)."""
+        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}  # type: ignore[arg-type]
+        return {key: _to_data(value) for key, value in values.items() if value is not None}
+
+    @property
+    def option_values(self) -> tuple[str, ...] | None:
+        """Values a condition's `in` may test; None when the type cannot be tested so."""
+        return None
+
+    @property
+    def scores(self) -> bool:
+        """Tell whether an answer gets a score (so an unanswered question scores 0)."""
+        return False
+
+    def clean(self, raw: object) -> CleanResult:
+        """Clean a raw form value into (answer, None), or (None, Japanese instruction)."""
+        sent = as_items(raw)  # a single-value field: take the first value the form sent
+        text = "" if not sent or sent[0] is None else str(sent[0]).strip()
+        if not text:
+            return None, None
+        if self.allow_na and text == NA:
+            return NA, None
+        return self.clean_text(text)
+
+    def clean_text(self, text: str) -> CleanResult:
+        return text, None
+
+    def automatic_score(self, value: object) -> AutomaticScore:
+        """Score an answered value: 0..1, "na", "pending" (reviewer) or None (not scored)."""
+        return None
+
+    def findings(self, value: object) -> tuple[tuple[str, str], ...]:
+        """Return (severity, Japanese reason) for each finding the answer raises."""
+        return ()
+
+    def display(self, value: object, lang: str = "ja") -> str:
+        """Return the answer as text for Word or HTML."""
+        if value is None or value == "" or value == [] or value == ():
+            return UNANSWERED.get(lang)
+        if self.allow_na and value == NA:
+            return NA_LABEL.get(lang)
+        return self.display_value(value, lang)
+
+    def display_value(self, value: object, lang: str) -> str:
+        return str(value)
