@@ -39,3 +39,20 @@ def fill_visible_questions(page, questionnaire, section_id: str) -> int:
                     control.fill(value[0])
                     answered += 1
     return answered
+
+
+def revise_and_resubmit(
+    page, url: str, question, comment: str, new_text: str, version: int
+) -> None:
+    """As a vendor after a return: see the reviewer's comment, change the answer, submit again."""
+    import re
+
+    page.goto(f"{url}s/{question.section_id}")
+    assert comment in page.locator(f"#{dom_id(question.id)}-comments").inner_text()
+    page.locator(f"#{dom_id(question.id)}--answer").fill(new_text)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存する", exact=True).click()
+    page.goto(url + "confirm")
+    page.get_by_role("button", name="提出する").click()
+    page.wait_for_url(re.compile(r"/p/[^/]+/$"))
+    assert f"第{version}版として提出しました" in page.content()

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.answering import TINY_PDF
-from tests.browser.portal_driver import dom_id, fill_visible_questions
+from tests.browser.portal_driver import dom_id, fill_visible_questions, revise_and_resubmit
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import invitations, review
 from vendorcheck.services.audit import Actor
@@ -195,17 +195,11 @@ def test_returned_assessment_shows_comments_and_can_be_resubmitted(app, page, po
         )
     page.goto(url)
     assert "記載を具体的にしてください。" in page.content()
-    page.goto(f"{url}s/{text_question.section_id}")
-    assert (
-        "対象となる規程名を書いてください。"
-        in page.locator(f"#{dom_id(text_question.id)}-comments").inner_text()
+    revise_and_resubmit(
+        page,
+        url,
+        text_question,
+        "対象となる規程名を書いてください。",
+        "情報セキュリティ規程 第12条に基づき対応します。",
+        version=2,
     )
-    page.locator(f"#{dom_id(text_question.id)}--answer").fill(
-        "情報セキュリティ規程 第12条に基づき対応します。"
-    )
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存する", exact=True).click()
-    page.goto(url + "confirm")
-    page.get_by_role("button", name="提出する").click()
-    page.wait_for_url(re.compile(r"/p/[^/]+/$"))
-    assert "第2版として提出しました" in page.content()

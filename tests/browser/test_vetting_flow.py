@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.portal_driver import dom_id, fill_visible_questions
+from tests.browser.portal_driver import fill_visible_questions, revise_and_resubmit
 from tests.conftest import PASSWORD
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.store.models import Assessment, Submission
@@ -90,17 +90,14 @@ def test_invite_answer_return_resubmit_accept(app, live_server, browser, make_st
 
     vendor_page.goto(link)
     assert "記載をもう少し具体的にしてください。" in vendor_page.content()
-    vendor_page.goto(f"{link}s/{text_question.section_id}")
-    assert "該当する規程の名称を書いてください。" in vendor_page.content()
-    vendor_page.locator(f"#{dom_id(text_question.id)}--answer").fill(
-        "情報セキュリティ規程 第20条に従います。"
+    revise_and_resubmit(
+        vendor_page,
+        link,
+        text_question,
+        "該当する規程の名称を書いてください。",
+        "情報セキュリティ規程 第20条に従います。",
+        version=2,
     )
-    with vendor_page.expect_navigation():
-        vendor_page.get_by_role("button", name="保存する", exact=True).click()
-    vendor_page.goto(link + "confirm")
-    vendor_page.get_by_role("button", name="提出する").click()
-    vendor_page.wait_for_url(re.compile(r"/p/[^/]+/$"))
-    assert "第2版として提出しました" in vendor_page.content()
 
     page.reload()
     page.get_by_text("承認・不採用を判断する").click()
