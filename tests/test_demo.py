@@ -83,7 +83,7 @@ def test_demo_produces_each_state_and_one_case_of_each_kind(demo):
         "assessment.return",
         "assessment.accept",
         "assessment.reject",
-        "assessment.remediation_accept",
+        "remediation.accept",
     } <= actions
     assert MailMessage.select().count() >= Assessment.select().count()  # invitations at least
 

@@ -245,13 +245,18 @@ def _parse_day(value: str | None) -> dt.date | None:
 )
 @with_appcontext
 def remind_command(today_text: str | None) -> None:
-    """Queue deadline reminders to vendors (7, 3, 1 days before) and overdue notices to staff."""
+    """Queue deadline reminders to vendors (7, 3, 1 days before), overdue notices to staff,
+    overdue remediation notices and expiring certificate reminders."""
     today = _parse_day(today_text)
     with _db().connection_context():
         report = reminder_service.queue_reminders(today)
     click.echo(
         f"{report.today.isoformat()}: 事業者へのリマインダー {report.vendor} 件、"
         f"期限超過の職員への通知 {report.overdue} 件を送信待ちに追加しました。"
+    )
+    click.echo(
+        f"期限を過ぎた是正措置の通知 {report.remediation} 件、"
+        f"90日以内に有効期限を迎える認証のお知らせ {report.expiry} 件を送信待ちに追加しました。"
     )
     if report.no_address:
         click.echo(

@@ -12,8 +12,8 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.roles import role_label
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services import audit, invitations, review
 from vendorcheck.services import cases as case_service
+from vendorcheck.services import invitations, judgement, review
 from vendorcheck.services import organisation as organisation_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
@@ -22,7 +22,7 @@ from vendorcheck.services.demo_answers import PROFILES, Profile, corporate_numbe
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.reminders import today_in_japan
 from vendorcheck.store.db import database
-from vendorcheck.store.models import Assessment, Case, Department, Remediation, Staff, Vendor
+from vendorcheck.store.models import Assessment, Case, Department, Staff, Vendor
 
 ORGANISATION = "架空市"
 MAIL_DOMAIN = "city.kakuu.example.jp"
@@ -152,22 +152,10 @@ def _remediate(officer: Staff, assessment: Assessment, today: dt.date) -> int:
     for question_id in gaps:
         action = REMEDIATION_ACTIONS.get(question_id, "指摘事項を是正し、結果を書面で報告する。")
         due = today + dt.timedelta(days=90)
-        Remediation.create(
-            assessment=assessment,
-            question_id=question_id,
-            action=action,
-            due_on=due,
-            accepted=True,
-            staff=officer.id,
+        remediation = judgement.add_remediation(
+            actor, assessment, question_id, action, due, today=today
         )
-        audit.record(
-            actor,
-            "assessment.remediation_accept",
-            "assessment",
-            assessment.id,
-            f"{assessment.vendor.name} の是正措置を承認（{question_id}、期限 {due.isoformat()}）",
-            after={"question": question_id, "action": action, "due_on": due, "accepted": True},
-        )
+        judgement.accept_remediation(actor, assessment, remediation.id)
     return len(gaps)
 
 

@@ -1,4 +1,5 @@
-"""Deadline reminders: queue mail to vendors before the deadline and to staff once it has passed.
+"""Deadline reminders: queue mail to vendors before the deadline and to staff once it has passed;
+then overdue remediations (services.judgement) and expiring certificates (services.expiry).
 
 Run daily (cron); every mail carries a dedupe key, so running again the same day, or two runs
 at once, queue nothing twice.
@@ -7,12 +8,12 @@ at once, queue nothing twice.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import wareki
-from vendorcheck.services import audit
+from vendorcheck.services import audit, expiry, judgement
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
@@ -29,10 +30,12 @@ class ReminderReport:
     vendor: int  # reminders queued to vendors
     overdue: int  # overdue notices queued to staff
     no_address: int  # due today but nobody to write to (no contact e-mail, no inviting staff)
+    remediation: int = 0  # notices of accepted remediations past their due date
+    expiry: int = 0  # notices of certificates expiring within 90 days
 
     @property
     def queued(self) -> int:
-        return self.vendor + self.overdue
+        return self.vendor + self.overdue + self.remediation + self.expiry
 
 
 def today_in_japan() -> dt.date:
@@ -150,7 +153,7 @@ def queue_reminders(today: dt.date | None = None) -> ReminderReport:
             else:
                 overdue_count += 1
         report = ReminderReport(today, vendor_count, overdue_count, no_address)
-        if report.queued:
+        if vendor_count or overdue_count:
             audit.record(
                 Actor.system("remind"),
                 "mail.remind",
@@ -165,4 +168,11 @@ def queue_reminders(today: dt.date | None = None) -> ReminderReport:
                     "no_address": no_address,
                 },
             )
-    return report
+    remediation, remediation_unaddressed = judgement.queue_overdue_remediation_notices(today)
+    expiring, expiry_unaddressed = expiry.queue_expiry_reminders(today)
+    return replace(
+        report,
+        remediation=remediation,
+        expiry=expiring,
+        no_address=no_address + remediation_unaddressed + expiry_unaddressed,
+    )

@@ -17,6 +17,7 @@ from vendorcheck.web import (
     portal,
     questionnaires,
     review,
+    scorecard,
     security,
     template_helpers,
     vendors,
@@ -43,5 +44,6 @@ def install(app: Flask) -> None:
         vendors.bp,
         annexes.bp,
         comparison.bp,
+        scorecard.bp,
     ):
         app.register_blueprint(blueprint)

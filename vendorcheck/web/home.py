@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, render_template
 
 from vendorcheck.domain import assessment_status
-from vendorcheck.services import audit
+from vendorcheck.services import audit, expiry, judgement
 from vendorcheck.services import cases as case_service
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.models import AuditEvent
@@ -33,6 +33,9 @@ def dashboard():
         status_labels=assessment_status.LABELS,
         upcoming_days=case_service.UPCOMING_DAYS,
         has_review="review.assessment" in current_app.view_functions,
+        overdue_remediations=judgement.overdue_remediations(),
+        expiring=expiry.expiring_soon(),
+        expiry_days=expiry.WINDOW_DAYS,
     )
 
 

@@ -1,0 +1,407 @@
+"""Expiry watch: certificates and evidence against today and the contract's end, and reminders.
+
+A certificate's expiry comes from two places: the vendor's registered certifications
+(VendorCertification) and the answers to certificate-expiry questions (an id ending in
+"_expiry", or a date question in a "cert." section). A file question is linked to an expiry
+question of its section by name: "cert.isms_expiry" covers "cert.isms_certificate".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.jp import today_jst, wareki
+from vendorcheck.domain.questionnaire import Question, Questionnaire
+from vendorcheck.services import audit
+from vendorcheck.services import review as review_service
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.invitations import load_json, questionnaire_of
+from vendorcheck.services.mail import queue_mail
+from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.questionnaires import questionnaire_from_snapshot
+from vendorcheck.services.vendors import CERTIFICATION_KINDS, EXPIRY_WARNING_DAYS
+from vendorcheck.store.db import database
+from vendorcheck.store.models import (
+    Assessment,
+    Case,
+    QuestionnaireSnapshot,
+    Staff,
+    Submission,
+    Vendor,
+    VendorCertification,
+)
+
+WINDOW_DAYS = EXPIRY_WARNING_DAYS  # 90
+CERT_LABELS = {
+    "expired": "✗ 失効",
+    "before_contract_end": "✗ 契約期間中に失効",
+    "soon": "△ まもなく失効",
+    "valid": "✓ 有効",
+    "unknown": "－ 有効期限の記録なし",
+}
+EVIDENCE_LABELS = {
+    "present": "✓ 提出あり",
+    "expired": "✗ 期限切れ（関連する有効期限を過ぎています）",
+    "missing": "✗ 未提出",
+}
+
+
+def is_certificate_expiry(question: Question) -> bool:
+    return question.id.endswith("_expiry") or (
+        question.type == "date" and question.id.startswith("cert.")
+    )
+
+
+def _day(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def expiry_answers(
+    questionnaire: Questionnaire, answers: Mapping[str, object]
+) -> dict[str, dt.date]:
+    """The answered certificate expiry dates, by question id."""
+    found = {}
+    for question in questionnaire.questions:
+        day = _day(answers.get(question.id)) if is_certificate_expiry(question) else None
+        if day is not None:
+            found[question.id] = day
+    return found
+
+
+def linked_expiry(
+    questionnaire: Questionnaire, expiries: Mapping[str, dt.date]
+) -> dict[str, dt.date]:
+    """For each file question, the earliest expiry date of the certificate it evidences."""
+    linked: dict[str, dt.date] = {}
+    for question_id, day in expiries.items():
+        stem = question_id.removesuffix("_expiry")
+        if stem == question_id:
+            continue
+        section = questionnaire.question(question_id).section_id
+        for question in questionnaire.section(section).questions:
+            if question.type == "file" and question.id.startswith(stem + "_"):
+                linked[question.id] = min(day, linked.get(question.id, day))
+    return linked
+
+
+# --- the checks on a scorecard -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateCheck:
+    source: str  # "vendor" (registered certification) or "answer"
+    label: str
+    expires_on: dt.date | None
+    state: str  # a key of CERT_LABELS
+    findings: tuple[str, ...]
+    question_id: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return CERT_LABELS[self.state]
+
+
+def judge(expires_on: dt.date | None, today: dt.date, contract_end: dt.date | None):
+    """Return (state, findings) of one expiry date against today and the contract's end."""
+    if expires_on is None:
+        return "unknown", ()
+    if expires_on < today:
+        return "expired", (f"有効期限 {wareki(expires_on)} を過ぎています（失効しています）。",)
+    findings = []
+    state = "valid"
+    days = (expires_on - today).days
+    if days <= WINDOW_DAYS:
+        state = "soon"
+        findings.append(f"有効期限まであと{days}日です（{WINDOW_DAYS}日以内）。")
+    if contract_end is not None and expires_on < contract_end:
+        state = "before_contract_end"
+        findings.insert(
+            0,
+            f"契約期間の終了日（{wareki(contract_end)}）より前に有効期限を迎えます。"
+            "更新後の証明書の提出を求めてください。",
+        )
+    return state, tuple(findings)
+
+
+def certificate_checks(
+    assessment: Assessment,
+    answers: Mapping[str, object] | None = None,
+    today: dt.date | None = None,
+) -> list[CertificateCheck]:
+    """Registered certifications and answered expiry dates, judged against the contract."""
+    today = today or today_jst()
+    contract_end = assessment.case.contract_end
+    questionnaire = questionnaire_of(assessment)
+    if answers is None:
+        answers, _ = review_service.latest_answers(assessment)
+    checks = []
+    registered = VendorCertification.select().where(
+        VendorCertification.vendor == assessment.vendor_id
+    )
+    for cert in registered.order_by(VendorCertification.kind, VendorCertification.id):
+        label = CERTIFICATION_KINDS.get(cert.kind, cert.kind)
+        label += f"（{cert.number}）" if cert.number else ""
+        state, findings = judge(cert.expires_on, today, contract_end)
+        checks.append(CertificateCheck("vendor", label, cert.expires_on, state, findings))
+    applicable = questionnaire.applicable_questions(answers, assessment.case.tier)
+    for question_id, day in expiry_answers(questionnaire, answers).items():
+        if question_id in applicable:
+            label = questionnaire.question(question_id).text.get("ja")
+            state, findings = judge(day, today, contract_end)
+            checks.append(CertificateCheck("answer", label, day, state, findings, question_id))
+    return checks
+
+
+@dataclass(frozen=True)
+class EvidenceStatus:
+    question_id: str
+    text: str
+    state: str  # a key of EVIDENCE_LABELS
+    files: tuple  # Evidence rows without their content
+    expires_on: dt.date | None  # of the certificate the files evidence, when linked
+
+    @property
+    def state_label(self) -> str:
+        return EVIDENCE_LABELS[self.state]
+
+
+def evidence_status(
+    assessment: Assessment,
+    answers: Mapping[str, object] | None = None,
+    today: dt.date | None = None,
+) -> list[EvidenceStatus]:
+    """Present, missing or expired, for each file question that applies to the answers."""
+    today = today or today_jst()
+    questionnaire = questionnaire_of(assessment)
+    if answers is None:
+        answers, _ = review_service.latest_answers(assessment)
+    applicable = questionnaire.applicable_questions(answers, assessment.case.tier)
+    files = review_service.evidence_of_answers(assessment, questionnaire, answers)
+    linked = linked_expiry(questionnaire, expiry_answers(questionnaire, answers))
+    rows = []
+    for question in questionnaire.questions:
+        if question.type != "file" or question.id not in applicable:
+            continue
+        listed = tuple(files.get(question.id, ()))
+        expires_on = linked.get(question.id)
+        if not listed:
+            state = "missing"
+        elif expires_on is not None and expires_on < today:
+            state = "expired"
+        else:
+            state = "present"
+        rows.append(EvidenceStatus(question.id, question.text.get("ja"), state, listed, expires_on))
+    return rows
+
+
+# --- the watch over every vendor ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExpiringItem:
+    key: str  # the reminder's dedupe key: one reminder per item and expiry date
+    source: str  # "vendor" or "answer"
+    label: str
+    expires_on: dt.date
+    days_left: int
+    vendor_id: int
+    vendor_name: str
+    vendor_email: str
+    assessment_id: int | None = None
+    case_title: str = ""
+    question_id: str = ""
+
+
+def _answer_rows(today: dt.date):
+    """Newest submissions that may hold certificate dates, of assessments still in force."""
+    newest = (
+        Submission.select(
+            Submission.assessment.alias("newest_of"), fn.MAX(Submission.version).alias("newest")
+        )
+        .group_by(Submission.assessment)
+        .alias("newest")
+    )
+    return (
+        Submission.select(
+            Submission.answers.alias("answers"),
+            Assessment.id.alias("assessment_id"),
+            Assessment.snapshot.alias("snapshot_id"),
+            Case.title.alias("case_title"),
+            Vendor.id.alias("vendor_id"),
+            Vendor.name.alias("vendor_name"),
+            Vendor.contact_email.alias("vendor_email"),
+        )
+        .join(
+            newest,
+            on=(
+                (Submission.assessment == newest.c.newest_of)
+                & (Submission.version == newest.c.newest)
+            ),
+        )
+        .switch(Submission)
+        .join(Assessment)
+        .join(Case)
+        .switch(Assessment)
+        .join(Vendor)
+        .where(
+            Assessment.status != status.REJECTED,
+            Case.contract_end.is_null() | (Case.contract_end >= today),
+            Submission.answers.contains("_expiry") | Submission.answers.contains('"cert.'),
+        )
+        .order_by(Assessment.id)
+    )
+
+
+def expiring_soon(today: dt.date | None = None, days: int = WINDOW_DAYS) -> list[ExpiringItem]:
+    """Certificates expiring from today to `days` ahead: registered ones and answered dates."""
+    today = today or today_jst()
+    until = today + dt.timedelta(days=days)
+    items = []
+    certs = (
+        VendorCertification.select(VendorCertification, Vendor)
+        .join(Vendor)
+        .where(VendorCertification.expires_on.between(today, until))
+    )
+    for cert in certs:
+        label = CERTIFICATION_KINDS.get(cert.kind, cert.kind)
+        label += f"（{cert.number}）" if cert.number else ""
+        vendor = cert.vendor
+        items.append(
+            ExpiringItem(
+                f"expiry:cert:{cert.id}:{cert.expires_on.isoformat()}",
+                "vendor",
+                label,
+                cert.expires_on,
+                (cert.expires_on - today).days,
+                vendor.id,
+                vendor.name,
+                vendor.contact_email,
+            )
+        )
+    rows = list(_answer_rows(today).dicts())
+    snapshots = {
+        snap.id: questionnaire_from_snapshot(snap.content, snap.content_hash)
+        for snap in QuestionnaireSnapshot.select().where(
+            QuestionnaireSnapshot.id.in_(sorted({row["snapshot_id"] for row in rows} or {0}))
+        )
+    }
+    for row in rows:
+        questionnaire = snapshots[row["snapshot_id"]]
+        for question_id, day in expiry_answers(questionnaire, load_json(row["answers"])).items():
+            if today <= day <= until:
+                items.append(
+                    ExpiringItem(
+                        f"expiry:answer:{row['assessment_id']}:{question_id}:{day.isoformat()}",
+                        "answer",
+                        questionnaire.question(question_id).text.get("ja"),
+                        day,
+                        (day - today).days,
+                        row["vendor_id"],
+                        row["vendor_name"],
+                        row["vendor_email"],
+                        row["assessment_id"],
+                        row["case_title"],
+                        question_id,
+                    )
+                )
+    return sorted(items, key=lambda item: (item.expires_on, item.vendor_name, item.key))
+
+
+def _inviting_staff(items: list[ExpiringItem]) -> tuple[dict[int, str], dict[int, str]]:
+    """Active inviting staff's e-mail per assessment, and per vendor (their newest assessment)."""
+    assessment_ids = {item.assessment_id for item in items if item.assessment_id}
+    vendor_ids = {item.vendor_id for item in items if item.source == "vendor"}
+    by_assessment: dict[int, str] = {}
+    by_vendor: dict[int, str] = {}
+    if not (assessment_ids or vendor_ids):
+        return by_assessment, by_vendor
+    vendor_assessments = Assessment.vendor.in_(sorted(vendor_ids or {0})) & (
+        Assessment.status != status.REJECTED
+    )
+    query = (
+        Assessment.select(Assessment.id, Assessment.vendor.alias("vendor_id"), Staff.email)
+        .join(Staff, JOIN.INNER, on=(Assessment.invited_by == Staff.id))
+        .where(
+            Assessment.id.in_(sorted(assessment_ids or {0})) | vendor_assessments,
+            Staff.active == True,  # noqa: E712
+            Staff.email != "",
+        )
+        .order_by(Assessment.id)
+        .dicts()
+    )
+    for row in query:
+        by_assessment[row["id"]] = row["email"]
+        if row["vendor_id"] in vendor_ids:
+            by_vendor[row["vendor_id"]] = row["email"]  # the newest assessment wins
+    return by_assessment, by_vendor
+
+
+def _staff_notice(item: ExpiringItem) -> tuple[str, str]:
+    where = (
+        f"案件「{item.case_title}」の回答（質問 {item.question_id}）"
+        if item.source == "answer"
+        else "事業者の登録情報"
+    )
+    subject = f"【vendorcheck】認証の有効期限が近づいています（{item.vendor_name} / {item.label}）"
+    body = (
+        f"{item.vendor_name} の「{item.label}」は、有効期限が {wareki(item.expires_on)}"
+        f"（あと{item.days_left}日）です（{where}による）。\n\n"
+        "事業者に更新の予定を確認し、更新後の登録証（写し）の提出を依頼してください。\n"
+        "このお知らせは有効期限ごとに1回だけ送られます。\n"
+    )
+    return subject, body
+
+
+def _vendor_notice(item: ExpiringItem, organisation: str) -> tuple[str, str]:
+    subject = f"【{organisation}】認証の有効期限についてのお願い（{item.label}）"
+    body = (
+        f"{item.vendor_name} ご担当者 様\n\n{organisation}です。貴社からお知らせいただいた"
+        f"「{item.label}」の有効期限は {wareki(item.expires_on)} です。\n"
+        "更新された場合は、更新後の登録証（写し）をご提出ください。\n\n"
+        "行き違いで提出済みの場合は、このメールは破棄してください。\n"
+    )
+    return subject, body
+
+
+def queue_expiry_reminders(today: dt.date | None = None) -> tuple[int, int]:
+    """Mail each certificate expiring within the window once per expiry date, to the inviting
+    staff member (or the vendor's contact); cron-safe. Return (queued, without an address)."""
+    today = today or today_jst()
+    queued = no_address = 0
+    with database.atomic():
+        items = expiring_soon(today)
+        by_assessment, by_vendor = _inviting_staff(items)
+        organisation = get_organisation().name
+        for item in items:
+            staff_email = (
+                by_assessment.get(item.assessment_id or 0)
+                if item.source == "answer"
+                else by_vendor.get(item.vendor_id)
+            )
+            if staff_email:
+                to, (subject, body) = staff_email, _staff_notice(item)
+            elif item.vendor_email:
+                to, (subject, body) = item.vendor_email, _vendor_notice(item, organisation)
+            else:
+                no_address += 1
+                continue
+            if queue_mail(to, subject, body, dedupe_key=item.key) is not None:
+                queued += 1
+        if queued:
+            audit.record(
+                Actor.system("remind"),
+                "mail.expiry_remind",
+                "mail",
+                "",
+                f"認証の有効期限のお知らせを送信待ちに追加（{today.isoformat()}: {queued} 件）",
+                after={"date": today.isoformat(), "queued": queued, "no_address": no_address},
+            )
+    return queued, no_address
