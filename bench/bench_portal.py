@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import requests
@@ -104,6 +106,14 @@ def main() -> None:
             )[0]
             paths.append(link.url.removeprefix("http://bench"))
 
+    client = app.test_client()
+    timings = []
+    for _ in range(60):
+        started = time.perf_counter()
+        client.get(paths[0] + "s/all")
+        timings.append((time.perf_counter() - started) * 1000)
+    server_p50 = statistics.median(timings[10:])
+
     results = []
     with Served(bare_flask_app()) as bare:
         results.append(
@@ -169,6 +179,9 @@ def main() -> None:
     print(
         f"portal page (200 questions on one page): {len(html.encode()) / 1024:.1f} KB of HTML, "
         f"{js_bytes / 1024:.1f} KB of JavaScript ({len(scripts)} files)"
+    )
+    print(
+        f"server time of the 200-question page (in-process, one at a time): p50 {server_p50:.1f} ms"
     )
     largest_real_page()
 
