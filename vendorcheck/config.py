@@ -56,8 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("THREADS", 8, "vendorcheck serve（waitress）のワーカースレッド数。", int),
     Setting(
         "BASE_URL",
-        "http://127.0.0.1:5000",
-        "メールに載せるリンクの基点 URL（利用者から見えるアドレス）。",
+        None,
+        "メールに載せるリンクの基点 URL（利用者から見えるアドレス）。未設定なら http://HOST:PORT。",
     ),
     Setting(
         "TRUSTED_PROXIES",
@@ -187,6 +187,8 @@ def load_settings(
         parsed.setdefault(name, value)
     if parsed["SMTP_SECURITY"] not in {"none", "starttls", "tls"}:
         raise ConfigError("VENDORCHECK_SMTP_SECURITY は none / starttls / tls のいずれかです。")
+    if not parsed["BASE_URL"]:
+        parsed["BASE_URL"] = f"http://{parsed['HOST']}:{parsed['PORT']}"
     if not parsed["DATABASE_URL"]:
         parsed["DATABASE_URL"] = f"sqlite:///{instance_path / 'vendorcheck.db'}"
     if not parsed["QUESTIONNAIRES_DIR"]:
