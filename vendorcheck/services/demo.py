@@ -93,8 +93,10 @@ ASSESSMENTS = (
     ("cloud", "yamabiko", "remediation", status.SUBMITTED, "ja"),
     ("cloud", "northwind", "foreign_law", status.SUBMITTED, "en"),
     ("cloud_light", "mirai", "good", status.IN_PROGRESS, "ja"),
-    ("sns", "hikari", "good", status.INVITED, "ja"),
-)
+    ("cloud_light", "nihon_dc", "good", status.ACCEPTED, "ja"),
+    ("sns", "hikari", "good", status.ACCEPTED, "ja"),
+    ("outsourcing", "towa", "good", status.INVITED, "ja"),
+)  # every kind has an accepted assessment, so an annex can be generated for each
 
 STAFF = (
     ("ciso", "ciso", "佐藤 修一", "事務部局"),
