@@ -439,7 +439,7 @@ def test_evidence_downloads_only_as_an_attachment_of_its_own_assessment(client, 
     assert f'filename="evidence-{mine.id}.pdf"' in disposition
     assert "filename*=UTF-8''%E6%83%85%E5%A0%B1" in disposition and disposition.endswith(".pdf")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Content-Security-Policy"] == "sandbox"
+    assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
     ascii_name = client.get(f"/assessments/{second.id}/evidence/{theirs.id}")
     assert 'filename="rules.pdf"' in ascii_name.headers["Content-Disposition"]
     other = client.get(f"/assessments/{first.id}/evidence/{theirs.id}")

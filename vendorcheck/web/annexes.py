@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -23,6 +21,7 @@ from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.questionnaires import KIND_LABELS
 
@@ -144,18 +143,12 @@ def download(assessment_id: int, version: int):
         return render_error(404, exc.message)
     title = _UNSAFE_NAME.sub("_", found.case.title).strip()[:60] or "案件"
     filename = f"特記事項_{title}_第{version}版.docx"
-    return _attachment(annex_service.docx_bytes(row), filename, f"annex-{found.id}-v{version}.docx")
-
-
-def _attachment(data: bytes, filename: str, ascii_name: str) -> Response:
-    """Send the stored bytes as a download; the Japanese name as RFC 5987 filename*."""
-    response = Response(data, mimetype=DOCX_TYPE)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return attachment(
+        annex_service.docx_bytes(row),
+        filename,
+        DOCX_TYPE,
+        ascii_stem=f"annex-{found.id}-v{version}",
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
 
 
 @bp.route("/clauses")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
@@ -14,6 +13,7 @@ from vendorcheck.domain.scoring import SEVERITY_LABELS
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services.errors import NotFound
 from vendorcheck.web.auth import require
+from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
 
 bp = Blueprint("comparison", __name__)
@@ -35,17 +35,6 @@ ROW_GROUPS = (("summary", "総合"), ("section", "セクション別の得点"),
 
 def _safe_name(text: str, limit: int = 60) -> str:
     return _UNSAFE_NAME.sub("_", text).strip()[:limit] or "案件"
-
-
-def _download(data: bytes, mimetype: str, filename: str, ascii_name: str) -> Response:
-    """Send bytes as a download; the Japanese name as RFC 5987 filename*."""
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
 
 
 def _case_or_error(case_id: int):
@@ -142,7 +131,7 @@ def _export(case_id: int, build, mimetype: str, suffix: str):
     except comparison_service.NothingSubmitted as exc:
         return _render(found, comparison, 409, exc.message)
     filename = f"入札者比較_{_safe_name(found.title)}.{suffix}"
-    return _download(data, mimetype, filename, f"comparison-{found.id}.{suffix}")
+    return attachment(data, filename, mimetype, ascii_stem=f"comparison-{found.id}")
 
 
 @bp.route("/cases/<int:case_id>/comparison.csv")
@@ -171,6 +160,9 @@ def assessment_report(assessment_id: int):
             "error.html", status=409, title="報告書を作成できません", message=exc.message
         ), 409
     name = f"{_safe_name(assessment.case.title, 40)}_{_safe_name(assessment.vendor.name, 40)}"
-    return _download(
-        data, DOCX_TYPE, f"確認結果報告書_{name}.docx", f"assessment-{assessment.id}-report.docx"
+    return attachment(
+        data,
+        f"確認結果報告書_{name}.docx",
+        DOCX_TYPE,
+        ascii_stem=f"assessment-{assessment.id}-report",
     )

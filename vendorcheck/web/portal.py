@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -31,6 +29,7 @@ from vendorcheck.services.organisation import get_organisation
 from vendorcheck.services.review import comments_by_question
 from vendorcheck.store.models import Assessment
 from vendorcheck.web.auth import client_address
+from vendorcheck.web.downloads import attachment
 from vendorcheck.web.portal_text import TEXT
 
 bp = Blueprint("portal", __name__, url_prefix="/p/<token>")
@@ -333,20 +332,6 @@ def evidence(evidence_id: int):
         item = answer_service.evidence_for_vendor(g.assessment, evidence_id)
     except NotFound as exc:
         raise PortalError(404, exc.message) from exc
-    from vendorcheck.store.models import Evidence
-
-    data = Evidence.select(Evidence.data).where(Evidence.id == item.id).scalar()
-    return attachment(bytes(data), item.filename, item.content_type)
-
-
-def attachment(data: bytes, filename: str, content_type: str) -> Response:
-    """Serve a stored file only as a download, never rendered by the browser."""
-    ascii_name = filename.encode("ascii", "ignore").decode() or "file"
-    ascii_name = ascii_name.replace('"', "").replace("\\", "")
-    response = Response(data, mimetype=content_type)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    return attachment(
+        bytes(item.data), item.filename, item.content_type, ascii_stem=f"evidence-{item.id}"
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -33,6 +31,7 @@ from vendorcheck.services.answers import read_draft, submission_answers
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.invitations import questionnaire_of
 from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form, apply_service_error, choices
 from vendorcheck.web.template_helpers import JST
@@ -191,23 +190,9 @@ def evidence(assessment_id: int, evidence_id: int):
         item = review_service.evidence_for_staff(found, evidence_id)
     except NotFound as exc:
         return _not_found(exc.message)
-    return _attachment(bytes(item.data), item.filename, item.content_type, item.id)
-
-
-def _attachment(data: bytes, filename: str, content_type: str, evidence_id: int) -> Response:
-    """Send a vendor's file only as a download that the browser never renders or sniffs."""
-    extension = filename.rsplit(".", 1)[-1] if "." in filename else ""
-    fallback = filename if re.fullmatch(r"[A-Za-z0-9._ -]{1,200}", filename) else ""
-    if not fallback:
-        suffix = f".{extension}" if re.fullmatch(r"[A-Za-z0-9]{1,10}", extension) else ""
-        fallback = f"evidence-{evidence_id}{suffix}"
-    response = Response(data, mimetype=content_type)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    return attachment(
+        bytes(item.data), item.filename, item.content_type, ascii_stem=f"evidence-{item.id}"
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 @bp.route("/<int:assessment_id>/comments", methods=["POST"])
