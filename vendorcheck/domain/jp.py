@@ -48,6 +48,15 @@ def wareki(day: dt.date, *, full_width: bool = False) -> str:
     return text.translate(_FULL_DIGITS) if full_width else text
 
 
+def parse_date(text: str) -> dt.date | None:
+    """Read a date typed as 2027-03-31 or 2027/03/31, full-width digits allowed; None if unreadable."""
+    normalized = unicodedata.normalize("NFKC", text or "").strip().replace("/", "-")
+    try:
+        return dt.datetime.strptime(normalized, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
 def to_full_width_digits(text: str) -> str:
     return text.translate(_FULL_DIGITS)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     Blueprint,
     current_app,
@@ -21,7 +19,7 @@ from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.downloads import attachment
+from vendorcheck.web.downloads import attachment, name_part
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.questionnaires import KIND_LABELS
 
@@ -29,7 +27,6 @@ bp = Blueprint("annexes", __name__)
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Characters Windows refuses in file names, and controls.
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 @bp.app_template_global("annex_url")
@@ -141,7 +138,7 @@ def download(assessment_id: int, version: int):
         row = annex_service.get_version(found, version)
     except NotFound as exc:
         return render_error(404, exc.message)
-    title = _UNSAFE_NAME.sub("_", found.case.title).strip()[:60] or "案件"
+    title = name_part(found.case.title)
     filename = f"特記事項_{title}_第{version}版.docx"
     return attachment(
         annex_service.docx_bytes(row),

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -20,26 +18,11 @@ from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.store.models import Assessment
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.errors import render_error
-from vendorcheck.web.forms import Form, apply_service_error, choices, required
+from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 LANGUAGES = {"ja": "日本語", "en": "英語（English）"}
-
-
-class IsoDateField(DateField):
-    """A date input whose error says what to type, in Japanese."""
-
-    def __init__(self, label: str, **kwargs) -> None:
-        super().__init__(label, format=["%Y-%m-%d", "%Y/%m/%d"], **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:  # NFKC: full-width digits and hyphens typed with a Japanese IME are accepted
-            super().process_formdata([unicodedata.normalize("NFKC", v) for v in valuelist])
-        except ValueError:
-            raise ValueError(
-                f"{self.label.text.split('（')[0]}は 2025-04-01 のように年-月-日の形で入力してください。"
-            ) from None
 
 
 def _id_or_zero(value: object) -> int:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
@@ -13,7 +11,7 @@ from vendorcheck.domain.scoring import SEVERITY_LABELS
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services.errors import NotFound
 from vendorcheck.web.auth import require
-from vendorcheck.web.downloads import attachment
+from vendorcheck.web.downloads import attachment, name_part
 from vendorcheck.web.errors import render_error
 
 bp = Blueprint("comparison", __name__)
@@ -22,7 +20,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 CSV_TYPE = "text/csv; charset=utf-8"
 SVG_TYPE = "image/svg+xml"
 # Characters Windows refuses in file names, and controls.
-_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 SUMMARY_COLUMNS = (
     ("rank", "順位"),
     ("name", "事業者"),
@@ -31,10 +28,6 @@ SUMMARY_COLUMNS = (
     ("mandatory", "必須の未充足"),
 )
 ROW_GROUPS = (("summary", "総合"), ("section", "セクション別の得点"), ("requirement", "要件"))
-
-
-def _safe_name(text: str, limit: int = 60) -> str:
-    return _UNSAFE_NAME.sub("_", text).strip()[:limit] or "案件"
 
 
 def _case_or_error(case_id: int):
@@ -130,7 +123,7 @@ def _export(case_id: int, build, mimetype: str, suffix: str):
         data = build(found, comparison, comparison.ordered(_sort(comparison)))
     except comparison_service.NothingSubmitted as exc:
         return _render(found, comparison, 409, exc.message)
-    filename = f"入札者比較_{_safe_name(found.title)}.{suffix}"
+    filename = f"入札者比較_{name_part(found.title)}.{suffix}"
     return attachment(data, filename, mimetype, ascii_stem=f"comparison-{found.id}")
 
 
@@ -159,7 +152,7 @@ def assessment_report(assessment_id: int):
         return render_template(
             "error.html", status=409, title="報告書を作成できません", message=exc.message
         ), 409
-    name = f"{_safe_name(assessment.case.title, 40)}_{_safe_name(assessment.vendor.name, 40)}"
+    name = f"{name_part(assessment.case.title, 40)}_{name_part(assessment.vendor.name, 40)}"
     return attachment(
         data,
         f"確認結果報告書_{name}.docx",

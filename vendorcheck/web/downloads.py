@@ -7,8 +7,14 @@ from urllib.parse import quote
 
 from flask import Response
 
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9._ -]{1,200}")
 _EXTENSION = re.compile(r"[A-Za-z0-9]{1,10}")
+
+
+def name_part(text: str, limit: int = 60, default: str = "案件") -> str:
+    """A piece of a download's file name: no path or reserved characters, not too long."""
+    return _UNSAFE_IN_NAME.sub("_", text).strip()[:limit] or default
 
 
 def fallback_name(filename: str, stem: str) -> str:

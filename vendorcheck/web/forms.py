@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -35,6 +37,21 @@ def apply_service_error(form: FlaskForm, error: ServiceError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class IsoDateField(DateField):
+    """A date input whose error says what to type, in Japanese."""
+
+    def __init__(self, label: str, **kwargs) -> None:
+        super().__init__(label, format=["%Y-%m-%d", "%Y/%m/%d"], **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:  # NFKC: full-width digits and hyphens typed with a Japanese IME are accepted
+            super().process_formdata([unicodedata.normalize("NFKC", v) for v in valuelist])
+        except ValueError:
+            raise ValueError(
+                f"{self.label.text.split('（')[0]}は 2025-04-01 のように年-月-日の形で入力してください。"
+            ) from None
 
 
 class LoginForm(Form):

@@ -4,11 +4,10 @@ remediation conditions, evidence status and certificate checks."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from vendorcheck.domain.jp import today_jst
+from vendorcheck.domain.jp import parse_date, today_jst
 from vendorcheck.domain.scoring import SEVERITIES, SEVERITY_LABELS
 from vendorcheck.services import expiry, judgement
 from vendorcheck.services import review as review_service
@@ -172,10 +171,7 @@ def clear_review(assessment_id: int):
 
 
 def _parse_day(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(unicodedata.normalize("NFKC", raw).strip())
-    except ValueError:
-        return None
+    return parse_date(raw)
 
 
 @bp.route("/<int:assessment_id>/scorecard/remediations", methods=["POST"])

@@ -12,9 +12,8 @@ from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.cases import KIND_LABELS
 from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.cases import IsoDateField
 from vendorcheck.web.errors import render_error
-from vendorcheck.web.forms import Form, apply_service_error, choices, required
+from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
