@@ -40,6 +40,11 @@ def vendor_actor(assessment: Assessment, address: str) -> Actor:
     return Actor("vendor", assessment.id, f"{assessment.vendor.name}（事業者）", address)
 
 
+def refreshed(assessment: Assessment) -> Assessment:
+    """The assessment as stored now (after a save changed its draft and revision)."""
+    return Assessment.get_by_id(assessment.id)
+
+
 def read_draft(assessment: Assessment) -> Draft:
     data = load_json(assessment.draft_answers)
     return Draft(dict(data.get("answers") or {}), dict(data.get("invalid") or {}))

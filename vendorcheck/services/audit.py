@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vendorcheck.store.db import database
 from vendorcheck.store.models import AuditEvent
 
 
@@ -88,8 +89,12 @@ def search(
 
 
 def iter_all(criteria: AuditFilter) -> Iterator[AuditEvent]:
-    """Every matching event, streamed in batches, for CSV export."""
-    return _filtered(criteria).iterator()
+    """Every matching event, streamed in batches, for CSV export.
+
+    It holds its own connection: a streamed response outlives the request's connection.
+    """
+    with database.connection_context():
+        yield from _filtered(criteria).iterator()
 
 
 def known_actions() -> list[str]:
@@ -102,3 +107,14 @@ def known_actions() -> list[str]:
 def known_object_types() -> list[str]:
     query = AuditEvent.select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
     return [row.object_type for row in query]
+
+
+def recent_by(actor_kind: str, actor_id: int, limit: int = 10) -> list[AuditEvent]:
+    """The newest events one actor caused (the dashboard's "my recent actions")."""
+    query = (
+        AuditEvent.select()
+        .where(AuditEvent.actor_kind == actor_kind, AuditEvent.actor_id == actor_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+    return list(query)

@@ -184,6 +184,15 @@ def change_password(
     return staff
 
 
+def find_staff(staff_id: int) -> Staff | None:
+    return Staff.get_or_none(Staff.id == staff_id)
+
+
+def list_staff() -> list[Staff]:
+    """Every account, active ones first, by login id."""
+    return list(Staff.select().order_by(Staff.active.desc(), Staff.login_id))
+
+
 def get_staff(staff_id: int) -> Staff:
     staff = Staff.get_or_none(Staff.id == staff_id)
     if staff is None:

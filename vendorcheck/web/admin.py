@@ -8,7 +8,6 @@ from vendorcheck.domain.classification import SCHEMES
 from vendorcheck.services import organisation as org_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.errors import ServiceError
-from vendorcheck.store.models import Staff
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.forms import (
     DepartmentEditForm,
@@ -31,8 +30,7 @@ def _department_choices(include_inactive: bool = False):
 @bp.route("/staff")
 @require("manage_staff")
 def staff_list():
-    staff = Staff.select().order_by(Staff.active.desc(), Staff.login_id)
-    return render_template("admin/staff_list.html", staff=list(staff))
+    return render_template("admin/staff_list.html", staff=staff_service.list_staff())
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])
@@ -66,7 +64,7 @@ def staff_new():
 @bp.route("/staff/<int:staff_id>", methods=["GET", "POST"])
 @require("manage_staff")
 def staff_edit(staff_id: int):
-    staff = Staff.get_or_none(Staff.id == staff_id)
+    staff = staff_service.find_staff(staff_id)
     if staff is None:
         return render_template(
             "error.html",

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 
 from vendorcheck.documents.csv_export import iter_csv
 from vendorcheck.services import audit
-from vendorcheck.store.db import database
 from vendorcheck.web.auth import require
 from vendorcheck.web.forms import AuditFilterForm, choices
 from vendorcheck.web.template_helpers import JST, jst
@@ -76,26 +75,25 @@ def export_csv():
         "接続元",
     )
 
-    def rows():
-        # The response streams after the request's connection is closed: use our own.
-        with database.connection_context():
-            for e in audit.iter_all(criteria):
-                yield (
-                    jst(e.at, "%Y-%m-%d %H:%M:%S"),
-                    e.actor_kind,
-                    e.actor_label,
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.summary,
-                    e.before,
-                    e.after,
-                    e.client_address,
-                )
+    rows = (
+        (
+            jst(e.at, "%Y-%m-%d %H:%M:%S"),
+            e.actor_kind,
+            e.actor_label,
+            e.action,
+            e.object_type,
+            e.object_id,
+            e.summary,
+            e.before,
+            e.after,
+            e.client_address,
+        )
+        for e in audit.iter_all(criteria)
+    )
 
     filename = f"audit-{dt.datetime.now(JST):%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(iter_csv(header, rows())),
+        stream_with_context(iter_csv(header, rows)),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -25,7 +25,6 @@ from vendorcheck.domain.roles import can
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError, TooManyAttempts
-from vendorcheck.store.models import Staff
 from vendorcheck.web.forms import LoginForm, PasswordChangeForm, apply_service_error
 
 bp = Blueprint("auth", __name__)
@@ -39,7 +38,7 @@ def client_address() -> str:
 
 
 def current_actor() -> Actor:
-    staff: Staff | None = g.get("staff")
+    staff = g.get("staff")
     if staff is None:
         return Actor("anonymous", None, "未ログイン", client_address())
     return Actor("staff", staff.id, f"{staff.display_name}（{staff.login_id}）", client_address())
@@ -50,7 +49,7 @@ def _load_staff() -> Any:
     staff_id = session.get("staff_id")
     if staff_id is None:
         return None
-    staff = Staff.get_or_none(Staff.id == staff_id)
+    staff = staff_service.find_staff(staff_id)
     if staff is None or not staff.active or staff.session_nonce != session.get("nonce"):
         session.clear()
         return None

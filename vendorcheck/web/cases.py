@@ -15,7 +15,6 @@ from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
-from vendorcheck.store.models import Assessment
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
@@ -317,8 +316,8 @@ def invite(case_id: int):
     ), status
 
 
-def _assessment_of(case_id: int, assessment_id: int) -> Assessment | None:
-    return Assessment.get_or_none(Assessment.id == assessment_id, Assessment.case == case_id)
+def _assessment_of(case_id: int, assessment_id: int):
+    return case_service.assessment_in_case(case_id, assessment_id)
 
 
 @bp.route("/<int:case_id>/assessments/<int:assessment_id>/reissue", methods=["POST"])

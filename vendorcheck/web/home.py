@@ -8,7 +8,6 @@ from vendorcheck.domain import assessment_status
 from vendorcheck.services import audit, expiry, judgement
 from vendorcheck.services import cases as case_service
 from vendorcheck.services.organisation import get_organisation
-from vendorcheck.store.models import AuditEvent
 from vendorcheck.web.auth import require
 
 bp = Blueprint("home", __name__)
@@ -17,17 +16,12 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @require("view")
 def dashboard():
-    my_events = (
-        AuditEvent.select()
-        .where(AuditEvent.actor_kind == "staff", AuditEvent.actor_id == g.staff.id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(10)
-    )
+    my_events = audit.recent_by("staff", g.staff.id)
     recent, _ = audit.search(audit.AuditFilter(), per_page=10) if _can_see_audit() else ([], 0)
     return render_template(
         "home.html",
         organisation=get_organisation(),
-        my_events=list(my_events),
+        my_events=my_events,
         recent=recent,
         board=case_service.dashboard(),
         status_labels=assessment_status.LABELS,

@@ -235,7 +235,7 @@ def save(section_id: str):
         flash(exc.message, "error")
         return _render_section(section_id, status_code=409)
     errors = dict(result.errors)
-    assessment = g.assessment = Assessment.get_by_id(assessment.id)
+    assessment = g.assessment = answer_service.refreshed(assessment)
     max_bytes = current_app.config["MAX_EVIDENCE_MB"] * 1024 * 1024
     for question_id, storage in _uploads():
         try:
@@ -250,7 +250,7 @@ def save(section_id: str):
             errors[question_id] = (
                 f"「{storage.filename}」を添付できませんでした: {getattr(exc, 'message', str(exc))}"
             )
-        g.assessment = assessment = Assessment.get_by_id(assessment.id)
+        g.assessment = assessment = answer_service.refreshed(assessment)
     remove = request.form.get("remove_evidence", "")
     if remove.isdigit():
         try:
@@ -283,7 +283,7 @@ def autosave():
         return jsonify(ok=False, message=exc.message), 404
     except Conflict as exc:
         return jsonify(ok=False, conflict=True, message=exc.message), 409
-    assessment = Assessment.get_by_id(g.assessment.id)
+    assessment = answer_service.refreshed(g.assessment)
     questionnaire = questionnaire_of(assessment)
     draft = answer_service.read_draft(assessment)
     progress = {
