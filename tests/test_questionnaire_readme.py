@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from vendorcheck.domain.question_types import QUESTION_TYPES
+from vendorcheck.domain.questionnaire.types import QUESTION_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDES = [ROOT / "questionnaires" / "README.md", ROOT / "docs" / "QUESTIONNAIRE_FORMAT.md"]

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
-from vendorcheck.domain.conditions import TierAtLeast
 from vendorcheck.domain.questionnaire import load_questionnaire
+from vendorcheck.domain.questionnaire.conditions import TierAtLeast
 
 ROOT = Path(__file__).resolve().parents[2]
 

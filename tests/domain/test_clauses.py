@@ -12,13 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vendorcheck.domain.clause_check import answer_scenarios, coverage_problems
 from vendorcheck.domain.clauses import (
     AnnexContext,
     Clause,
     ClauseError,
+    answer_scenarios,
     check_clauses,
     clean_value,
+    coverage_problems,
     load_clauses,
     render_annex,
     select_clauses,

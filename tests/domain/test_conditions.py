@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from vendorcheck.domain.conditions import (
+from vendorcheck.domain.questionnaire.conditions import (
     AllOf,
     Answered,
     AnswerIn,

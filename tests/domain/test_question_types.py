@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vendorcheck.domain.question_types import (
+from vendorcheck.domain.questionnaire.types import (
     NA,
     PENDING,
     QUESTION_TYPES,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from vendorcheck.domain.question_types import QUESTION_TYPES
+from vendorcheck.domain.questionnaire.types import QUESTION_TYPES
 from vendorcheck.domain.requirements import (
     CONTRACT_COVERAGE,
     KINDS,

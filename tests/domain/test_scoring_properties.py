@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vendorcheck.domain.question_types import NA
 from vendorcheck.domain.questionnaire import Question, Questionnaire, parse_questionnaire
+from vendorcheck.domain.questionnaire.types import NA
 from vendorcheck.domain.scoring import (
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,

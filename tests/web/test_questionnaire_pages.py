@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from vendorcheck.domain.conditions import TierAtLeast
 from vendorcheck.domain.questionnaire import TIERS, load_directory
+from vendorcheck.domain.questionnaire.conditions import TierAtLeast
 from vendorcheck.domain.requirements import load_requirements
 from vendorcheck.services.questionnaires import (
     QuestionnaireCatalogue,

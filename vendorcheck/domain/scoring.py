@@ -9,11 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
-from vendorcheck.domain.conditions import has_answer
-from vendorcheck.domain.i18n import Text
 from vendorcheck.domain.jp import wareki
-from vendorcheck.domain.question_types import NA, PENDING
-from vendorcheck.domain.questionnaire import Question, Questionnaire
+from vendorcheck.domain.questionnaire import Question, Questionnaire, Text, has_answer
+from vendorcheck.domain.questionnaire.types import NA, PENDING
 
 VERDICT_CONFORMING = "適合"
 VERDICT_CONDITIONAL = "条件付適合"

@@ -15,27 +15,28 @@ from peewee import IntegrityError, fn
 
 from vendorcheck.documents.annex import build_annex_docx
 from vendorcheck.documents.docx_helpers import TemplateError
-from vendorcheck.domain.clause_check import check_clauses
 from vendorcheck.domain.clauses import (
     Annex,
     AnnexContext,
     Clause,
     ClauseError,
+    check_clauses,
     read_clause_files,
     render_annex,
     select_clauses,
 )
-from vendorcheck.domain.conditions import (
+from vendorcheck.domain.questionnaire import (
     AllOf,
     Answered,
     AnswerIn,
     AnyOf,
     Condition,
     Not,
+    Question,
+    Questionnaire,
     TierAtLeast,
     referenced_questions,
 )
-from vendorcheck.domain.questionnaire import Question, Questionnaire
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KINDS, load_requirements
 from vendorcheck.services import audit
 from vendorcheck.services.answers import submission_answers

@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from vendorcheck.domain import uploads
 from vendorcheck.domain.clauses import ClauseError
-from vendorcheck.domain.question_types import NA_LABEL, YES_NO_LABELS, FileType
 from vendorcheck.domain.questionnaire import TIERS, Question, Questionnaire
+from vendorcheck.domain.questionnaire.types import NA_LABEL, YES_NO_LABELS, FileType
 from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service

@@ -18,7 +18,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from vendorcheck.domain import assessment_status
-from vendorcheck.domain.conditions import has_answer
+from vendorcheck.domain.questionnaire import has_answer
 from vendorcheck.domain.scoring import (
     SEVERITIES,
     SEVERITY_LABELS,

@@ -1,5 +1,5 @@
 /* Show or hide conditional questions (data-show-if) as the answers change.
-   Same rules as vendorcheck/domain/conditions.py: a condition on a question that is
+   Same rules as vendorcheck/domain/questionnaire/conditions.py: a condition on a question that is
    hidden is false (the question counts as unanswered). The page is correct without
    this script: the server renders the `hidden` attribute from the saved answers.
    Markup: form[data-tier] (optional data-context with the answers of other pages)

@@ -1,48 +1,47 @@
-"""The registry of question types, and the one place the rest of the code imports them from."""
+"""Question types: the registry `QUESTION_TYPES`, and the public face of the types package.
+
+A question type is one class in one module of this package (its definition, answer cleaning,
+automatic score and display), entered in `QUESTION_TYPES` below.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from vendorcheck.domain.answer_types import (
-    EMAIL,
-    EVIDENCE_ID,
-    FILE_KINDS,
-    ISMAP_NUMBER,
-    SCORING_MODES,
-    CorporateNumberType,
-    DateType,
-    EmailType,
-    FileType,
-    FreeAnswerType,
-    IsmapNumberType,
-    NumberType,
-    TextType,
-    UrlType,
-)
-from vendorcheck.domain.choice_types import (
-    OPTION_VALUE,
-    SEVERITIES,
-    YES_NO_LABELS,
-    ChoiceType,
-    MultiType,
-    YesNoType,
-    parse_options,
-    parse_severity,
-)
-from vendorcheck.domain.question_type_base import (
+from vendorcheck.domain.questionnaire.types.addresses import EMAIL, EmailType, UrlType
+from vendorcheck.domain.questionnaire.types.base import (
     NA,
     NA_LABEL,
     PENDING,
+    SCORING_MODES,
+    SEVERITIES,
     UNANSWERED,
     AutomaticScore,
     CleanResult,
+    FreeAnswerType,
     Option,
     Problems,
     QuestionType,
     is_number,
+    parse_severity,
 )
+from vendorcheck.domain.questionnaire.types.choice import (
+    OPTION_VALUE,
+    ChoiceType,
+    MultiType,
+    parse_options,
+)
+from vendorcheck.domain.questionnaire.types.date import DateType
+from vendorcheck.domain.questionnaire.types.file import EVIDENCE_ID, FILE_KINDS, FileType
+from vendorcheck.domain.questionnaire.types.identifiers import (
+    ISMAP_NUMBER,
+    CorporateNumberType,
+    IsmapNumberType,
+)
+from vendorcheck.domain.questionnaire.types.number import NumberType
+from vendorcheck.domain.questionnaire.types.text import TextType
+from vendorcheck.domain.questionnaire.types.yesno import YES_NO_LABELS, YesNoType
 
 __all__ = [
     "EMAIL",

@@ -7,19 +7,16 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from vendorcheck.domain.clauses import (
-    PARTY_TERMS,
+from vendorcheck.domain.clauses.annex import PARTY_TERMS, AnnexContext, base_values, render_body
+from vendorcheck.domain.clauses.library import (
     TIERS,
-    AnnexContext,
     Clause,
     ClauseError,
-    base_values,
-    numbering_problems,
     read_clause_files,
-    render_body,
     select_clauses,
 )
-from vendorcheck.domain.conditions import Answered, AnswerIn, referenced_questions, walk
+from vendorcheck.domain.clauses.text import numbering_problems
+from vendorcheck.domain.questionnaire import Answered, AnswerIn, referenced_questions, walk
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE
 
 # An answer value that no condition names: "the vendor answered something else".

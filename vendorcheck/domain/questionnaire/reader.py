@@ -1,15 +1,13 @@
-"""Read questionnaire TOML into the model, reporting every problem, and check whole directories."""
+"""Read TOML-shaped data into the parts of a questionnaire, reporting every problem."""
 
 from __future__ import annotations
 
 import difflib
 import itertools
 import re
-import tomllib
 from collections.abc import Mapping
-from pathlib import Path
 
-from vendorcheck.domain.conditions import (
+from vendorcheck.domain.questionnaire.conditions import (
     Condition,
     ConditionError,
     find_cycles,
@@ -17,23 +15,10 @@ from vendorcheck.domain.conditions import (
     reference_problems,
     referenced_questions,
 )
-from vendorcheck.domain.i18n import Text, parse_text
-from vendorcheck.domain.question_types import QUESTION_TYPES, QuestionType, is_number
-from vendorcheck.domain.questionnaire_model import (
-    DEFAULT_WEIGHT,
-    TIERS,
-    Question,
-    Questionnaire,
-    Section,
-)
-from vendorcheck.domain.requirements import (
-    KINDS,
-    REQUIREMENT_ID,
-    Requirement,
-    coverage_problems,
-    load_requirements,
-    well_known_problems,
-)
+from vendorcheck.domain.questionnaire.i18n import Text, parse_text
+from vendorcheck.domain.questionnaire.questions import DEFAULT_WEIGHT, TIERS, Question, Section
+from vendorcheck.domain.questionnaire.types import QUESTION_TYPES, QuestionType, is_number
+from vendorcheck.domain.requirements import KINDS, REQUIREMENT_ID, Requirement
 
 ITEM_ID = re.compile(r"[a-z0-9_]+")
 QUESTION_ID = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+")
@@ -60,7 +45,7 @@ def _did_you_mean(key: str, known: frozenset[str]) -> str:
 
 
 class _Reader:
-    """Turn parsed TOML into a Questionnaire, collecting every problem on the way."""
+    """Turn parsed TOML into a questionnaire's fields, collecting every problem on the way."""
 
     def __init__(self, source: str, catalogue: Mapping[str, Requirement] | None) -> None:
         self.source = source
@@ -96,7 +81,9 @@ class _Reader:
             self.report(where, f"show_if: {error}")
             return None
 
-    def questionnaire(self, data: Mapping[str, object], expected_id: str | None) -> Questionnaire:
+    def questionnaire(
+        self, data: Mapping[str, object], expected_id: str | None
+    ) -> dict[str, object]:
         self.unknown_keys("", data, FILE_KEYS)
         file_id = data.get("id")
         if not isinstance(file_id, str) or not ITEM_ID.fullmatch(file_id):
@@ -118,17 +105,17 @@ class _Reader:
         title = self.text("", data, "title", required=True)
         description = self.text("", data, "description")
         thresholds = self.thresholds(data.get("thresholds"))
-        questionnaire = Questionnaire(
-            id=str(file_id),
-            version=version if isinstance(version, int) else 0,
-            kinds=tuple(map(str, kinds)),
-            title=title or Text("?"),
-            thresholds=thresholds,
-            sections=self.sections(data.get("sections")),
-            description=description,
-        )
-        self.check_conditions(questionnaire)
-        return questionnaire
+        sections = self.sections(data.get("sections"))
+        self.check_conditions(sections)
+        return {
+            "id": str(file_id),
+            "version": version if isinstance(version, int) else 0,
+            "kinds": tuple(map(str, kinds)),
+            "title": title or Text("?"),
+            "thresholds": thresholds,
+            "sections": sections,
+            "description": description,
+        }
 
     def thresholds(self, raw: object) -> tuple[tuple[int, float], ...]:
         if not isinstance(raw, Mapping):
@@ -260,11 +247,11 @@ class _Reader:
                 self.report(where, f"未知の要件ID '{requirement_id}'")
         return tuple(dict.fromkeys(raw))
 
-    def check_conditions(self, questionnaire: Questionnaire) -> None:
-        known = {question.id for question in questionnaire.questions}
+    def check_conditions(self, sections: tuple[Section, ...]) -> None:
+        known = {question.id for section in sections for question in section.questions}
         earlier: dict[str, tuple[str, ...] | None] = {}
         depends_on: dict[str, set[str]] = {}
-        for section in questionnaire.sections:
+        for section in sections:
             for problem in reference_problems(section.show_if, earlier, known):
                 self.report(f"セクション {section.id}: ", problem)
             for question in section.questions:
@@ -278,69 +265,15 @@ class _Reader:
             self.report(f"質問 {cycle[0]}: ", f"show_if が循環しています（{' → '.join(cycle)}）")
 
 
-def parse_questionnaire(
+def read_questionnaire(
     data: Mapping[str, object],
-    source: str = "questionnaire",
-    *,
-    expected_id: str | None = None,
-    requirements: Mapping[str, Requirement] | None = None,
-) -> Questionnaire:
-    """Build a questionnaire from TOML-shaped data; requirement ids are checked when given."""
+    source: str,
+    expected_id: str | None,
+    requirements: Mapping[str, Requirement] | None,
+) -> dict[str, object]:
+    """Return a questionnaire's fields read from data; raise QuestionnaireError with every problem."""
     reader = _Reader(source, requirements)
-    questionnaire = reader.questionnaire(data, expected_id)
+    fields = reader.questionnaire(data, expected_id)
     if reader.problems:
         raise QuestionnaireError(reader.problems)
-    return questionnaire
-
-
-def load_questionnaire(
-    path: Path | str, requirements: Mapping[str, Requirement] | None = None
-) -> Questionnaire:
-    """Load and validate one questionnaire file against the catalogue (default: the repo's)."""
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise QuestionnaireError([f"{path.name}: TOML として読めません（{error}）"]) from error
-    catalogue = requirements if requirements is not None else load_requirements()
-    return parse_questionnaire(data, path.name, expected_id=path.stem, requirements=catalogue)
-
-
-def load_directory(
-    directory: Path | str, requirements: Mapping[str, Requirement] | None = None
-) -> dict[str, Questionnaire]:
-    """Load every *.toml in a directory; raise one QuestionnaireError listing all problems."""
-    loaded: dict[str, Questionnaire] = {}
-    errors: list[str] = []
-    for path in sorted(Path(directory).glob("*.toml")):
-        try:
-            loaded[path.stem] = load_questionnaire(path, requirements)
-        except QuestionnaireError as error:
-            errors.extend(error.errors)
-    if errors:
-        raise QuestionnaireError(errors)
-    return loaded
-
-
-def check_directory(
-    directory: Path | str, requirements: Mapping[str, Requirement] | None = None
-) -> list[str]:
-    """Return every problem in a questionnaire directory, coverage and well-known ids included."""
-    paths = sorted(Path(directory).glob("*.toml"))
-    if not paths:
-        return [f"{directory}: 確認書ファイル (*.toml) がありません"]
-    problems: list[str] = []
-    for path in paths:
-        try:
-            questionnaire = load_questionnaire(path, requirements)
-        except QuestionnaireError as error:
-            problems.extend(error.errors)
-            continue
-        asked = questionnaire.requirement_index.keys()
-        shapes = {q.id: (q.type, q.answer_type.option_values) for q in questionnaire.questions}
-        for problem in (
-            *coverage_problems(questionnaire.kinds, asked),
-            *well_known_problems(questionnaire.kinds, shapes),
-        ):
-            problems.append(f"{path.name}: {problem}")
-    return problems
+    return fields

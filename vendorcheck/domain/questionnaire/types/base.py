@@ -1,4 +1,5 @@
-"""The base every question type extends, with the answer markers and helpers the types share."""
+"""The base every question type extends (and the base of the freely answered ones), with the
+answer markers and helpers the types share."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from vendorcheck.domain.i18n import Text
+from vendorcheck.domain.questionnaire.i18n import Text
 
 NA = "na"
 PENDING = "pending"
 NA_LABEL = Text("該当しない", "Not applicable")
 UNANSWERED = Text("（未回答）", "(not answered)")
+SEVERITIES = ("high", "medium", "low")
+SCORING_MODES = ("none", "answered", "reviewer")
 
 AutomaticScore = float | Literal["na", "pending"] | None
 CleanResult = tuple[object | None, str | None]
@@ -35,6 +38,17 @@ def parse_bool(raw: Mapping[str, object], key: str, problems: Problems) -> bool:
     if not isinstance(value, bool):
         problems.append(f"{key} は true か false で指定してください")
     return value is True
+
+
+def parse_severity(value: object, problems: Problems, where: str = "") -> str | None:
+    """Return a finding severity, appending a problem when it is not high/medium/low."""
+    if value is None or value in SEVERITIES:
+        return value  # type: ignore[return-value]
+    if value == "mandatory":
+        problems.append(f"{where}finding に mandatory は指定できません（必須項目の未達用です）")
+    else:
+        problems.append(f"{where}未知の指摘の重大度 '{value}' です（high, medium, low のいずれか）")
+    return None
 
 
 @dataclass(frozen=True)
@@ -121,3 +135,30 @@ class QuestionType:
 
     def display_value(self, value: object, lang: str) -> str:
         return str(value)
+
+
+@dataclass(frozen=True)
+class FreeAnswerType(QuestionType):
+    """Base of the types scored by their `scoring` setting rather than by options."""
+
+    keys: ClassVar[frozenset[str]] = frozenset({"scoring"})
+    scoring: str = "none"
+
+    @classmethod
+    def parse(cls, raw: Mapping[str, object], problems: Problems) -> QuestionType:
+        scoring = raw.get("scoring", cls.scoring)
+        if scoring not in SCORING_MODES:
+            problems.append(f"未知の採点方法 '{scoring}' です（none, answered, reviewer）")
+            scoring = cls.scoring
+        return cls(scoring=str(scoring), **cls.parse_settings(raw, problems))
+
+    @classmethod
+    def parse_settings(cls, raw: Mapping[str, object], problems: Problems) -> dict[str, object]:
+        return {}
+
+    @property
+    def scores(self) -> bool:
+        return self.scoring != "none"
+
+    def automatic_score(self, value: object) -> AutomaticScore:
+        return {"none": None, "answered": 1.0, "reviewer": PENDING}[self.scoring]

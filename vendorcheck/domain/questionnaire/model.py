@@ -1,4 +1,4 @@
-"""The frozen questionnaire model: questions, sections, applicability, progress and snapshots."""
+"""The frozen questionnaire: lookups, applicability, progress, and snapshots with a hash."""
 
 from __future__ import annotations
 
@@ -9,83 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from vendorcheck.domain.conditions import Condition, evaluate, has_answer
-from vendorcheck.domain.i18n import Text
-from vendorcheck.domain.question_types import CleanResult, Option, QuestionType
-
-TIERS = (1, 2, 3)
-DEFAULT_WEIGHT = 1
-
-
-@dataclass(frozen=True)
-class Question:
-    """One question; `answer_type` holds its type and type-specific settings."""
-
-    id: str
-    section_id: str
-    text: Text
-    answer_type: QuestionType
-    requirements: tuple[str, ...]
-    weight: float = DEFAULT_WEIGHT
-    hint: Text | None = None
-    mandatory_from_tier: int | None = None
-    required: bool = True
-    show_if: Condition | None = None
-
-    @property
-    def type(self) -> str:
-        return self.answer_type.name
-
-    @property
-    def options(self) -> tuple[Option, ...]:
-        return getattr(self.answer_type, "options", ())
-
-    @property
-    def allow_na(self) -> bool:
-        return self.answer_type.allow_na
-
-    def is_mandatory(self, tier: int) -> bool:
-        return self.mandatory_from_tier is not None and tier >= self.mandatory_from_tier
-
-    def clean(self, raw: object) -> CleanResult:
-        return self.answer_type.clean(raw)
-
-    def display(self, value: object, lang: str = "ja") -> str:
-        return self.answer_type.display(value, lang)
-
-    def to_data(self) -> dict[str, object]:
-        data: dict[str, object] = {
-            "id": self.id,
-            "type": self.type,
-            "text": self.text.to_data(),
-            "hint": self.hint.to_data() if self.hint else None,
-            "requirements": list(self.requirements),
-            "weight": self.weight,
-            "mandatory_from_tier": self.mandatory_from_tier,
-            "required": self.required,
-            "show_if": self.show_if.to_data() if self.show_if else None,
-        }
-        data |= self.answer_type.to_data()
-        return {key: value for key, value in data.items() if value is not None}
-
-
-@dataclass(frozen=True)
-class Section:
-    """A titled group of questions, shown only when its show_if holds."""
-
-    id: str
-    title: Text
-    questions: tuple[Question, ...]
-    description: Text | None = None
-    show_if: Condition | None = None
-
-    def to_data(self) -> dict[str, object]:
-        data: dict[str, object] = {"id": self.id, "title": self.title.to_data()}
-        if self.description:
-            data["description"] = self.description.to_data()
-        if self.show_if:
-            data["show_if"] = self.show_if.to_data()
-        return data | {"questions": [question.to_data() for question in self.questions]}
+from vendorcheck.domain.questionnaire.conditions import evaluate, has_answer
+from vendorcheck.domain.questionnaire.i18n import Text
+from vendorcheck.domain.questionnaire.questions import Question, Section
+from vendorcheck.domain.questionnaire.reader import read_questionnaire
+from vendorcheck.domain.requirements import Requirement
 
 
 @dataclass(frozen=True)
@@ -191,9 +119,6 @@ class Questionnaire:
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, object]) -> Questionnaire:
         """Rebuild a questionnaire from to_snapshot() output, validating it again."""
-        # Imported here: the loader imports this module, so a top-level import would be a cycle.
-        from vendorcheck.domain.questionnaire_loader import parse_questionnaire
-
         return parse_questionnaire(snapshot, source="snapshot")
 
     @functools.cached_property
@@ -203,3 +128,14 @@ class Questionnaire:
             self.to_snapshot(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def parse_questionnaire(
+    data: Mapping[str, object],
+    source: str = "questionnaire",
+    *,
+    expected_id: str | None = None,
+    requirements: Mapping[str, Requirement] | None = None,
+) -> Questionnaire:
+    """Build a questionnaire from TOML-shaped data; requirement ids are checked when given."""
+    return Questionnaire(**read_questionnaire(data, source, expected_id, requirements))  # type: ignore[arg-type]

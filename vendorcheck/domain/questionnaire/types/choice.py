@@ -1,4 +1,4 @@
-"""Question types answered by picking from options: choice, multi and yesno."""
+"""Question types answered by picking from a list of options: choice and multi."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
-from vendorcheck.domain.i18n import Text, parse_text
-from vendorcheck.domain.question_type_base import (
+from vendorcheck.domain.questionnaire.i18n import Text, parse_text
+from vendorcheck.domain.questionnaire.types.base import (
     NA,
     NA_LABEL,
     AutomaticScore,
@@ -20,22 +20,10 @@ from vendorcheck.domain.question_type_base import (
     as_items,
     is_number,
     parse_bool,
+    parse_severity,
 )
 
-SEVERITIES = ("high", "medium", "low")
-YES_NO_LABELS = {"yes": Text("はい", "Yes"), "no": Text("いいえ", "No"), NA: NA_LABEL}
 OPTION_VALUE = re.compile(r"[a-z0-9_]+")
-
-
-def parse_severity(value: object, problems: Problems, where: str = "") -> str | None:
-    """Return a finding severity, appending a problem when it is not high/medium/low."""
-    if value is None or value in SEVERITIES:
-        return value  # type: ignore[return-value]
-    if value == "mandatory":
-        problems.append(f"{where}finding に mandatory は指定できません（必須項目の未達用です）")
-    else:
-        problems.append(f"{where}未知の指摘の重大度 '{value}' です（high, medium, low のいずれか）")
-    return None
 
 
 def _parse_option(item: object, index: int, exclusive_ok: bool, problems: Problems) -> Option:
@@ -160,50 +148,3 @@ class MultiType(ChoiceType):
             return None, "選択肢の中から選んでください。"
         order = [option.value for option in self.options]
         return (tuple(sorted(chosen, key=order.index)) or None), None
-
-
-@dataclass(frozen=True)
-class YesNoType(QuestionType):
-    """Yes or no (or not applicable); scores 1.0 for the expected answer."""
-
-    name: ClassVar[str] = "yesno"
-    label_ja: ClassVar[str] = "はい・いいえ"
-    keys: ClassVar[frozenset[str]] = frozenset({"expected", "finding", "allow_na"})
-    expected: str = "yes"
-    finding: str | None = None
-    allow_na: bool = False
-
-    @classmethod
-    def parse(cls, raw: Mapping[str, object], problems: Problems) -> QuestionType:
-        expected = raw.get("expected", "yes")
-        if expected not in ("yes", "no"):
-            problems.append('expected には "yes" か "no" を指定してください')
-            expected = "yes"
-        finding = parse_severity(raw.get("finding"), problems)
-        return cls(str(expected), finding, parse_bool(raw, "allow_na", problems))
-
-    @property
-    def option_values(self) -> tuple[str, ...]:
-        return ("yes", "no", NA) if self.allow_na else ("yes", "no")
-
-    @property
-    def scores(self) -> bool:
-        return True
-
-    def clean_text(self, text: str) -> CleanResult:
-        if text in ("yes", "no"):
-            return text, None
-        return None, "「はい」か「いいえ」を選んでください。"
-
-    def automatic_score(self, value: object) -> AutomaticScore:
-        return NA if value == NA else float(value == self.expected)
-
-    def findings(self, value: object) -> tuple[tuple[str, str], ...]:
-        if not self.finding or value not in ("yes", "no") or value == self.expected:
-            return ()
-        answer, wanted = YES_NO_LABELS[str(value)].ja, YES_NO_LABELS[self.expected].ja
-        return ((self.finding, f"回答が「{answer}」です（求める回答は「{wanted}」）"),)
-
-    def display_value(self, value: object, lang: str) -> str:
-        label = YES_NO_LABELS.get(str(value))
-        return label.get(lang) if label else str(value)

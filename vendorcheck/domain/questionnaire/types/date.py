@@ -1,0 +1,41 @@
+"""The date question type: stored as YYYY-MM-DD, printed in 和暦."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar
+
+from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.questionnaire.types.base import (
+    CleanResult,
+    FreeAnswerType,
+)
+
+
+@dataclass(frozen=True)
+class DateType(FreeAnswerType):
+    """A calendar date, stored as YYYY-MM-DD and printed in 和暦."""
+
+    name: ClassVar[str] = "date"
+    label_ja: ClassVar[str] = "日付"
+
+    def clean_text(self, text: str) -> CleanResult:
+        parts = re.fullmatch(
+            r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", unicodedata.normalize("NFKC", text)
+        )
+        if not parts:
+            return None, "日付は 2025-04-01 の形で入力してください。"
+        try:
+            return dt.date(*(int(part) for part in parts.groups())).isoformat(), None
+        except ValueError:
+            return None, "存在しない日付です。年月日を確認してください。"
+
+    def display_value(self, value: object, lang: str) -> str:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+        return wareki(day) if lang == "ja" else day.isoformat()

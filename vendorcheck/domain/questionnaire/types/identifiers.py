@@ -1,0 +1,44 @@
+"""Question types for registration numbers: 法人番号 and ISMAP."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar
+
+from vendorcheck.domain.jp import clean_corporate_number, corporate_number_error
+from vendorcheck.domain.questionnaire.types.base import (
+    CleanResult,
+    FreeAnswerType,
+)
+
+ISMAP_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9-]{1,39}")
+
+
+@dataclass(frozen=True)
+class CorporateNumberType(FreeAnswerType):
+    """A 13-digit 法人番号, check digit validated."""
+
+    name: ClassVar[str] = "corporate_number"
+    label_ja: ClassVar[str] = "法人番号"
+
+    def clean_text(self, text: str) -> CleanResult:
+        error = corporate_number_error(text)
+        return (None, error) if error else (clean_corporate_number(text), None)
+
+
+@dataclass(frozen=True)
+class IsmapNumberType(FreeAnswerType):
+    """An ISMAP / ISMAP-LIU registration number."""
+
+    name: ClassVar[str] = "ismap_number"
+    label_ja: ClassVar[str] = "ISMAP登録番号"
+    scoring: str = "answered"
+
+    def clean_text(self, text: str) -> CleanResult:
+        # Only the characters are checked here; the service layer checks the imported list.
+        number = unicodedata.normalize("NFKC", text).strip().upper()
+        if not ISMAP_NUMBER.fullmatch(number):
+            return None, "ISMAP登録番号は英数字とハイフンで入力してください（例: C21-0008-2）。"
+        return number, None
