@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.questionnaire import Question, Questionnaire
 from vendorcheck.domain.uploads import check_upload
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
@@ -78,9 +78,9 @@ def _write_draft(assessment: Assessment, draft: Draft, base_revision: int | None
     return Assessment.get_by_id(assessment.id).draft_revision
 
 
-def _raw_value(question_type: str, form: Mapping[str, Sequence[str]], name: str) -> object:
-    values = [v for v in form.get(name, []) if isinstance(v, str)]
-    if question_type == "multi":
+def _raw_value(question: Question, form: Mapping[str, Sequence[str]]) -> object:
+    values = [v for v in form.get(f"q__{question.id}", []) if isinstance(v, str)]
+    if question.answer_type.multiple:
         return values
     return values[0] if values else ""
 
@@ -101,9 +101,9 @@ def save_section(
     draft = read_draft(assessment)
     errors: dict[str, str] = {}
     for question in section.questions:
-        if question.type == "file":
+        if question.answer_type.holds_evidence:  # files come through add_evidence
             continue
-        raw = _raw_value(question.type, form, f"q__{question.id}")
+        raw = _raw_value(question, form)
         draft.invalid.pop(question.id, None)
         if _is_blank(raw):
             draft.answers.pop(question.id, None)
@@ -146,7 +146,7 @@ def add_evidence(
         question = questionnaire.question(question_id)
     except KeyError:
         raise NotFound("ファイルを添付する質問が見つかりません。") from None
-    if question.type != "file":
+    if not question.answer_type.holds_evidence:
         raise ServiceError("この質問にはファイルを添付できません。")
     accepted = check_upload(
         filename,

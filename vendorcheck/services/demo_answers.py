@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from vendorcheck.domain.jp import corporate_number_check_digit
 from vendorcheck.domain.questionnaire import Question
+from vendorcheck.domain.questionnaire.types import SampleFacts
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import invitations
 from vendorcheck.services.errors import ServiceError
@@ -159,33 +159,14 @@ def raw_answer(
         return [profile.overrides[question.id]]
     jitter = (2 * _fraction(f"{vendor.name}:{question.id}") - 1) * profile.spread
     rank = 0.0 if question.is_mandatory(tier) else min(1.0, max(0.0, profile.rank + jitter))
-    kind = question.type
-    if kind == "choice":
-        ranked = sorted(question.options, key=lambda option: -option.score)
-        return [ranked[round(rank * (len(ranked) - 1))].value]
-    if kind == "multi":
-        plain = [o for o in question.options if not o.exclusive]
-        scoring = sorted((o for o in plain if o.score > 0), key=lambda option: -option.score)
-        if not scoring:
-            return [plain[0].value]
-        exclusive = [o for o in question.options if o.exclusive]
-        if rank >= 0.8 and exclusive:
-            return [exclusive[0].value]
-        return [o.value for o in scoring[: max(1, math.ceil(len(scoring) * (1 - rank)))]]
-    if kind == "yesno":
-        expected = question.answer_type.expected
-        return [expected if rank < 0.5 else ("no" if expected == "yes" else "yes")]
-    if kind == "text":
-        return [_text_for(question, vendor, service, profile, lang)]
-    values = {
-        "number": str(getattr(question.answer_type, "min", None) or 1),
-        "date": _date_for(question.id, today),
-        "url": f"{vendor.website}/security",
-        "email": vendor.contact_email,
-        "corporate_number": vendor.corporate_number or "",
-        "ismap_number": "C22-0101-1",
-    }
-    return [values.get(kind, GENERIC)]
+    facts = SampleFacts(
+        text=_text_for(question, vendor, service, profile, lang),
+        date=_date_for(question.id, today),
+        website=vendor.website,
+        email=vendor.contact_email,
+        corporate_number=vendor.corporate_number or "",
+    )
+    return question.answer_type.sample_answer(rank, facts)
 
 
 def fill_in(
@@ -207,7 +188,7 @@ def fill_in(
     for section in chosen:
         form: dict[str, list[str]] = {}
         for question in section.questions:
-            if question.type == "file":
+            if question.answer_type.holds_evidence:  # attached below
                 continue
             if question.id not in questionnaire.applicable_questions(answers, tier):
                 continue
@@ -227,7 +208,7 @@ def fill_in(
     for section in chosen:
         for question in section.questions:
             wanted = question.required or question.mandatory_from_tier or profile.optional_evidence
-            if question.type == "file" and question.id in applicable and wanted:
+            if question.answer_type.holds_evidence and question.id in applicable and wanted:
                 answer_service.add_evidence(
                     Assessment.get_by_id(assessment.id),
                     question.id,

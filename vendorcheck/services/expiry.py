@@ -16,7 +16,7 @@ from peewee import JOIN, fn
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.domain.questionnaire import Question, Questionnaire
+from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import audit
 from vendorcheck.services import review as review_service
 from vendorcheck.services.audit import Actor
@@ -51,12 +51,6 @@ EVIDENCE_LABELS = {
 }
 
 
-def is_certificate_expiry(question: Question) -> bool:
-    return question.id.endswith("_expiry") or (
-        question.type == "date" and question.id.startswith("cert.")
-    )
-
-
 def _day(value: object) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
@@ -70,7 +64,7 @@ def expiry_answers(
     """The answered certificate expiry dates, by question id."""
     found = {}
     for question in questionnaire.questions:
-        day = _day(answers.get(question.id)) if is_certificate_expiry(question) else None
+        day = _day(answers.get(question.id)) if question.is_certificate_expiry else None
         if day is not None:
             found[question.id] = day
     return found
@@ -87,7 +81,7 @@ def linked_expiry(
             continue
         section = questionnaire.question(question_id).section_id
         for question in questionnaire.section(section).questions:
-            if question.type == "file" and question.id.startswith(stem + "_"):
+            if question.answer_type.holds_evidence and question.id.startswith(stem + "_"):
                 linked[question.id] = min(day, linked.get(question.id, day))
     return linked
 
@@ -188,7 +182,7 @@ def evidence_status(
     linked = linked_expiry(questionnaire, expiry_answers(questionnaire, answers))
     rows = []
     for question in questionnaire.questions:
-        if question.type != "file" or question.id not in applicable:
+        if not question.answer_type.holds_evidence or question.id not in applicable:
             continue
         listed = tuple(files.get(question.id, ()))
         expires_on = linked.get(question.id)

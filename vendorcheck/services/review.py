@@ -50,7 +50,7 @@ def evidence_of_answers(
     listed: dict[str, list[int]] = {}
     for question in questionnaire.questions:
         value = answers.get(question.id)
-        if question.type == "file" and isinstance(value, list | tuple):
+        if question.answer_type.holds_evidence and isinstance(value, list | tuple):
             listed[question.id] = [int(item) for item in value if str(item).isdigit()]
     wanted = {evidence_id for ids in listed.values() for evidence_id in ids}
     if not wanted:

@@ -13,7 +13,6 @@ from markupsafe import Markup
 from vendorcheck.domain import uploads
 from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.questionnaire import TIERS, Question, Questionnaire
-from vendorcheck.domain.questionnaire.types import NA_LABEL, YES_NO_LABELS, FileType
 from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service
@@ -69,36 +68,23 @@ UI = {
         "meta": "Question ID: {id} ・ Requirements: {requirements} ・ Weight: {weight}",
     },
 }
-# Attributes of the single control of each free-answer type (besides id, name and value).
-CONTROL_ATTRIBUTES = {
-    "number": Markup(' type="number" step="any" inputmode="decimal" class="input--short"'),
-    "date": Markup(' type="date" class="input--date"'),
-    "url": Markup(' type="url" maxlength="2000" autocomplete="off" spellcheck="false"'),
-    "email": Markup(' type="email" maxlength="2000" autocomplete="off" spellcheck="false"'),
-    "corporate_number": Markup(
-        ' type="text" inputmode="numeric" pattern="[0-9]{13}" maxlength="20"'
-        ' autocomplete="off" spellcheck="false" class="input--medium"'
-    ),
-    "ismap_number": Markup(
-        ' type="text" pattern="[A-Za-z0-9\\-]+" maxlength="40" autocomplete="off"'
-        ' autocapitalize="characters" spellcheck="false" class="input--medium"'
-    ),
-}
-PLAIN_TEXT = Markup(' type="text"')
 
 
 @dataclass(frozen=True)
 class QuestionView:
-    """The parts of a rendered question that depend on neither answers nor errors."""
+    """The parts of a rendered question that depend on neither answers nor errors.
+
+    The question's type says how it is asked (`widget`, `input_attributes`, `choices`);
+    `templates/questionnaire/types/<widget>.html` renders it from this view.
+    """
 
     id: str  # the element id: q-<question id with "." as "-">
     name: str  # the form field name: q__<question id>
-    type: str
+    widget: str  # the partial that renders the question's text and control
+    inline: bool  # the choices stand on one line
     ui: dict[str, str]
     attributes: Markup  # id and data-* of the question's element
-    text_open: Markup  # the opening of the element holding the question text (legend, label, p)
     text: Markup
-    text_close: Markup
     aria: Markup  # aria-describedby when there is no error nor comment
     markers: dict[int, Markup]  # tier → 回答必須 / 必須（適合に必要） tags
     meta: Markup  # staff only: question id, requirements, weight
@@ -106,8 +92,7 @@ class QuestionView:
     described: str  # static aria-describedby ids (hint, unit), each followed by a space
     options: tuple[tuple[str, Markup, Markup], ...]  # (value, html before, html after checked)
     choices: dict[str, Markup]  # the options ready made: "" → none chosen, value → it chosen
-    control: Markup  # the free-answer control's opening tag, without value and closing
-    textarea: bool
+    control: Markup  # the attributes of the answer's control, besides id, name and value
     unit: Markup
     accept: Markup  # file: the input's attributes and the accepted formats
 
@@ -122,31 +107,24 @@ def evidence_kinds(kinds: tuple[str, ...], lang: str = "ja") -> str:
     return (", " if lang == "en" else "、").join(labels.get(kind, kind) for kind in kinds)
 
 
-def _options(question: Question, element_id: str, lang: str) -> tuple[tuple[str, str, str], ...]:
+def _options(question: Question, lang: str) -> tuple[tuple[str, Markup, Markup], ...]:
     note = UI[lang]["exclusive"]
-    if question.type == "yesno":
-        pairs = [(value, YES_NO_LABELS[value].get(lang), "") for value in ("yes", "no")]
-    else:
-        pairs = [
-            (option.value, option.label.get(lang), note if option.exclusive else "")
-            for option in question.options
-        ]
-    if question.allow_na:
-        pairs.append(("na", NA_LABEL.get(lang), note if question.type == "multi" else ""))
-    kind = "checkbox" if question.type == "multi" else "radio"
+    kind = "checkbox" if question.answer_type.multiple else "radio"
     return tuple(
         (
-            value,
+            choice.value,
             # The label wraps its input: no for= and no wrapper, so 200 questions stay small.
             Markup('<label><input type="{}" name="q__{}" value="{}"').format(
-                kind, question.id, value
+                kind, question.id, choice.value
             ),
             Markup("> {}{}</label>\n").format(
-                label,
-                Markup('<span class="choice__note">{}</span>').format(extra) if extra else "",
+                choice.label.get(lang),
+                Markup('<span class="choice__note">{}</span>').format(note)
+                if choice.exclusive
+                else "",
             ),
         )
-        for value, label, extra in pairs
+        for choice in question.answer_type.choices
     )
 
 
@@ -156,50 +134,22 @@ def _ready_choices(
     """Pre-render the option list unchecked and, for one-answer types, with each value chosen."""
     if not options:
         return {}
-    chosen_values = [""] if question.type == "multi" else ["", *(value for value, _, _ in options)]
+    one_answer = () if question.answer_type.multiple else (value for value, _, _ in options)
     checked = Markup(" checked")
     return {
         chosen: Markup("").join(
             before + (checked if value == chosen else "") + after
             for value, before, after in options
         )
-        for chosen in chosen_values
+        for chosen in ("", *one_answer)
     }
 
 
-def _control(question: Question, element_id: str) -> Markup:
-    answer_type = question.answer_type
-    start = Markup('<{} id="{}--answer" name="q__{}"').format(
-        "textarea" if getattr(answer_type, "multiline", False) else "input",
-        element_id,
-        question.id,
+def _control(question: Question) -> Markup:
+    return Markup("").join(
+        Markup(' {}="{}"').format(name, value)
+        for name, value in question.answer_type.input_attributes
     )
-    if question.type == "text":
-        shape = Markup(' rows="5"') if answer_type.multiline else PLAIN_TEXT  # type: ignore[attr-defined]
-        return start + shape + Markup(' maxlength="{}"').format(answer_type.max_length)  # type: ignore[attr-defined]
-    extra = CONTROL_ATTRIBUTES.get(question.type, PLAIN_TEXT)
-    for bound in ("min", "max"):
-        if getattr(answer_type, bound, None) is not None:
-            extra += Markup(' {}="{}"').format(bound, getattr(answer_type, bound))
-    return start + extra
-
-
-def _text_open(question: Question, element_id: str) -> Markup:
-    """Open the element that carries the question text: legend, label or p."""
-    if question.answer_type.option_values:  # inside the fieldset the template opens
-        return Markup("<legend>")
-    if question.type == "file":
-        return Markup(
-            '<div class="question__fieldset" role="group" aria-labelledby="{0}-text">\n'
-            '<p class="question__text" id="{0}-text">'
-        ).format(element_id)
-    return Markup('<label class="question__text" for="{}--answer">').format(element_id)
-
-
-def _text_close(question: Question) -> Markup:
-    if question.answer_type.option_values:
-        return Markup("</legend>")
-    return Markup("</p>") if question.type == "file" else Markup("</label>")
 
 
 def _view(question: Question, lang: str) -> QuestionView:
@@ -218,11 +168,12 @@ def _view(question: Question, lang: str) -> QuestionView:
     )
     mandatory = Markup(' <em class="tag tag--mandatory">{}</em>').format(ui["mandatory"])
     described = (f"{element_id}-hint " if hint else "") + (f"{element_id}-unit " if unit else "")
-    options = _options(question, element_id, lang) if answer_type.option_values else ()
+    options = _options(question, lang)
     return QuestionView(
         id=element_id,
         name="q__" + question.id,
-        type=question.type,
+        widget=answer_type.widget,
+        inline=answer_type.inline,
         ui=ui,
         attributes=Markup(' id="{}" data-question="{}"').format(element_id, question.id)
         + (
@@ -230,9 +181,7 @@ def _view(question: Question, lang: str) -> QuestionView:
             if condition
             else ""
         ),
-        text_open=_text_open(question, element_id),
         text=Markup.escape(question.text.get(lang)),
-        text_close=_text_close(question),
         aria=Markup(' aria-describedby="{}"').format(described.strip()) if described else Markup(),
         markers={
             tier: required + (mandatory if question.is_mandatory(tier) else "") for tier in TIERS
@@ -250,8 +199,7 @@ def _view(question: Question, lang: str) -> QuestionView:
         described=described,
         options=options,
         choices=_ready_choices(question, options),
-        control=_control(question, element_id),
-        textarea=bool(getattr(answer_type, "multiline", False)),
+        control=_control(question),
         unit=Markup(' <span class="question__unit" id="{}-unit">{}</span>').format(
             element_id, unit.get(lang)
         )
@@ -323,12 +271,12 @@ def _preview_answers(questionnaire: Questionnaire) -> tuple[dict[str, object], d
     errors: dict[str, str] = {}
     for question in questionnaire.questions:
         raw = request.args.getlist(f"q__{question.id}")
-        if not raw or isinstance(question.answer_type, FileType):
+        if not raw or question.answer_type.holds_evidence:
             continue
         value, error = question.clean(raw)
         if error:
             errors[question.id] = error
-            answers[question.id] = raw if question.type == "multi" else raw[0]
+            answers[question.id] = raw if question.answer_type.multiple else raw[0]
         elif value is not None:
             answers[question.id] = value
     return answers, errors

@@ -17,6 +17,7 @@ from vendorcheck.domain.clauses.library import (
 )
 from vendorcheck.domain.clauses.text import numbering_problems
 from vendorcheck.domain.questionnaire import Answered, AnswerIn, referenced_questions, walk
+from vendorcheck.domain.questionnaire.types import QUESTION_TYPES
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE
 
 # An answer value that no condition names: "the vendor answered something else".
@@ -53,13 +54,8 @@ def check_clauses(
 
 
 def _raw_option_values(question: Mapping[str, object]) -> frozenset[str] | None:
-    na = {"na"} if question.get("allow_na") else set()
-    if question.get("type") == "yesno":
-        return frozenset({"yes", "no"} | na)
-    if question.get("type") in ("choice", "multi"):
-        options = question.get("options") or []
-        return frozenset({str(option.get("value")) for option in options} | na)  # type: ignore[union-attr]
-    return None
+    question_type = QUESTION_TYPES.get(str(question.get("type")))
+    return question_type.raw_option_values(question) if question_type else None
 
 
 def _questions(questionnaire: object) -> tuple[Iterable[str], dict[str, frozenset[str] | None]]:

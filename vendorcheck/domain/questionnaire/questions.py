@@ -39,6 +39,13 @@ class Question:
     def allow_na(self) -> bool:
         return self.answer_type.allow_na
 
+    @property
+    def is_certificate_expiry(self) -> bool:
+        """Tell whether the answer is a certificate's expiry date: `*_expiry`, or a date in cert."""
+        return self.id.endswith("_expiry") or (
+            self.answer_type.holds_date and self.id.startswith("cert.")
+        )
+
     def is_mandatory(self, tier: int) -> bool:
         return self.mandatory_from_tier is not None and tier >= self.mandatory_from_tier
 

@@ -11,8 +11,12 @@ from urllib.parse import urlsplit
 from vendorcheck.domain.questionnaire.types.base import (
     CleanResult,
     FreeAnswerType,
+    HtmlAttributes,
+    SampleFacts,
 )
 
+# Addresses are typed as they are: no spelling help, no automatic completion.
+ADDRESS_ATTRIBUTES = (("maxlength", "2000"), ("autocomplete", "off"), ("spellcheck", "false"))
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -22,6 +26,10 @@ class UrlType(FreeAnswerType):
 
     name: ClassVar[str] = "url"
     label_ja: ClassVar[str] = "URL"
+    input_attributes: ClassVar[HtmlAttributes] = (("type", "url"), *ADDRESS_ATTRIBUTES)
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        return [f"{facts.website}/security"]
 
     def clean_text(self, text: str) -> CleanResult:
         parts = urlsplit(text)
@@ -36,6 +44,10 @@ class EmailType(FreeAnswerType):
 
     name: ClassVar[str] = "email"
     label_ja: ClassVar[str] = "メールアドレス"
+    input_attributes: ClassVar[HtmlAttributes] = (("type", "email"), *ADDRESS_ATTRIBUTES)
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        return [facts.email]
 
     def clean_text(self, text: str) -> CleanResult:
         # Vendors often type a full-width ＠ through the IME; NFKC folds it.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from vendorcheck.domain.questionnaire.i18n import Text
 
@@ -20,6 +20,26 @@ SCORING_MODES = ("none", "answered", "reviewer")
 AutomaticScore = float | Literal["na", "pending"] | None
 CleanResult = tuple[object | None, str | None]
 Problems = list[str]
+HtmlAttributes = tuple[tuple[str, object], ...]  # (name, value) in the order they are written
+
+
+class AnswerChoice(NamedTuple):
+    """One thing a vendor can pick: its value, its label, and whether it excludes the others."""
+
+    value: str
+    label: Text
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class SampleFacts:
+    """What a demonstration vendor answers with, for the types that need more than a rank."""
+
+    text: str = ""
+    date: str = ""
+    website: str = ""
+    email: str = ""
+    corporate_number: str = ""
 
 
 def is_number(value: object) -> bool:
@@ -82,6 +102,13 @@ class QuestionType:
     name: ClassVar[str]
     label_ja: ClassVar[str]
     keys: ClassVar[frozenset[str]] = frozenset()  # the TOML keys this type adds to a question
+    # How the answer is asked for, as data: the web layer renders each question with the
+    # template partial named by `widget` (web/templates/questionnaire/types/<widget>.html).
+    widget: ClassVar[str] = "input"
+    multiple: ClassVar[bool] = False  # an answer holds several values (the form field repeats)
+    inline: ClassVar[bool] = False  # the choices are short enough to stand on one line
+    holds_evidence: ClassVar[bool] = False  # answers are the ids of uploaded evidence files
+    holds_date: ClassVar[bool] = False  # answers are calendar dates
     allow_na: bool = False
 
     @classmethod
@@ -103,6 +130,25 @@ class QuestionType:
     def scores(self) -> bool:
         """Tell whether an answer gets a score (so an unanswered question scores 0)."""
         return False
+
+    @property
+    def input_attributes(self) -> HtmlAttributes:
+        """HTML attributes of the answer's control, besides its id, name and value."""
+        return (("type", "text"),)
+
+    @property
+    def choices(self) -> tuple[AnswerChoice, ...]:
+        """What a vendor picks from, in order (empty for the types answered freely)."""
+        return ()
+
+    @classmethod
+    def raw_option_values(cls, table: Mapping[str, object]) -> frozenset[str] | None:
+        """Option values of an unvalidated question table (None: not testable by `in`)."""
+        return None
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        """The form values a demonstration vendor sends: rank 0 answers best, 1 worst."""
+        return [facts.text]
 
     def clean(self, raw: object) -> CleanResult:
         """Clean a raw form value into (answer, None), or (None, Japanese instruction)."""

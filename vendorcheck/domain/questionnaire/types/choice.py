@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,11 +13,13 @@ from vendorcheck.domain.questionnaire.i18n import Text, parse_text
 from vendorcheck.domain.questionnaire.types.base import (
     NA,
     NA_LABEL,
+    AnswerChoice,
     AutomaticScore,
     CleanResult,
     Option,
     Problems,
     QuestionType,
+    SampleFacts,
     as_items,
     is_number,
     parse_bool,
@@ -75,6 +78,7 @@ class ChoiceType(QuestionType):
     name: ClassVar[str] = "choice"
     label_ja: ClassVar[str] = "単一選択"
     keys: ClassVar[frozenset[str]] = frozenset({"options", "allow_na"})
+    widget: ClassVar[str] = "choice"
     exclusive_ok: ClassVar[bool] = False  # whether an option may be `exclusive`
     options: tuple[Option, ...] = ()
     allow_na: bool = False
@@ -92,6 +96,22 @@ class ChoiceType(QuestionType):
     @property
     def scores(self) -> bool:
         return True
+
+    @property
+    def choices(self) -> tuple[AnswerChoice, ...]:
+        listed = tuple(AnswerChoice(o.value, o.label, o.exclusive) for o in self.options)
+        # 該当しない excludes the other options where several may be chosen.
+        return (*listed, AnswerChoice(NA, NA_LABEL, self.multiple)) if self.allow_na else listed
+
+    @classmethod
+    def raw_option_values(cls, table: Mapping[str, object]) -> frozenset[str]:
+        na = {NA} if table.get("allow_na") else set()
+        options = table.get("options") or []
+        return frozenset({str(option.get("value")) for option in options} | na)  # type: ignore[union-attr]
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        ranked = sorted(self.options, key=lambda option: -option.score)
+        return [ranked[round(rank * (len(ranked) - 1))].value]
 
     @functools.cached_property
     def _options_by_value(self) -> dict[str, Option]:
@@ -129,6 +149,7 @@ class MultiType(ChoiceType):
     name: ClassVar[str] = "multi"
     label_ja: ClassVar[str] = "複数選択"
     exclusive_ok: ClassVar[bool] = True
+    multiple: ClassVar[bool] = True
 
     def clean(self, raw: object) -> CleanResult:
         chosen = [
@@ -148,3 +169,13 @@ class MultiType(ChoiceType):
             return None, "選択肢の中から選んでください。"
         order = [option.value for option in self.options]
         return (tuple(sorted(chosen, key=order.index)) or None), None
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        plain = [o for o in self.options if not o.exclusive]
+        scoring = sorted((o for o in plain if o.score > 0), key=lambda option: -option.score)
+        if not scoring:
+            return [plain[0].value]
+        exclusive = [o for o in self.options if o.exclusive]
+        if rank >= 0.8 and exclusive:
+            return [exclusive[0].value]
+        return [o.value for o in scoring[: max(1, math.ceil(len(scoring) * (1 - rank)))]]

@@ -12,6 +12,8 @@ from vendorcheck.domain.jp import wareki
 from vendorcheck.domain.questionnaire.types.base import (
     CleanResult,
     FreeAnswerType,
+    HtmlAttributes,
+    SampleFacts,
 )
 
 
@@ -21,6 +23,11 @@ class DateType(FreeAnswerType):
 
     name: ClassVar[str] = "date"
     label_ja: ClassVar[str] = "日付"
+    holds_date: ClassVar[bool] = True
+    input_attributes: ClassVar[HtmlAttributes] = (("type", "date"), ("class", "input--date"))
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        return [facts.date]
 
     def clean_text(self, text: str) -> CleanResult:
         parts = re.fullmatch(

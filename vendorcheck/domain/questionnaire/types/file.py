@@ -25,6 +25,8 @@ class FileType(FreeAnswerType):
     name: ClassVar[str] = "file"
     label_ja: ClassVar[str] = "添付ファイル"
     keys: ClassVar[frozenset[str]] = frozenset({"scoring", "accept"})
+    widget: ClassVar[str] = "file"
+    holds_evidence: ClassVar[bool] = True
     scoring: str = "answered"
     accept: tuple[str, ...] = FILE_KINDS
 

@@ -11,6 +11,8 @@ from vendorcheck.domain.jp import clean_corporate_number, corporate_number_error
 from vendorcheck.domain.questionnaire.types.base import (
     CleanResult,
     FreeAnswerType,
+    HtmlAttributes,
+    SampleFacts,
 )
 
 ISMAP_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9-]{1,39}")
@@ -22,6 +24,18 @@ class CorporateNumberType(FreeAnswerType):
 
     name: ClassVar[str] = "corporate_number"
     label_ja: ClassVar[str] = "法人番号"
+    input_attributes: ClassVar[HtmlAttributes] = (
+        ("type", "text"),
+        ("inputmode", "numeric"),
+        ("pattern", "[0-9]{13}"),
+        ("maxlength", "20"),
+        ("autocomplete", "off"),
+        ("spellcheck", "false"),
+        ("class", "input--medium"),
+    )
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        return [facts.corporate_number]
 
     def clean_text(self, text: str) -> CleanResult:
         error = corporate_number_error(text)
@@ -34,7 +48,19 @@ class IsmapNumberType(FreeAnswerType):
 
     name: ClassVar[str] = "ismap_number"
     label_ja: ClassVar[str] = "ISMAP登録番号"
+    input_attributes: ClassVar[HtmlAttributes] = (
+        ("type", "text"),
+        ("pattern", "[A-Za-z0-9\\-]+"),
+        ("maxlength", "40"),
+        ("autocomplete", "off"),
+        ("autocapitalize", "characters"),
+        ("spellcheck", "false"),
+        ("class", "input--medium"),
+    )
     scoring: str = "answered"
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        return ["C22-0101-1"]
 
     def clean_text(self, text: str) -> CleanResult:
         # Only the characters are checked here; the service layer checks the imported list.

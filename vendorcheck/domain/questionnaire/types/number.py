@@ -12,7 +12,9 @@ from vendorcheck.domain.questionnaire.i18n import Text, parse_text
 from vendorcheck.domain.questionnaire.types.base import (
     CleanResult,
     FreeAnswerType,
+    HtmlAttributes,
     Problems,
+    SampleFacts,
     is_number,
 )
 
@@ -44,6 +46,15 @@ class NumberType(FreeAnswerType):
             except ValueError as error:
                 problems.append(f"unit: {error}")
         return settings
+
+    @property
+    def input_attributes(self) -> HtmlAttributes:
+        shape = (("type", "number"), ("step", "any"), ("inputmode", "decimal"))
+        bounds = (("min", self.min), ("max", self.max))
+        return (*shape, ("class", "input--short"), *((k, v) for k, v in bounds if v is not None))
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        return [str(self.min or 1)]
 
     def with_unit(self, value: float, lang: str = "ja") -> str:
         """Format a number with digit grouping and the unit, e.g. 1,000円 or 99.9%."""

@@ -9,6 +9,7 @@ from typing import ClassVar
 from vendorcheck.domain.questionnaire.types.base import (
     CleanResult,
     FreeAnswerType,
+    HtmlAttributes,
     Problems,
     parse_bool,
 )
@@ -21,6 +22,7 @@ class TextType(FreeAnswerType):
     name: ClassVar[str] = "text"
     label_ja: ClassVar[str] = "文章"
     keys: ClassVar[frozenset[str]] = frozenset({"scoring", "multiline", "max_length"})
+    widget: ClassVar[str] = "text"
     multiline: bool = False
     max_length: int = 4000
 
@@ -31,6 +33,11 @@ class TextType(FreeAnswerType):
             problems.append("max_length は1以上の整数で指定してください")
             max_length = 4000
         return {"multiline": parse_bool(raw, "multiline", problems), "max_length": max_length}
+
+    @property
+    def input_attributes(self) -> HtmlAttributes:
+        shape = ("rows", "5") if self.multiline else ("type", "text")
+        return (shape, ("maxlength", self.max_length))
 
     def clean_text(self, text: str) -> CleanResult:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

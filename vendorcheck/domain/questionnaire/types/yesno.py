@@ -10,10 +10,12 @@ from vendorcheck.domain.questionnaire.i18n import Text
 from vendorcheck.domain.questionnaire.types.base import (
     NA,
     NA_LABEL,
+    AnswerChoice,
     AutomaticScore,
     CleanResult,
     Problems,
     QuestionType,
+    SampleFacts,
     parse_bool,
     parse_severity,
 )
@@ -28,6 +30,8 @@ class YesNoType(QuestionType):
     name: ClassVar[str] = "yesno"
     label_ja: ClassVar[str] = "はい・いいえ"
     keys: ClassVar[frozenset[str]] = frozenset({"expected", "finding", "allow_na"})
+    widget: ClassVar[str] = "choice"
+    inline: ClassVar[bool] = True
     expected: str = "yes"
     finding: str | None = None
     allow_na: bool = False
@@ -48,6 +52,18 @@ class YesNoType(QuestionType):
     @property
     def scores(self) -> bool:
         return True
+
+    @property
+    def choices(self) -> tuple[AnswerChoice, ...]:
+        return tuple(AnswerChoice(value, YES_NO_LABELS[value]) for value in self.option_values)
+
+    @classmethod
+    def raw_option_values(cls, table: Mapping[str, object]) -> frozenset[str]:
+        return frozenset({"yes", "no"} | ({NA} if table.get("allow_na") else set()))
+
+    def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
+        other = "no" if self.expected == "yes" else "yes"
+        return [self.expected if rank < 0.5 else other]
 
     def clean_text(self, text: str) -> CleanResult:
         if text in ("yes", "no"):
