@@ -8,11 +8,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, render_template, request
+from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from vendorcheck.domain import uploads
 from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.questionnaire import TIERS, Question, Questionnaire
+from vendorcheck.domain.questionnaire.types import QUESTION_TYPES
 from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service
@@ -231,6 +233,17 @@ def question_views(questionnaire: Questionnaire, lang: str) -> dict[str, Questio
         while len(_views) > 32:
             _views.popitem(last=False)
     return views
+
+
+@bp.app_template_global("question_widgets")
+def question_widgets() -> dict[str, Macro]:
+    """Return widget name → the render() macro of questionnaire/types/<widget>.html."""
+    environment = current_app.jinja_env
+    names = {question_type.widget for question_type in QUESTION_TYPES.values()}
+    return {
+        name: environment.get_template(f"questionnaire/types/{name}.html").module.render  # type: ignore[attr-defined]
+        for name in names
+    }
 
 
 @bp.app_template_filter("kind_label")
