@@ -10,6 +10,7 @@ from tests.answering import TINY_PDF
 from tests.browser.portal_driver import dom_id, fill_visible_questions, revise_and_resubmit
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import invitations, review
+from vendorcheck.services.assessments import read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.store.models import Assessment, Case, Submission, Vendor
@@ -105,7 +106,7 @@ def test_second_tab_gets_a_clear_conflict_message_instead_of_overwriting(app, br
     )
     context.close()
     with app.extensions["vendorcheck_db"].connection_context():
-        draft = answer_service.read_draft(Assessment.get_by_id(assessment_id))
+        draft = read_draft(Assessment.get_by_id(assessment_id))
     assert draft.answers[text_question.id] == "一つ目のタブで入力"
 
 
@@ -164,7 +165,7 @@ def test_keyboard_alone_can_answer_and_save(app, page, portal):
         page.keyboard.press("Enter")
     page.locator(".flash").filter(has_text="保存しました。").wait_for()
     with app.extensions["vendorcheck_db"].connection_context():
-        assert choice.id in answer_service.read_draft(Assessment.get_by_id(assessment_id)).answers
+        assert choice.id in read_draft(Assessment.get_by_id(assessment_id)).answers
 
 
 def test_returned_assessment_shows_comments_and_can_be_resubmitted(app, page, portal):

@@ -365,8 +365,3 @@ def dashboard(*, today: dt.date | None = None, limit: int = 20) -> Dashboard:
         waiting_review=list(waiting),
         today=today,
     )
-
-
-def assessment_in_case(case_id: int, assessment_id: int) -> Assessment | None:
-    """The assessment, only when it belongs to that case (links in URLs must agree)."""
-    return Assessment.get_or_none(Assessment.id == assessment_id, Assessment.case == case_id)

@@ -20,9 +20,9 @@ from vendorcheck.domain.questionnaire import Question
 from vendorcheck.domain.scoring import Scorecard
 from vendorcheck.services import audit
 from vendorcheck.services import review as review_service
+from vendorcheck.services.assessments import latest_answers, questionnaire_of
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
-from vendorcheck.services.invitations import questionnaire_of
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.store.db import database, is_sqlite
 from vendorcheck.store.models import (
@@ -57,7 +57,7 @@ def remediation_state(row: Remediation) -> str:
 
 
 def _submitted(assessment: Assessment) -> tuple[dict[str, object], Scorecard]:
-    answers, version = review_service.latest_answers(assessment)
+    answers, version = latest_answers(assessment)
     if version is None:
         raise Conflict(NOTHING_SUBMITTED)
     return answers, review_service.scorecard(assessment, answers)

@@ -8,11 +8,10 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
+from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import vendors as vendor_service
-from vendorcheck.services.cases import KIND_LABELS
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendors")
@@ -90,17 +89,6 @@ class CertificationForm(Form):
     )
 
 
-def _vendor_or_404(vendor_id: int):
-    try:
-        return vendor_service.get_vendor(vendor_id)
-    except NotFound:
-        return None
-
-
-def _not_found():
-    return render_error(404, "指定された事業者は登録されていません。")
-
-
 def _fields(form: VendorForm) -> dict[str, str]:
     return {
         "name": form.name.data,
@@ -166,18 +154,14 @@ def _render_detail(vendor, cert_form: CertificationForm, status: int = 200):
 @bp.route("/<int:vendor_id>")
 @require("view")
 def detail(vendor_id: int):
-    vendor = _vendor_or_404(vendor_id)
-    if vendor is None:
-        return _not_found()
+    vendor = vendor_service.get_vendor(vendor_id)
     return _render_detail(vendor, CertificationForm(formdata=None))
 
 
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
 @require("manage_cases")
 def edit(vendor_id: int):
-    vendor = _vendor_or_404(vendor_id)
-    if vendor is None:
-        return _not_found()
+    vendor = vendor_service.get_vendor(vendor_id)
     form = VendorForm(obj=vendor if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
@@ -197,9 +181,7 @@ def edit(vendor_id: int):
 @bp.route("/<int:vendor_id>/certifications", methods=["POST"])
 @require("manage_cases")
 def add_certification(vendor_id: int):
-    vendor = _vendor_or_404(vendor_id)
-    if vendor is None:
-        return _not_found()
+    vendor = vendor_service.get_vendor(vendor_id)
     form = CertificationForm()
     if form.validate_on_submit():
         try:
@@ -222,9 +204,6 @@ def add_certification(vendor_id: int):
 @bp.route("/<int:vendor_id>/certifications/<int:certification_id>/remove", methods=["POST"])
 @require("manage_cases")
 def remove_certification(vendor_id: int, certification_id: int):
-    try:
-        vendor_service.remove_certification(current_actor(), vendor_id, certification_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    vendor_service.remove_certification(current_actor(), vendor_id, certification_id)
     flash("認証を削除しました。", "success")
     return redirect(url_for("vendors.detail", vendor_id=vendor_id))
