@@ -98,6 +98,10 @@ def _is_blank(raw: object) -> bool:
     return raw in ("", None, []) or (isinstance(raw, str) and not raw.strip())
 
 
+def _as_stored(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def find_section(questionnaire: Questionnaire, section_id: str) -> Section:
     section = next((s for s in questionnaire.sections if s.id == section_id), None)
     if section is None:
@@ -125,7 +129,8 @@ def apply_form(
                 draft.invalid[question.id] = raw
             else:
                 draft.answers[question.id] = value
-        if (draft.answers.get(question.id), draft.invalid.get(question.id)) != before:
+        after = (draft.answers.get(question.id), draft.invalid.get(question.id))
+        if _as_stored(after) != _as_stored(before):  # a cleaned tuple equals its stored list
             changed.append(question.id)
     return errors, changed
 
