@@ -17,7 +17,7 @@ from vendorcheck.services.assessments import (
     submissions,
 )
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
@@ -130,7 +130,7 @@ def comments_by_question(
 def _clean_comment(body: str) -> str:
     body = (body or "").strip()
     if len(body) > MAX_COMMENT:
-        raise ServiceError(f"コメントは{MAX_COMMENT}文字以内で入力してください。", field="body")
+        raise ServiceError(too_long("コメント", MAX_COMMENT), field="body")
     return body
 
 

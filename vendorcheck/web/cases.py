@@ -17,7 +17,14 @@ from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
+from vendorcheck.web.forms import (
+    Form,
+    IsoDateField,
+    apply_service_error,
+    choices,
+    max_length,
+    required,
+)
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -35,7 +42,7 @@ class CaseForm(Form):
         "案件名",
         validators=[
             required("案件名"),
-            Length(max=200, message="案件名は200文字以内で入力してください。"),
+            max_length("案件名", case_service.MAX_TITLE),
         ],
         description="例: 住民情報システム運用保守業務委託",
     )
@@ -63,7 +70,7 @@ class CaseForm(Form):
     )
     description = TextAreaField(
         "概要（任意）",
-        validators=[Length(max=4000, message="概要は4000文字以内で入力してください。")],
+        validators=[max_length("概要", case_service.MAX_DESCRIPTION)],
     )
 
 

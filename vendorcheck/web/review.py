@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 from wtforms import RadioField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
@@ -33,16 +33,15 @@ from vendorcheck.services.assessments import (
     submission_answers,
     submissions,
 )
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
-from vendorcheck.web.forms import Form, apply_service_error, choices
+from vendorcheck.web.forms import Form, apply_service_error, choices, max_length
 
 bp = Blueprint("review", __name__, url_prefix="/assessments")
 
 MAX_COMMENT = review_service.MAX_COMMENT
-TOO_LONG = f"{MAX_COMMENT}文字以内で入力してください。"
 DECISIONS = ((assessment_status.ACCEPTED, "承認する"), (assessment_status.REJECTED, "不採用にする"))
 VERSION = re.compile(r"[1-9][0-9]{0,5}")
 
@@ -52,7 +51,7 @@ class DecisionForm(Form):
     decision = RadioField("判断", choices=choices(DECISIONS), validate_choice=False)
     reason = TextAreaField(
         "判断の理由",
-        validators=[Optional(), Length(max=MAX_COMMENT, message=f"理由は{TOO_LONG}")],
+        validators=[Optional(), max_length("理由", MAX_COMMENT)],
         description="不採用にする場合は必ず入力してください。判断とともに監査ログに記録されます。",
     )
 
@@ -60,7 +59,7 @@ class DecisionForm(Form):
 class ReturnForm(Form):
     message = TextAreaField(
         "差し戻しの理由（事業者へのメッセージ）",
-        validators=[Optional(), Length(max=MAX_COMMENT, message=f"メッセージは{TOO_LONG}")],
+        validators=[Optional(), max_length("メッセージ", MAX_COMMENT)],
         description="全体についての依頼を書きます。質問ごとのコメントは下の欄に書いてください。",
     )
 
@@ -184,7 +183,7 @@ def return_to_vendor(assessment_id: int):
         if key.startswith("comment__")
     }
     errors = {
-        qid: f"コメントは{TOO_LONG}"
+        qid: too_long("コメント", MAX_COMMENT)
         for qid, text in comments.items()
         if len(text.strip()) > MAX_COMMENT
     }

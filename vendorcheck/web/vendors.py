@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
@@ -12,7 +12,14 @@ from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
+from vendorcheck.web.forms import (
+    Form,
+    IsoDateField,
+    apply_service_error,
+    choices,
+    max_length,
+    required,
+)
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
@@ -28,12 +35,18 @@ def _check(problem_of):
     return validator
 
 
+def _limit(field: str):
+    """The vendor service's length limit of a field, with its message."""
+    label, limit = vendor_service.LIMITS[field]
+    return max_length(label, limit)
+
+
 class VendorForm(Form):
     name = StringField(
         "事業者名",
         validators=[
             required("事業者名"),
-            Length(max=200, message="事業者名は200文字以内で入力してください。"),
+            _limit("name"),
         ],
         description="登記上の名称（例: 株式会社〇〇）。",
     )
@@ -44,16 +57,16 @@ class VendorForm(Form):
     )
     address = StringField(
         "所在地（任意）",
-        validators=[Length(max=300, message="所在地は300文字以内で入力してください。")],
+        validators=[_limit("address")],
     )
     contact_name = StringField(
         "担当者名（任意）",
-        validators=[Length(max=100, message="担当者名は100文字以内で入力してください。")],
+        validators=[_limit("contact_name")],
     )
     contact_email = StringField(
         "担当者のメールアドレス（任意）",
         validators=[
-            Length(max=254, message="メールアドレスは254文字以内で入力してください。"),
+            _limit("contact_email"),
             _check(vendor_service.email_problem),
         ],
         description="招待メールの宛先です。空欄のときは、リンクを別の方法で伝えます。",
@@ -61,7 +74,7 @@ class VendorForm(Form):
     website = StringField(
         "ウェブサイト（任意）",
         validators=[
-            Length(max=500, message="ウェブサイトは500文字以内で入力してください。"),
+            _limit("website"),
             _check(vendor_service.website_problem),
         ],
         description="https:// で始まるアドレス。",
@@ -76,11 +89,11 @@ class CertificationForm(Form):
     )
     number = StringField(
         "登録番号（任意）",
-        validators=[Length(max=100, message="登録番号は100文字以内で入力してください。")],
+        validators=[max_length("登録番号", vendor_service.MAX_CERTIFICATE_NUMBER)],
     )
     scope = TextAreaField(
         "認証の範囲（任意）",
-        validators=[Length(max=2000, message="認証の範囲は2000文字以内で入力してください。")],
+        validators=[max_length("認証の範囲", vendor_service.MAX_CERTIFICATE_SCOPE)],
     )
     expires_on = IsoDateField(
         "有効期限（任意）",
