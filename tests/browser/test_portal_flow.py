@@ -7,41 +7,19 @@ import re
 import pytest
 
 from tests.answering import TINY_PDF
-from tests.browser.portal_driver import dom_id, fill_visible_questions, revise_and_resubmit
+from tests.browser.portal_driver import (
+    dom_id,
+    fill_visible_questions,
+    follow_up_of,
+    revise_and_resubmit,
+)
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services import invitations, review
+from vendorcheck.services import review
 from vendorcheck.services.assessments import read_draft
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.questionnaires import catalogue
-from vendorcheck.store.models import Assessment, Case, Submission, Vendor
+from vendorcheck.store.models import Assessment, Submission
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def portal(app, live_server):
-    """Invite a vendor to a case and return (portal URL, assessment id, questionnaire)."""
-
-    def _portal(kind: str = "cloud_light", tier: int = 1, name: str = "回答株式会社"):
-        db = app.extensions["vendorcheck_db"]
-        with db.connection_context():
-            questionnaire = catalogue(app.config).for_kind(kind)[0]
-            vendor = Vendor.create(name=name, name_normalized=name, contact_email="v@example.jp")
-            case = Case.create(
-                title="ブラウザー試験の案件", kind=kind, classification_level=str(tier), tier=tier
-            )
-            link = invitations.invite(
-                Actor.system(),
-                case,
-                [vendor.id],
-                questionnaire,
-                deadline=None,
-                language="ja",
-                settings=invitations.LinkSettings(live_server),
-            )[0]
-        return link.url, link.assessment.id, questionnaire
-
-    return _portal
 
 
 def _attach_required_files(app, assessment_id, questionnaire):
@@ -113,11 +91,7 @@ def test_second_tab_gets_a_clear_conflict_message_instead_of_overwriting(app, br
 def test_without_javascript_saving_shows_the_follow_up_questions(app, browser, portal):
     url, _, questionnaire = portal("cloud", tier=2)
     trigger = questionnaire.question("legal.governing_law")
-    follow_up = next(
-        q
-        for q in questionnaire.questions
-        if q.show_if and "legal.governing_law" in str(q.show_if.to_data())
-    )
+    follow_up = follow_up_of(questionnaire, trigger.id)
     context = browser.new_context(locale="ja-JP", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{url}s/{trigger.section_id}")

@@ -8,40 +8,12 @@ import re
 
 import pytest
 
-from tests.browser.portal_driver import dom_id
+from tests.browser.portal_driver import dom_id, follow_up_of
 from vendorcheck.domain.jp import now_jst
-from vendorcheck.services import invitations
 from vendorcheck.services.assessments import read_draft
-from vendorcheck.services.audit import Actor
-from vendorcheck.services.questionnaires import catalogue
-from vendorcheck.store.models import Assessment, Case, Vendor
+from vendorcheck.store.models import Assessment
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def portal(app, live_server):
-    """Invite a vendor; return (portal URL, assessment id, questionnaire)."""
-
-    def _portal(kind: str = "cloud_light", tier: int = 1):
-        with app.extensions["vendorcheck_db"].connection_context():
-            questionnaire = catalogue(app.config).for_kind(kind)[0]
-            vendor = Vendor.create(name="保存試験株式会社", name_normalized="保存試験株式会社")
-            case = Case.create(
-                title="保存の試験", kind=kind, classification_level=str(tier), tier=tier
-            )
-            link = invitations.invite(
-                Actor.system(),
-                case,
-                [vendor.id],
-                questionnaire,
-                deadline=None,
-                language="ja",
-                settings=invitations.LinkSettings(live_server),
-            )[0]
-        return link.url, link.assessment.id, questionnaire
-
-    return _portal
 
 
 def _stored_answer(app, assessment_id: int, question_id: str) -> object:
@@ -143,11 +115,7 @@ def test_stale_button_save_keeps_the_typed_text_and_offers_either(app, browser, 
 def test_without_javascript_save_and_next_stays_when_follow_ups_appear(app, browser, portal):
     url, _, questionnaire = portal("cloud", tier=2)
     trigger = questionnaire.question("legal.governing_law")
-    follow_up = next(
-        q
-        for q in questionnaire.questions
-        if q.show_if and "legal.governing_law" in str(q.show_if.to_data())
-    )
+    follow_up = follow_up_of(questionnaire, trigger.id)
     context = browser.new_context(locale="ja-JP", java_script_enabled=False)
     page = context.new_page()
     section_url = f"{url}s/{trigger.section_id}"

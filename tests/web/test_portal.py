@@ -6,52 +6,19 @@ import datetime as dt
 import logging
 import re
 
-import pytest
-
 from tests.answering import TINY_PDF, section_form
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import invitations, review
 from vendorcheck.services.assessments import questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.store.models import (
     AccessToken,
     Assessment,
     AuditEvent,
-    Case,
     Evidence,
     Submission,
-    Vendor,
 )
 from vendorcheck.web.errors import loggable_path
-
-
-@pytest.fixture
-def invite(app, db):
-    """Invite a vendor to a case of a kind; return (portal path, assessment)."""
-
-    def _invite(
-        kind: str = "cloud_light", language: str = "ja", vendor_name: str = "テスト株式会社"
-    ):
-        questionnaire = catalogue(app.config).for_kind(kind)[0]
-        vendor = Vendor.create(
-            name=vendor_name, name_normalized=vendor_name, contact_email="vendor@example.jp"
-        )
-        case = Case.create(title=f"{kind} の案件", kind=kind, classification_level="1", tier=1)
-        link = invitations.invite(
-            Actor.system(),
-            case,
-            [vendor.id],
-            questionnaire,
-            deadline=None,
-            language=language,
-            settings=invitations.LinkSettings("http://vendorcheck.test"),
-        )[0]
-        return link.url.removeprefix("http://vendorcheck.test"), Assessment.get_by_id(
-            link.assessment.id
-        )
-
-    return _invite
 
 
 def _token(client, path: str) -> str:

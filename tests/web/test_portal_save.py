@@ -10,34 +10,19 @@ import pytest
 
 from tests.answering import TINY_PDF, section_form
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services import invitations
 from vendorcheck.services.assessments import questionnaire_of, read_draft, refreshed
-from vendorcheck.services.audit import Actor
-from vendorcheck.services.questionnaires import catalogue
-from vendorcheck.store.models import Assessment, AuditEvent, Case, Evidence, Vendor
+from vendorcheck.store.models import AuditEvent, Evidence
 
 DISGUISED_EXE = b"MZ\x90\x00" + b"\x00" * 100
 LIMIT = 10**6
 
 
 @pytest.fixture
-def invited(app, db):
+def invited(invite):
     """A vendor invited to a cloud case: (portal path, assessment, the file question)."""
-    questionnaire = catalogue(app.config).for_kind("cloud")[0]
-    vendor = Vendor.create(name="保存株式会社", name_normalized="保存株式会社")
-    case = Case.create(title="保存の案件", kind="cloud", classification_level="1", tier=1)
-    link = invitations.invite(
-        Actor.system(),
-        case,
-        [vendor.id],
-        questionnaire,
-        deadline=None,
-        language="ja",
-        settings=invitations.LinkSettings("http://vendorcheck.test"),
-    )[0]
-    assessment = Assessment.get_by_id(link.assessment.id)
-    file_question = next(q for q in questionnaire.questions if q.type == "file")
-    return link.url.removeprefix("http://vendorcheck.test"), assessment, file_question
+    path, assessment = invite("cloud")
+    file_question = next(q for q in questionnaire_of(assessment).questions if q.type == "file")
+    return path, assessment, file_question
 
 
 def _saves() -> int:
