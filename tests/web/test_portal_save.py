@@ -142,3 +142,32 @@ def test_portal_keeps_the_typed_text_when_an_upload_is_refused(client, invited):
     assert "入力したばかりの説明文" in body
     assert refreshed(assessment).draft_revision == 0 and _saves() == 0
     assert Evidence.select().where(Evidence.assessment == assessment.id).count() == 0
+
+
+def test_removing_a_file_already_gone_saves_nothing_and_says_so(client, invited):
+    path, assessment, file_question = invited
+    section_id = file_question.section_id
+    evidence = answer_service.add_evidence(
+        assessment, file_question.id, "証跡.pdf", TINY_PDF, max_bytes=LIMIT
+    )
+    current = refreshed(assessment)
+    answer_service.save_section(
+        current, section_id, None, current.draft_revision, remove_evidence=evidence.id
+    )
+    text_question = _typed_text(assessment, section_id)
+    page = client.get(f"{path}s/{section_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    revision = refreshed(assessment).draft_revision
+    response = client.post(
+        f"{path}s/{section_id}",
+        data={
+            "csrf_token": token,
+            "revision": str(revision),
+            "remove_evidence": str(evidence.id),
+            f"q__{text_question.id}": "消えたファイルの横で入力した文",
+        },
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "すでに削除された可能性があります" in body
+    assert "消えたファイルの横で入力した文" in body
+    assert refreshed(assessment).draft_revision == revision and _saves() == 2

@@ -10,6 +10,7 @@ from vendorcheck.documents.csv_export import iter_csv
 from vendorcheck.domain.jp import now_jst, utc_start_of
 from vendorcheck.services import audit
 from vendorcheck.web.auth import require
+from vendorcheck.web.downloads import CSV_TYPE
 from vendorcheck.web.forms import AuditFilterForm, choices
 from vendorcheck.web.template_helpers import jst
 
@@ -88,6 +89,6 @@ def export_csv():
     filename = f"audit-{now_jst():%Y%m%d-%H%M}.csv"
     return Response(
         stream_with_context(iter_csv(header, rows)),
-        mimetype="text/csv",
+        content_type=CSV_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

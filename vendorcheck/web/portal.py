@@ -277,6 +277,8 @@ def save(section_id: str):
         flash(exc.message, "error")
         return _render_section(section_id, status_code=409)
     except answer_service.SaveRefused as exc:
+        if not exc.errors:  # a file to remove is gone: say so above the form
+            flash(exc.message, "error")
         typed, _errors, _changed = typed_draft(g.assessment, section_id, form)
         return _render_section(section_id, exc.errors, 400, draft=typed)
     g.assessment = refreshed(g.assessment)
@@ -285,11 +287,12 @@ def save(section_id: str):
         return redirect(url_for("portal.section", section_id=section_id) + "#attachments")
     if result.errors:
         return _render_section(section_id, dict(result.errors), 400)
+    moving_on = request.form.get("action") == "next"
+    if moving_on and _shown_questions_changed(result):
+        flash(g.t["questions_changed"], "warning")  # it says 保存しました too
+        return redirect(url_for("portal.section", section_id=section_id))
     flash(g.t["saved"], "success")
-    if request.form.get("action") == "next":
-        if _shown_questions_changed(result):
-            flash(g.t["questions_changed"], "info")
-            return redirect(url_for("portal.section", section_id=section_id))
+    if moving_on:
         target = request.form.get("next_section", "")
         questionnaire = questionnaire_of(g.assessment)
         if target and any(s.id == target for s in questionnaire.sections):
