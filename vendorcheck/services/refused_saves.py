@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from vendorcheck.domain.questionnaire import Question
 from vendorcheck.services.answers import apply_form, find_section
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft
-from vendorcheck.services.errors import NotFound
 from vendorcheck.store.models import Assessment
 
 
@@ -47,10 +46,7 @@ def stale_answers(
 ) -> list[StaleAnswer]:
     """The questions of the section where the refused input differs from the stored answer."""
     questionnaire = questionnaire_of(assessment)
-    try:
-        typed, _errors, changed = typed_draft(assessment, section_id, form)
-    except NotFound:
-        return []
+    typed, _errors, changed = typed_draft(assessment, section_id, form)
     stored = read_draft(assessment)
     return [
         StaleAnswer(
