@@ -207,14 +207,11 @@ def _take_out(draft: Draft, evidence: Evidence) -> None:
         draft.answers.pop(evidence.question_id, None)
 
 
-def _audit_save(
-    actor: Actor,
-    assessment: Assessment,
-    section: Section,
-    changed: Sequence[str],
-    added: Sequence[Evidence],
-    removed: Evidence | None,
-) -> None:
+def _file_facts(evidence: Evidence) -> dict[str, object]:
+    return {"id": evidence.id, "question": evidence.question_id, "file": evidence.filename}
+
+
+def _audit_save(actor: Actor, assessment: Assessment, section: Section, changed, added, removed):
     parts = [f"回答 {len(changed)} 件"] if changed else []
     parts += [f"添付「{e.filename}」" for e in added]
     parts += [f"削除「{removed.filename}」"] if removed else []
@@ -227,12 +224,8 @@ def _audit_save(
         after={
             "section": section.id,
             "changed": list(changed),
-            "added": [{"id": e.id, "question": e.question_id, "file": e.filename} for e in added],
-            "removed": (
-                {"id": removed.id, "question": removed.question_id, "file": removed.filename}
-                if removed
-                else None
-            ),
+            "added": [_file_facts(e) for e in added],
+            "removed": _file_facts(removed) if removed else None,
         },
     )
 
