@@ -18,7 +18,7 @@ from vendorcheck.domain.scoring import (
 from vendorcheck.services import invitations, review
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
-from vendorcheck.services.answers import read_draft
+from vendorcheck.services.assessments import latest_answers, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.models import (
@@ -90,7 +90,7 @@ def test_demo_produces_each_state_and_one_case_of_each_kind(demo):
 
 def test_demo_assessments_look_answered_by_real_vendors(demo):
     in_progress = Assessment.get(Assessment.status == status.IN_PROGRESS)
-    questionnaire = invitations.questionnaire_of(in_progress)
+    questionnaire = questionnaire_of(in_progress)
     answered = read_draft(in_progress).answers
     assert 0 < len(answered) < len(questionnaire.questions), "a partial draft"
     returned = Assessment.get(Assessment.status == status.RETURNED)
@@ -103,7 +103,7 @@ def test_demo_assessments_look_answered_by_real_vendors(demo):
     assert rejected.decision_reason
     evidence = list(Evidence.select())
     assert evidence and all(bytes(item.data).startswith(b"%PDF-") for item in evidence)
-    answers, version = review.latest_answers(accepted)
+    answers, version = latest_answers(accepted)
     assert version == 1
     assert is_valid_corporate_number(answers["company.corporate_number"])
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", answers["cert.isms_expiry"])

@@ -26,6 +26,7 @@ from vendorcheck.services import answers as answer_service
 from vendorcheck.services import comparison, judgement
 from vendorcheck.services import review as review_service
 from vendorcheck.services.annexes import accepted_remediations
+from vendorcheck.services.assessments import latest_answers
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.invitations import LinkSettings, invite
@@ -200,7 +201,7 @@ def build(officer) -> Build:
 
 
 def submitted_answers(assessment: Assessment) -> dict[str, object]:
-    answers, version = review_service.latest_answers(assessment)
+    answers, version = latest_answers(assessment)
     assert version is not None
     return answers
 

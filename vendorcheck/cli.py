@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from vendorcheck.config import describe_settings
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.clauses import ClauseError
+from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.roles import ROLES
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import cases as case_service
@@ -23,6 +24,7 @@ from vendorcheck.services import mail as mail_service
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services import reminders as reminder_service
 from vendorcheck.services import staff as staff_service
+from vendorcheck.services.assessments import get_assessment
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.invitations import LinkSettings
@@ -308,7 +310,7 @@ def _case_rows(today: dt.date) -> list[dict]:
 def cases_command(as_json: bool) -> None:
     """List the cases and their assessments (effective status, deadline, submitted version)."""
     with _db().connection_context():
-        rows = _case_rows(reminder_service.today_in_japan())
+        rows = _case_rows(today_jst())
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -338,7 +340,7 @@ def demo_command() -> None:
     """Load demonstration data into an empty database and print the logins and vendor links."""
     apply_migrations(_db())
     config = current_app.config
-    links = LinkSettings(config["BASE_URL"], config["VENDOR_LINK_DAYS"])
+    links = LinkSettings.from_config(config)
     catalogue = questionnaire_service.catalogue(config)
     with _db().connection_context():
         try:
@@ -407,7 +409,7 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
         sys.exit(2)
     with _db().connection_context():
         try:
-            assessment = annex_service.get_assessment(int(assessment_id))
+            assessment = get_assessment(int(assessment_id))
             clauses = annex_service.clause_library(current_app.config)
             annex_service.preview(assessment, optional, clauses=clauses)  # refuses before writing
         except ClauseError as exc:
@@ -525,7 +527,7 @@ def report_command(assessment_id: str, output: str | None) -> None:
         sys.exit(2)
     with _db().connection_context():
         try:
-            assessment = comparison_service.get_assessment(number)
+            assessment = get_assessment(number)
             data = comparison_service.assessment_report_docx(assessment)
         except ServiceError as exc:
             click.echo(exc.message, err=True)

@@ -9,6 +9,13 @@ def dom_id(question_id: str) -> str:
     return "q-" + question_id.replace(".", "-")
 
 
+def follow_up_of(questionnaire, trigger_id: str):
+    """The first question shown only by an answer to the trigger question."""
+    return next(
+        q for q in questionnaire.questions if q.show_if and trigger_id in str(q.show_if.to_data())
+    )
+
+
 def fill_visible_questions(page, questionnaire, section_id: str) -> int:
     """Answer every visible question of the section on screen; return how many were answered."""
     answered = 0

@@ -7,40 +7,19 @@ import re
 import pytest
 
 from tests.answering import TINY_PDF
-from tests.browser.portal_driver import dom_id, fill_visible_questions, revise_and_resubmit
+from tests.browser.portal_driver import (
+    dom_id,
+    fill_visible_questions,
+    follow_up_of,
+    revise_and_resubmit,
+)
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services import invitations, review
+from vendorcheck.services import review
+from vendorcheck.services.assessments import read_draft
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.questionnaires import catalogue
-from vendorcheck.store.models import Assessment, Case, Submission, Vendor
+from vendorcheck.store.models import Assessment, Submission
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def portal(app, live_server):
-    """Invite a vendor to a case and return (portal URL, assessment id, questionnaire)."""
-
-    def _portal(kind: str = "cloud_light", tier: int = 1, name: str = "回答株式会社"):
-        db = app.extensions["vendorcheck_db"]
-        with db.connection_context():
-            questionnaire = catalogue(app.config).for_kind(kind)[0]
-            vendor = Vendor.create(name=name, name_normalized=name, contact_email="v@example.jp")
-            case = Case.create(
-                title="ブラウザー試験の案件", kind=kind, classification_level=str(tier), tier=tier
-            )
-            link = invitations.invite(
-                Actor.system(),
-                case,
-                [vendor.id],
-                questionnaire,
-                deadline=None,
-                language="ja",
-                settings=invitations.LinkSettings(live_server),
-            )[0]
-        return link.url, link.assessment.id, questionnaire
-
-    return _portal
 
 
 def _attach_required_files(app, assessment_id, questionnaire):
@@ -105,18 +84,14 @@ def test_second_tab_gets_a_clear_conflict_message_instead_of_overwriting(app, br
     )
     context.close()
     with app.extensions["vendorcheck_db"].connection_context():
-        draft = answer_service.read_draft(Assessment.get_by_id(assessment_id))
+        draft = read_draft(Assessment.get_by_id(assessment_id))
     assert draft.answers[text_question.id] == "一つ目のタブで入力"
 
 
 def test_without_javascript_saving_shows_the_follow_up_questions(app, browser, portal):
     url, _, questionnaire = portal("cloud", tier=2)
     trigger = questionnaire.question("legal.governing_law")
-    follow_up = next(
-        q
-        for q in questionnaire.questions
-        if q.show_if and "legal.governing_law" in str(q.show_if.to_data())
-    )
+    follow_up = follow_up_of(questionnaire, trigger.id)
     context = browser.new_context(locale="ja-JP", java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{url}s/{trigger.section_id}")
@@ -164,7 +139,7 @@ def test_keyboard_alone_can_answer_and_save(app, page, portal):
         page.keyboard.press("Enter")
     page.locator(".flash").filter(has_text="保存しました。").wait_for()
     with app.extensions["vendorcheck_db"].connection_context():
-        assert choice.id in answer_service.read_draft(Assessment.get_by_id(assessment_id)).answers
+        assert choice.id in read_draft(Assessment.get_by_id(assessment_id)).answers
 
 
 def test_returned_assessment_shows_comments_and_can_be_resubmitted(app, page, portal):

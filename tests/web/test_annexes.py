@@ -19,12 +19,13 @@ from peewee import DatabaseError
 from tests.answering import TINY_PDF, section_form
 from tests.conftest import csrf_token
 from vendorcheck.domain.clauses import load_clauses
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.requirements import KINDS
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import invitations
 from vendorcheck.services import organisation as organisation_service
+from vendorcheck.services.assessments import questionnaire_of
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.store.models import (
@@ -51,7 +52,7 @@ TIER = {"outsourcing": 2, "system": 3, "cloud": 2, "cloud_light": 1, "sns": 1}
 
 def _fill(assessment: Assessment, overrides: dict[str, str]) -> None:
     """Answer every section validly (overrides first), attaching files where required."""
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     for _round in range(3):  # answers can reveal follow-up questions
         for section in questionnaire.sections:
             form = section_form(questionnaire, section.id)
@@ -187,7 +188,7 @@ def test_preview_and_generated_docx_have_the_same_numbered_articles(app, client,
     assert len(numbers) == len(annex_service.clause_ids_of(row))
     text = "\n".join(paragraphs)
     assert ORGANISATION in text and "株式会社阿蘇情報サービス" in text
-    assert wareki(annex_service.today_in_japan(), full_width=True) in paragraphs[1]
+    assert wareki(today_jst(), full_width=True) in paragraphs[1]
     assert f"{wareki(START, full_width=True)}から{wareki(END, full_width=True)}まで" in text
     assert_clean(paragraphs)
     inputs = json.loads(row.inputs)

@@ -22,6 +22,7 @@ from vendorcheck.domain.questionnaire import parse_questionnaire
 from vendorcheck.domain.scoring import score
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import comparison as comparison_service
+from vendorcheck.services.assessments import submission_answers
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.invitations import LinkSettings, invite
 from vendorcheck.services.review import remediations_of, reviews_of
@@ -162,7 +163,7 @@ def expected_card(assessment: Assessment):
     )
     return score(
         QUESTIONNAIRE,
-        answer_service.submission_answers(newest),
+        submission_answers(newest),
         assessment.case.tier,
         reviews_of(assessment),
         remediations_of(assessment),

@@ -6,51 +6,19 @@ import datetime as dt
 import logging
 import re
 
-import pytest
-
 from tests.answering import TINY_PDF, section_form
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import invitations, review
+from vendorcheck.services.assessments import questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.store.models import (
     AccessToken,
     Assessment,
     AuditEvent,
-    Case,
     Evidence,
     Submission,
-    Vendor,
 )
 from vendorcheck.web.errors import loggable_path
-
-
-@pytest.fixture
-def invite(app, db):
-    """Invite a vendor to a case of a kind; return (portal path, assessment)."""
-
-    def _invite(
-        kind: str = "cloud_light", language: str = "ja", vendor_name: str = "テスト株式会社"
-    ):
-        questionnaire = catalogue(app.config).for_kind(kind)[0]
-        vendor = Vendor.create(
-            name=vendor_name, name_normalized=vendor_name, contact_email="vendor@example.jp"
-        )
-        case = Case.create(title=f"{kind} の案件", kind=kind, classification_level="1", tier=1)
-        link = invitations.invite(
-            Actor.system(),
-            case,
-            [vendor.id],
-            questionnaire,
-            deadline=None,
-            language=language,
-            settings=invitations.LinkSettings("http://vendorcheck.test"),
-        )[0]
-        return link.url.removeprefix("http://vendorcheck.test"), Assessment.get_by_id(
-            link.assessment.id
-        )
-
-    return _invite
 
 
 def _token(client, path: str) -> str:
@@ -59,7 +27,7 @@ def _token(client, path: str) -> str:
 
 
 def _first_section(assessment):
-    return invitations.questionnaire_of(assessment).sections[0]
+    return questionnaire_of(assessment).sections[0]
 
 
 def test_overview_is_scoped_to_the_link_and_sends_no_referrer(client, invite):
@@ -108,7 +76,7 @@ def test_repeated_bad_links_from_one_address_are_rate_limited(app, client):
 
 def test_saving_a_section_keeps_valid_answers_and_invalid_input_with_errors(client, invite, db):
     path, assessment = invite("cloud")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     company = next(
         s for s in questionnaire.sections if any(q.type == "corporate_number" for q in s.questions)
     )
@@ -123,7 +91,7 @@ def test_saving_a_section_keeps_valid_answers_and_invalid_input_with_errors(clie
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "チェックディジット" in html
     assert 'value="1234567890123"' in html  # what the vendor typed is not lost
-    draft = answer_service.read_draft(Assessment.get_by_id(assessment.id))
+    draft = read_draft(Assessment.get_by_id(assessment.id))
     assert number_question.id in draft.invalid and number_question.id not in draft.answers
     assert len(draft.answers) >= 1
     reloaded = client.get(f"{path}s/{company.id}").get_data(as_text=True)
@@ -133,9 +101,7 @@ def test_saving_a_section_keeps_valid_answers_and_invalid_input_with_errors(clie
 def test_stale_save_is_refused_with_a_clear_message_and_nothing_is_overwritten(client, invite, db):
     path, assessment = invite()
     section = _first_section(assessment)
-    text_question = next(
-        q for q in invitations.questionnaire_of(assessment).questions if q.type == "text"
-    )
+    text_question = next(q for q in questionnaire_of(assessment).questions if q.type == "text")
     section_id = text_question.section_id
     token = _token(client, f"{path}s/{section_id}")
     first = client.post(
@@ -158,10 +124,7 @@ def test_stale_save_is_refused_with_a_clear_message_and_nothing_is_overwritten(c
         },
     )
     assert stale.status_code == 409 and "上書きを防ぐため" in stale.get_data(as_text=True)
-    assert (
-        answer_service.read_draft(Assessment.get_by_id(assessment.id)).answers[text_question.id]
-        == "新しい内容"
-    )
+    assert read_draft(Assessment.get_by_id(assessment.id)).answers[text_question.id] == "新しい内容"
     auto = client.post(
         f"{path}autosave",
         data={"section_id": section.id, "revision": "0"},
@@ -173,7 +136,7 @@ def test_stale_save_is_refused_with_a_clear_message_and_nothing_is_overwritten(c
 def test_autosave_returns_the_new_revision_and_progress(client, invite, db):
     path, assessment = invite()
     section = _first_section(assessment)
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     token = _token(client, f"{path}s/{section.id}")
     response = client.post(
         f"{path}autosave",
@@ -189,7 +152,7 @@ def test_autosave_returns_the_new_revision_and_progress(client, invite, db):
 
 
 def _file_question(assessment):
-    return next(q for q in invitations.questionnaire_of(assessment).questions if q.type == "file")
+    return next(q for q in questionnaire_of(assessment).questions if q.type == "file")
 
 
 def _upload(client, path, section_id, token, field, filename, data, revision="0"):
@@ -269,7 +232,7 @@ def test_uploads_are_checked_by_content_and_can_be_downloaded_and_removed(client
     )
     assert removed.status_code == 302
     assert client.get(f"{path}evidence/{evidence.id}").status_code == 404
-    assert question.id not in answer_service.read_draft(Assessment.get_by_id(assessment.id)).answers
+    assert question.id not in read_draft(Assessment.get_by_id(assessment.id)).answers
 
 
 def test_another_assessments_evidence_is_not_reachable(client, invite, db):
@@ -296,7 +259,7 @@ def test_request_over_the_size_limit_gets_413(app, client, invite):
 
 def _fill_everything(client, path, assessment):
     """Answer every applicable required question through the portal, section by section."""
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     for _round in range(3):  # answers can reveal follow-up questions
         for section in questionnaire.sections:
             current = Assessment.get_by_id(assessment.id)
@@ -360,7 +323,7 @@ def test_submit_freezes_a_version_and_return_allows_a_second_one(client, invite,
     assert locked.status_code == 409 and "提出済み" in locked.get_data(as_text=True)
     assert AuditEvent.select().where(AuditEvent.action == "assessment.submit").count() == 1
 
-    question = next(q for q in invitations.questionnaire_of(current).questions if q.type == "text")
+    question = next(q for q in questionnaire_of(current).questions if q.type == "text")
     review.return_to_vendor(
         Actor.system(),
         current,
@@ -374,7 +337,7 @@ def test_submit_freezes_a_version_and_return_allows_a_second_one(client, invite,
     current = Assessment.get_by_id(assessment.id)
     token = _token(client, f"{path}s/{question.section_id}")
     form = {
-        **section_form(invitations.questionnaire_of(current), question.section_id),
+        **section_form(questionnaire_of(current), question.section_id),
         f"q__{question.id}": ["具体的な手順書を添付します。"],
     }
     saved = client.post(
@@ -403,9 +366,7 @@ def test_submit_freezes_a_version_and_return_allows_a_second_one(client, invite,
 
 def test_script_in_answers_is_escaped_in_the_portal(client, invite, db):
     path, assessment = invite()
-    question = next(
-        q for q in invitations.questionnaire_of(assessment).questions if q.type == "text"
-    )
+    question = next(q for q in questionnaire_of(assessment).questions if q.type == "text")
     token = _token(client, f"{path}s/{question.section_id}")
     client.post(
         f"{path}s/{question.section_id}",

@@ -13,6 +13,7 @@ from tests.test_judgement import NO_POLICY, QUESTIONNAIRE, SCRIPT, TODAY, Build,
 from vendorcheck.domain.scoring import Review, score
 from vendorcheck.services import judgement
 from vendorcheck.services import review as review_service
+from vendorcheck.services.assessments import latest_answers
 from vendorcheck.store.models import AuditEvent, Remediation, ReviewScore, VendorCertification
 
 
@@ -90,7 +91,7 @@ def test_reviewer_score_changes_final_and_total_and_both_scores_are_shown(client
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith("#q-a-policy")
-    answers, _ = review_service.latest_answers(assessment)
+    answers, _ = latest_answers(assessment)
     expected = score(QUESTIONNAIRE, answers, 2, {"a.policy": Review(0.25, "形骸化")})
     html = page(client, assessment).get_data(as_text=True)
     block = html.split('id="q-a-policy"', 1)[1].split("</article>", 1)[0]

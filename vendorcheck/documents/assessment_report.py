@@ -10,14 +10,18 @@ from pathlib import Path
 from vendorcheck.documents import docx_helpers as dh
 from vendorcheck.documents.comparison_report import REPORT_STYLES, add_table
 from vendorcheck.domain.comparison import (
-    QUESTION_STATUS_LABELS,
-    REQUIREMENT_STATUS_LABELS,
     format_score,
     severity_label,
 )
 from vendorcheck.domain.jp import wareki
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.scoring import Remediation, Review, Scorecard
+from vendorcheck.domain.scoring import (
+    QUESTION_STATUS_LABELS,
+    REQUIREMENT_STATUS_LABELS,
+    Remediation,
+    Review,
+    Scorecard,
+)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from vendorcheck.domain.scoring import (
+    REQUIREMENT_STATUS_LABELS,
     SEVERITY_LABELS,
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
@@ -20,20 +21,6 @@ from vendorcheck.domain.scoring import (
 VERDICT_ORDER = (VERDICT_CONFORMING, VERDICT_CONDITIONAL, VERDICT_NONCONFORMING)  # best first
 NOT_SUBMITTED = "未提出"
 NO_SCORE = "－"
-# Every state is named in words with a mark, never by colour alone (printed in grey).
-REQUIREMENT_STATUS_LABELS = MappingProxyType(
-    {"met": "✓ 満たす", "partly": "△ 一部満たす", "not_met": "✗ 満たさない", "na": "－ 評価対象外"}
-)
-QUESTION_STATUS_LABELS = MappingProxyType(
-    {
-        "scored": "採点済み",
-        "na": "該当しない",
-        "pending_review": "審査待ち",
-        "unanswered": "未回答（0点）",
-        "not_scored": "採点対象外",
-        "hidden": "対象外",
-    }
-)
 SUMMARY_ROWS = (
     ("rank", "順位"),
     ("total", "総合点"),

@@ -15,6 +15,21 @@ def today_jst() -> dt.date:
     return dt.datetime.now(JST).date()
 
 
+def now_jst() -> dt.datetime:
+    """Now in Japan, as an aware datetime."""
+    return dt.datetime.now(JST)
+
+
+def in_japan(stored: dt.datetime) -> dt.datetime:
+    """A stored timestamp (naive UTC) as an aware datetime in Japan time."""
+    return stored.replace(tzinfo=dt.UTC).astimezone(JST)
+
+
+def utc_start_of(day: dt.date) -> dt.datetime:
+    """The naive UTC timestamp at which a day in Japan begins (to compare stored times)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=JST).astimezone(dt.UTC).replace(tzinfo=None)
+
+
 # (start date, era name), newest first.
 _ERAS: tuple[tuple[dt.date, str], ...] = (
     (dt.date(2019, 5, 1), "令和"),

@@ -20,6 +20,34 @@ SEVERITIES = ("mandatory", "high", "medium", "low")  # most serious first
 SEVERITY_LABELS = MappingProxyType({"mandatory": "必須", "high": "高", "medium": "中", "low": "低"})
 STATUSES = ("scored", "na", "pending_review", "unanswered", "not_scored", "hidden")
 COUNTED = frozenset({"scored", "unanswered"})  # the statuses that enter a weighted mean
+# Every state is named in words with a mark, never by colour alone (printed in grey too).
+REQUIREMENT_STATUS_LABELS = MappingProxyType(
+    {"met": "✓ 満たす", "partly": "△ 一部満たす", "not_met": "✗ 満たさない", "na": "－ 評価対象外"}
+)
+QUESTION_STATUS_LABELS = MappingProxyType(
+    {
+        "scored": "採点済み",
+        "na": "該当しない",
+        "pending_review": "審査待ち",
+        "unanswered": "未回答（0点）",
+        "not_scored": "採点対象外",
+        "hidden": "対象外",
+    }
+)
+# The same states explained, for the staff pages beside each answer.
+QUESTION_STATUS_EXPLAINED = MappingProxyType(
+    {
+        "scored": "採点済み",
+        "na": "該当しない（点数の計算に含めない）",
+        "pending_review": "審査待ち（審査担当者の評点が必要）",
+        "unanswered": "未回答（0点）",
+        "not_scored": "採点対象外",
+        "hidden": "対象外の質問",
+    }
+)
+VERDICT_MARKS = MappingProxyType(
+    {VERDICT_CONFORMING: "✓", VERDICT_CONDITIONAL: "△", VERDICT_NONCONFORMING: "✗"}
+)
 _NONE: Mapping = MappingProxyType({})
 _STATUS_OF_RESULT = MappingProxyType({NA: "na", PENDING: "pending_review", None: "not_scored"})
 

@@ -20,8 +20,9 @@ KIND_LABELS = {
 }
 ALLOWED_DESCRIPTION = "PDF、画像（PNG・JPEG・GIF・WebP）、Office 文書（Word・Excel・PowerPoint）"
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _OOXML_TYPES = {
-    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "word/": (DOCX_TYPE, ".docx"),
     "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
     "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
 }

@@ -9,7 +9,6 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from peewee import IntegrityError, fn
 
@@ -25,6 +24,7 @@ from vendorcheck.domain.clauses import (
     render_annex,
     select_clauses,
 )
+from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import (
     AllOf,
     Answered,
@@ -39,16 +39,14 @@ from vendorcheck.domain.questionnaire import (
 )
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KINDS, load_requirements
 from vendorcheck.services import audit
-from vendorcheck.services.answers import submission_answers
+from vendorcheck.services.assessments import latest_submission, questionnaire_of, submission_answers
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
-from vendorcheck.services.invitations import questionnaire_of
 from vendorcheck.services.organisation import PARTY_TERMS, get_organisation
 from vendorcheck.services.questionnaires import CoverageColumn, QuestionnaireCatalogue
 from vendorcheck.store.db import database
-from vendorcheck.store.models import Assessment, GeneratedAnnex, Remediation, Submission
+from vendorcheck.store.models import Assessment, GeneratedAnnex, Remediation
 
-JST = ZoneInfo("Asia/Tokyo")
 NOTHING_SUBMITTED = "提出された回答がないため、特記事項を作成できません。"
 VERSION_ATTEMPTS = 3
 
@@ -195,26 +193,6 @@ class AnnexInputs:
     submission_version: int
 
 
-def today_in_japan() -> dt.date:
-    return dt.datetime.now(JST).date()
-
-
-def get_assessment(assessment_id: int) -> Assessment:
-    assessment = Assessment.get_or_none(Assessment.id == assessment_id)
-    if assessment is None:
-        raise NotFound(f"回答（アセスメント）ID {assessment_id} は見つかりません。")
-    return assessment
-
-
-def latest_submission(assessment: Assessment) -> Submission | None:
-    return (
-        Submission.select()
-        .where(Submission.assessment == assessment)
-        .order_by(Submission.version.desc())
-        .first()
-    )
-
-
 def accepted_remediations(assessment: Assessment) -> list[tuple[str, dt.date | None]]:
     """(action, due) of each accepted remediation; the newest row per question counts."""
     latest: dict[str, Remediation] = {}
@@ -249,7 +227,7 @@ def gather(assessment: Assessment, issued_on: dt.date | None = None) -> AnnexInp
             if question.id in answers
         },
         remediations=accepted_remediations(assessment),
-        issued_on=issued_on or today_in_japan(),
+        issued_on=issued_on or today_jst(),
     )
     return AnnexInputs(context, answers, questionnaire, submission.version)
 

@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.questionnaire import Question, Questionnaire
-from vendorcheck.domain.uploads import check_upload
+from vendorcheck.domain.questionnaire import Question, Questionnaire, Section
+from vendorcheck.domain.uploads import AcceptedFile, UploadRejected, check_upload
 from vendorcheck.services import audit
+from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
-from vendorcheck.services.invitations import load_json, questionnaire_of
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Evidence, Submission, utcnow
@@ -25,29 +25,37 @@ STALE_MESSAGE = (
 
 
 @dataclass(frozen=True)
-class Draft:
-    answers: dict[str, object]
-    invalid: dict[str, object]  # what the vendor typed that failed validation: kept, never lost
+class Upload:
+    """A file posted for a file question."""
+
+    question_id: str
+    filename: str
+    data: bytes
 
 
 @dataclass(frozen=True)
 class SaveResult:
     revision: int
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # answers kept but not yet valid
+    added: tuple[Evidence, ...] = ()
+    removed: Evidence | None = None
+    applicable: frozenset[str] = frozenset()  # the section's questions that apply after the save
+
+
+class StaleSave(Conflict):
+    """Another tab (or person) saved since this page was loaded: nothing was written."""
+
+
+class SaveRefused(ServiceError):
+    """Nothing was saved: an upload was refused (errors by question) or a file is gone."""
+
+    def __init__(self, errors: Mapping[str, str], message: str) -> None:
+        super().__init__(message)
+        self.errors = dict(errors)
 
 
 def vendor_actor(assessment: Assessment, address: str) -> Actor:
     return Actor("vendor", assessment.id, f"{assessment.vendor.name}（事業者）", address)
-
-
-def refreshed(assessment: Assessment) -> Assessment:
-    """The assessment as stored now (after a save changed its draft and revision)."""
-    return Assessment.get_by_id(assessment.id)
-
-
-def read_draft(assessment: Assessment) -> Draft:
-    data = load_json(assessment.draft_answers)
-    return Draft(dict(data.get("answers") or {}), dict(data.get("invalid") or {}))
 
 
 def _draft_json(draft: Draft) -> str:
@@ -74,12 +82,13 @@ def _write_draft(assessment: Assessment, draft: Draft, base_revision: int | None
     if base_revision is not None:
         query = query.where(Assessment.draft_revision == base_revision)
     if query.execute() == 0:
-        raise Conflict(STALE_MESSAGE)
+        raise StaleSave(STALE_MESSAGE)
     return Assessment.get_by_id(assessment.id).draft_revision
 
 
-def _raw_value(question: Question, form: Mapping[str, Sequence[str]]) -> object:
-    values = [v for v in form.get(f"q__{question.id}", []) if isinstance(v, str)]
+def _posted_value(question: Question, form: Mapping[str, Sequence[str]], name: str) -> object:
+    """What the form posted for one question (a list where the type holds several values)."""
+    values = [v for v in form.get(name, []) if isinstance(v, str)]
     if question.answer_type.multiple:
         return values
     return values[0] if values else ""
@@ -89,35 +98,201 @@ def _is_blank(raw: object) -> bool:
     return raw in ("", None, []) or (isinstance(raw, str) and not raw.strip())
 
 
-def save_section(
-    assessment: Assessment, section_id: str, form: Mapping[str, Sequence[str]], base_revision: int
-) -> SaveResult:
-    """Save the answers of one section from form fields named q__<question id>."""
-    _ensure_editable(assessment)
-    questionnaire = questionnaire_of(assessment)
+def _as_stored(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def find_section(questionnaire: Questionnaire, section_id: str) -> Section:
     section = next((s for s in questionnaire.sections if s.id == section_id), None)
     if section is None:
         raise NotFound("指定されたページ（セクション）はありません。")
-    draft = read_draft(assessment)
+    return section
+
+
+def apply_form(
+    section: Section, draft: Draft, form: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, str], list[str]]:
+    """Put the section's posted answers into the draft; return (errors, changed question ids)."""
     errors: dict[str, str] = {}
+    changed: list[str] = []
     for question in section.questions:
         if question.answer_type.holds_evidence:  # files come through add_evidence
             continue
-        raw = _raw_value(question, form)
+        before = (draft.answers.get(question.id), draft.invalid.get(question.id))
+        raw = _posted_value(question, form, f"q__{question.id}")
         draft.invalid.pop(question.id, None)
-        if _is_blank(raw):
-            draft.answers.pop(question.id, None)
+        draft.answers.pop(question.id, None)
+        if not _is_blank(raw):
+            value, error = question.clean(raw)
+            if error:
+                errors[question.id] = error
+                draft.invalid[question.id] = raw
+            else:
+                draft.answers[question.id] = value
+        after = (draft.answers.get(question.id), draft.invalid.get(question.id))
+        if _as_stored(after) != _as_stored(before):  # a cleaned tuple equals its stored list
+            changed.append(question.id)
+    return errors, changed
+
+
+def _check_uploads(
+    questionnaire: Questionnaire, uploads: Sequence[Upload], max_bytes: int
+) -> tuple[list[tuple[Upload, AcceptedFile]], dict[str, str]]:
+    """Check every upload by its content before anything is written: (accepted, refusals)."""
+    accepted: list[tuple[Upload, AcceptedFile]] = []
+    refusals: dict[str, str] = {}
+    for upload in uploads:
+        try:
+            question = questionnaire.question(upload.question_id)
+        except KeyError:
+            refusals[upload.question_id] = _refusal(
+                upload, "ファイルを添付する質問が見つかりません。"
+            )
             continue
-        value, error = question.clean(raw)
-        if error:
-            errors[question.id] = error
-            draft.invalid[question.id] = raw
-            draft.answers.pop(question.id, None)
-        else:
-            draft.answers[question.id] = value
+        if not question.answer_type.holds_evidence:
+            refusals[upload.question_id] = _refusal(
+                upload, "この質問にはファイルを添付できません。"
+            )
+            continue
+        accept = tuple(getattr(question.answer_type, "accept", ()) or ("pdf", "image", "office"))
+        try:
+            checked = check_upload(upload.filename, upload.data, max_bytes=max_bytes, accept=accept)
+        except UploadRejected as exc:
+            refusals[upload.question_id] = _refusal(upload, str(exc))
+            continue
+        accepted.append((upload, checked))
+    return accepted, refusals
+
+
+def _refusal(upload: Upload, reason: str) -> str:
+    return f"「{upload.filename}」を添付できませんでした: {reason}"
+
+
+def _store_upload(
+    assessment: Assessment, draft: Draft, upload: Upload, checked: AcceptedFile
+) -> Evidence:
+    evidence = Evidence.create(
+        assessment=assessment,
+        question_id=upload.question_id,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        file_kind=checked.kind,
+        size=len(upload.data),
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        data=upload.data,
+    )
+    listed = [str(i) for i in draft.answers.get(upload.question_id, []) or []]
+    draft.answers[upload.question_id] = [*listed, str(evidence.id)]
+    return evidence
+
+
+def _live_evidence(assessment: Assessment, evidence_id: int) -> Evidence:
+    evidence = Evidence.get_or_none(
+        Evidence.id == evidence_id, Evidence.assessment == assessment, Evidence.removed_at.is_null()
+    )
+    if evidence is None:
+        raise SaveRefused({}, "そのファイルは見つかりません（すでに削除された可能性があります）。")
+    return evidence
+
+
+def _take_out(draft: Draft, evidence: Evidence) -> None:
+    evidence.removed_at = utcnow()
+    evidence.save(only=[Evidence.removed_at])
+    remaining = [
+        i for i in draft.answers.get(evidence.question_id, []) or [] if str(i) != str(evidence.id)
+    ]
+    if remaining:
+        draft.answers[evidence.question_id] = remaining
+    else:
+        draft.answers.pop(evidence.question_id, None)
+
+
+def _file_facts(evidence: Evidence) -> dict[str, object]:
+    return {"id": evidence.id, "question": evidence.question_id, "file": evidence.filename}
+
+
+def _audit_save(actor: Actor, assessment: Assessment, section: Section, changed, added, removed):
+    parts = [f"回答 {len(changed)} 件"] if changed else []
+    parts += [f"添付「{e.filename}」" for e in added]
+    parts += [f"削除「{removed.filename}」"] if removed else []
+    audit.record(
+        actor,
+        "assessment.save",
+        "assessment",
+        assessment.id,
+        f"{assessment.vendor.name} がページ「{section.title.ja}」を保存（{'、'.join(parts)}）",
+        after={
+            "section": section.id,
+            "changed": list(changed),
+            "added": [_file_facts(e) for e in added],
+            "removed": _file_facts(removed) if removed else None,
+        },
+    )
+
+
+def save_section(
+    assessment: Assessment,
+    section_id: str,
+    form: Mapping[str, Sequence[str]] | None,
+    base_revision: int | None,
+    *,
+    uploads: Sequence[Upload] = (),
+    remove_evidence: int | None = None,
+    actor: Actor | None = None,
+    max_bytes: int | None = None,
+) -> SaveResult:
+    """Save one section (answers from fields named q__<question id>, files to attach, a file to
+    remove) in one transaction with one audit event. A refused upload refuses the whole save
+    (SaveRefused), and a save based on an older revision is refused (Conflict): nothing is kept
+    half-saved. form None keeps the stored answers; base_revision None saves on top of
+    whatever is stored (attaching a file from a service)."""
+    _ensure_editable(assessment)
+    questionnaire = questionnaire_of(assessment)
+    section = find_section(questionnaire, section_id)
+    draft = read_draft(assessment)
+    errors, changed = apply_form(section, draft, form) if form is not None else ({}, [])
+    if uploads and max_bytes is None:
+        raise TypeError("max_bytes is required with uploads")
+    accepted, refusals = _check_uploads(questionnaire, uploads, max_bytes or 0)
+    if refusals:
+        raise SaveRefused({**errors, **refusals}, next(iter(refusals.values())))
+    actor = actor or vendor_actor(assessment, "")
     with database.atomic():
+        removed = _live_evidence(assessment, remove_evidence) if remove_evidence else None
+        if removed is not None:
+            _take_out(draft, removed)
+        added = [_store_upload(assessment, draft, upload, checked) for upload, checked in accepted]
         revision = _write_draft(assessment, draft, base_revision)
-    return SaveResult(revision, errors)
+        if changed or added or removed:
+            _audit_save(actor, assessment, section, changed, added, removed)
+    applicable = questionnaire.applicable_questions(draft.answers, assessment.case.tier)
+    return SaveResult(
+        revision,
+        errors,
+        added=tuple(added),
+        removed=removed,
+        applicable=frozenset(q.id for q in section.questions if q.id in applicable),
+    )
+
+
+def add_evidence(
+    assessment: Assessment, question_id: str, filename: str, data: bytes, *, max_bytes: int
+) -> Evidence:
+    """Attach one file to a file question on top of the stored draft (the same audited save)."""
+    questionnaire = questionnaire_of(assessment)
+    try:
+        section_id = questionnaire.question(question_id).section_id
+    except KeyError:
+        raise NotFound("ファイルを添付する質問が見つかりません。") from None
+    result = save_section(
+        assessment,
+        section_id,
+        None,
+        None,
+        uploads=[Upload(question_id, filename, data)],
+        max_bytes=max_bytes,
+    )
+    return result.added[0]
 
 
 def active_evidence(assessment: Assessment) -> list[Evidence]:
@@ -134,67 +309,6 @@ def active_evidence(assessment: Assessment) -> list[Evidence]:
         .where(Evidence.assessment == assessment, Evidence.removed_at.is_null())
         .order_by(Evidence.id)
     )
-
-
-def add_evidence(
-    assessment: Assessment, question_id: str, filename: str, data: bytes, *, max_bytes: int
-) -> Evidence:
-    """Check and store an upload for a file question and list it in the draft answer."""
-    _ensure_editable(assessment)
-    questionnaire = questionnaire_of(assessment)
-    try:
-        question = questionnaire.question(question_id)
-    except KeyError:
-        raise NotFound("ファイルを添付する質問が見つかりません。") from None
-    if not question.answer_type.holds_evidence:
-        raise ServiceError("この質問にはファイルを添付できません。")
-    accepted = check_upload(
-        filename,
-        data,
-        max_bytes=max_bytes,
-        accept=tuple(getattr(question.answer_type, "accept", ()) or ("pdf", "image", "office")),
-    )
-    with database.atomic():
-        evidence = Evidence.create(
-            assessment=assessment,
-            question_id=question_id,
-            filename=accepted.filename,
-            content_type=accepted.content_type,
-            file_kind=accepted.kind,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
-        )
-        draft = read_draft(assessment)
-        ids = [str(i) for i in draft.answers.get(question_id, []) or []]
-        draft.answers[question_id] = [*ids, str(evidence.id)]
-        _write_draft(assessment, draft, None)
-    return evidence
-
-
-def remove_evidence(assessment: Assessment, evidence_id: int) -> Evidence:
-    """Take a file out of the draft (files of submitted versions stay readable to staff)."""
-    _ensure_editable(assessment)
-    evidence = Evidence.get_or_none(
-        Evidence.id == evidence_id, Evidence.assessment == assessment, Evidence.removed_at.is_null()
-    )
-    if evidence is None:
-        raise NotFound("そのファイルは見つかりません（すでに削除された可能性があります）。")
-    with database.atomic():
-        evidence.removed_at = utcnow()
-        evidence.save(only=[Evidence.removed_at])
-        draft = read_draft(assessment)
-        remaining = [
-            i
-            for i in draft.answers.get(evidence.question_id, []) or []
-            if str(i) != str(evidence.id)
-        ]
-        if remaining:
-            draft.answers[evidence.question_id] = remaining
-        else:
-            draft.answers.pop(evidence.question_id, None)
-        _write_draft(assessment, draft, None)
-    return evidence
 
 
 def evidence_for_vendor(assessment: Assessment, evidence_id: int) -> Evidence:
@@ -231,7 +345,7 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
     """Freeze the draft as the next version (AUD-03) if nothing required is missing."""
     _ensure_editable(assessment)
     if assessment.draft_revision != base_revision:
-        raise Conflict(STALE_MESSAGE)
+        raise StaleSave(STALE_MESSAGE)
     questionnaire = questionnaire_of(assessment)
     check = readiness(assessment, questionnaire)
     if not check.ready:
@@ -281,7 +395,3 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
                 "vendorcheck にログインして審査してください。\n",
             )
     return submission
-
-
-def submission_answers(submission: Submission) -> dict[str, object]:
-    return load_json(submission.answers)

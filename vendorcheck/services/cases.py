@@ -14,7 +14,7 @@ from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import NotFound, ServiceError, too_long
 from vendorcheck.services.organisation import organisation_scheme
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
@@ -64,7 +64,7 @@ def _check(
     if not title:
         raise ServiceError("案件名を入力してください。", field="title")
     if len(title) > MAX_TITLE:
-        raise ServiceError(f"案件名は{MAX_TITLE}文字以内で入力してください。", field="title")
+        raise ServiceError(too_long("案件名", MAX_TITLE), field="title")
     if data.kind not in KIND_LABELS:
         raise ServiceError("案件の種類を選択してください。", field="kind")
     department = Department.get_or_none(Department.id == (data.department_id or 0))
@@ -100,9 +100,7 @@ def _check(
         )
     description = (data.description or "").strip()
     if len(description) > MAX_DESCRIPTION:
-        raise ServiceError(
-            f"概要は{MAX_DESCRIPTION}文字以内で入力してください。", field="description"
-        )
+        raise ServiceError(too_long("概要", MAX_DESCRIPTION), field="description")
     if current is not None and current.kind != data.kind and _has_assessments(current):
         raise ServiceError(
             "事業者を招待済みのため、案件の種類は変更できません。別の案件を作成してください。",
@@ -365,8 +363,3 @@ def dashboard(*, today: dt.date | None = None, limit: int = 20) -> Dashboard:
         waiting_review=list(waiting),
         today=today,
     )
-
-
-def assessment_in_case(case_id: int, assessment_id: int) -> Assessment | None:
-    """The assessment, only when it belongs to that case (links in URLs must agree)."""
-    return Assessment.get_or_none(Assessment.id == assessment_id, Assessment.case == case_id)

@@ -8,11 +8,9 @@ cache keyed by everything scoring reads, so a page viewed again does not score a
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from zoneinfo import ZoneInfo
 
 from peewee import fn
 
@@ -24,13 +22,13 @@ from vendorcheck.documents.comparison_report import (
 )
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.comparison import Bid, Bidder, Comparison, build_comparison
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import in_japan, today_jst, wareki
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.requirements import load_requirements
 from vendorcheck.domain.scoring import Remediation as RemediationInput
 from vendorcheck.domain.scoring import Review, Scorecard, score
+from vendorcheck.services.assessments import load_json, questionnaire_of
 from vendorcheck.services.errors import Conflict, NotFound
-from vendorcheck.services.invitations import load_json, questionnaire_of
 from vendorcheck.services.organisation import get_organisation, organisation_scheme
 from vendorcheck.services.questionnaires import questionnaire_from_snapshot
 from vendorcheck.services.review import apply_review_row, remediations_of, reviews_of
@@ -44,7 +42,6 @@ from vendorcheck.store.models import (
     Vendor,
 )
 
-JST = ZoneInfo("Asia/Tokyo")
 NOTHING_TO_COMPARE = "まだどの事業者も回答を提出していないため、比較できません。"
 NO_ASSESSMENTS = "この案件にはまだ事業者を招待していないため、比較できません。"
 NOTHING_TO_REPORT = "提出された回答がないため、決裁用の報告書を作成できません。"
@@ -55,29 +52,11 @@ class NothingSubmitted(Conflict):
     """No vendor has submitted answers: there is nothing to compare or report."""
 
 
-def today_in_japan() -> dt.date:
-    return dt.datetime.now(JST).date()
-
-
 def get_case(case_id: int) -> Case:
     case = Case.get_or_none(Case.id == case_id)
     if case is None:
         raise NotFound(f"案件 {case_id} は見つかりません。")
     return case
-
-
-def get_assessment(assessment_id: int) -> Assessment:
-    assessment = (
-        Assessment.select(Assessment, Case, Vendor)
-        .join(Case)
-        .switch(Assessment)
-        .join(Vendor)
-        .where(Assessment.id == assessment_id)
-        .first()
-    )
-    if assessment is None:
-        raise NotFound(f"回答（アセスメント）{assessment_id} は見つかりません。")
-    return assessment
 
 
 # --- scoring, cached --------------------------------------------------------------------------
@@ -245,7 +224,7 @@ def comparison_docx(
     header = ReportHeader(
         organisation=get_organisation().name,
         case_title=case.title,
-        issued_on=today_in_japan(),
+        issued_on=today_jst(),
         details=(("取り扱う情報の分類", classification_label(case)),),
     )
     return build_comparison_docx(comparison, header, order)
@@ -275,11 +254,7 @@ def assessment_report_docx(assessment: Assessment) -> bytes:
     reviews, remediations = reviews_of(assessment), remediations_of(assessment)
     card = _scorecard(questionnaire, submission.answers, case.tier, reviews, remediations)
     vendor = assessment.vendor
-    submitted_on = (
-        submission.submitted_at.replace(tzinfo=dt.UTC).astimezone(JST).date()
-        if submission.submitted_at
-        else None
-    )
+    submitted_on = in_japan(submission.submitted_at).date() if submission.submitted_at else None
     details = [("取り扱う情報の分類", classification_label(case))]
     if vendor.corporate_number:
         details.append(("法人番号", vendor.corporate_number))
@@ -294,7 +269,7 @@ def assessment_report_docx(assessment: Assessment) -> bytes:
         answers=load_json(submission.answers),
         scorecard=card,
         version=submission.version,
-        issued_on=today_in_japan(),
+        issued_on=today_jst(),
         details=tuple(details),
         reviews=reviews,
         remediations=tuple(remediations.values()),

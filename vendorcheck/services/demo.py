@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.roles import role_label
 from vendorcheck.services import answers as answer_service
@@ -20,7 +21,6 @@ from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.demo_answers import PROFILES, Profile, corporate_number, fill_in
 from vendorcheck.services.errors import ServiceError
-from vendorcheck.services.reminders import today_in_japan
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Case, Department, Staff, Vendor
 
@@ -267,7 +267,7 @@ def load_demo(
     today: dt.date | None = None,
 ) -> DemoResult:
     """Load the demonstration data in one transaction, or raise DemoRefused."""
-    today = today or today_in_japan()
+    today = today or today_jst()
     result = DemoResult()
     with database.atomic():
         reason = refusal_reason()

@@ -12,7 +12,7 @@ from vendorcheck.domain.jp import corporate_number_check_digit
 from vendorcheck.domain.questionnaire import Question
 from vendorcheck.domain.questionnaire.types import SampleFacts
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services import invitations
+from vendorcheck.services.assessments import questionnaire_of
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.store.models import Assessment, Vendor
 
@@ -180,7 +180,7 @@ def fill_in(
 ) -> int:
     """Answer the first `sections` sections (all by default) through the vendor's services,
     attach a small PDF to the file questions that apply, and return the draft revision."""
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     tier, vendor = assessment.case.tier, assessment.vendor
     answers: dict[str, object] = {}
     chosen = questionnaire.sections[:sections] if sections else questionnaire.sections

@@ -11,7 +11,7 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    pass
+    """Nothing has the id asked for; the web shows its 404 page with the message."""
 
 
 class Conflict(ServiceError):
@@ -20,3 +20,8 @@ class Conflict(ServiceError):
 
 class TooManyAttempts(ServiceError):
     pass
+
+
+def too_long(label: str, limit: int) -> str:
+    """The message for text over its limit, said the same way by use cases and forms."""
+    return f"{label}は{limit}文字以内で入力してください。"

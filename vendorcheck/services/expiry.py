@@ -19,8 +19,8 @@ from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import audit
 from vendorcheck.services import review as review_service
+from vendorcheck.services.assessments import latest_answers, load_json, questionnaire_of
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.invitations import load_json, questionnaire_of
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.services.questionnaires import questionnaire_from_snapshot
@@ -135,7 +135,7 @@ def certificate_checks(
     contract_end = assessment.case.contract_end
     questionnaire = questionnaire_of(assessment)
     if answers is None:
-        answers, _ = review_service.latest_answers(assessment)
+        answers, _ = latest_answers(assessment)
     checks = []
     registered = VendorCertification.select().where(
         VendorCertification.vendor == assessment.vendor_id
@@ -176,7 +176,7 @@ def evidence_status(
     today = today or today_jst()
     questionnaire = questionnaire_of(assessment)
     if answers is None:
-        answers, _ = review_service.latest_answers(assessment)
+        answers, _ = latest_answers(assessment)
     applicable = questionnaire.applicable_questions(answers, assessment.case.tier)
     files = review_service.evidence_of_answers(assessment, questionnaire, answers)
     linked = linked_expiry(questionnaire, expiry_answers(questionnaire, answers))

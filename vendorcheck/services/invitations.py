@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
@@ -17,7 +17,7 @@ from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
-from vendorcheck.services.questionnaires import questionnaire_from_snapshot, snapshot_json
+from vendorcheck.services.questionnaires import snapshot_json
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     AccessToken,
@@ -42,6 +42,15 @@ class LinkSettings:
     base_url: str
     link_days: int = 60
     max_failures_per_address: int = 20
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> LinkSettings:
+        """The link settings of a running application (BASE_URL and the VENDOR_LINK_* limits)."""
+        return cls(
+            config["BASE_URL"],
+            config["VENDOR_LINK_DAYS"],
+            config["PORTAL_MAX_FAILURES_PER_ADDRESS"],
+        )
 
 
 @dataclass(frozen=True)
@@ -71,11 +80,6 @@ def store_snapshot(questionnaire: Questionnaire) -> QuestionnaireSnapshot:
         content_hash=content_hash,
         content=content,
     )
-
-
-def questionnaire_of(assessment: Assessment) -> Questionnaire:
-    snapshot = assessment.snapshot
-    return questionnaire_from_snapshot(snapshot.content, snapshot.content_hash)
 
 
 def _new_token(assessment: Assessment, settings: LinkSettings) -> IssuedLink:
@@ -267,11 +271,3 @@ def resolve_link(token: str, address: str, settings: LinkSettings) -> Assessment
         with database.atomic():
             AccessToken.update(last_used_at=now).where(AccessToken.id == row.id).execute()
     return row.assessment
-
-
-def load_json(text: str) -> dict:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

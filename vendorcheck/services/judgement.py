@@ -20,9 +20,9 @@ from vendorcheck.domain.questionnaire import Question
 from vendorcheck.domain.scoring import Scorecard
 from vendorcheck.services import audit
 from vendorcheck.services import review as review_service
+from vendorcheck.services.assessments import latest_answers, questionnaire_of
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
-from vendorcheck.services.invitations import questionnaire_of
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.store.db import database, is_sqlite
 from vendorcheck.store.models import (
@@ -57,7 +57,7 @@ def remediation_state(row: Remediation) -> str:
 
 
 def _submitted(assessment: Assessment) -> tuple[dict[str, object], Scorecard]:
-    answers, version = review_service.latest_answers(assessment)
+    answers, version = latest_answers(assessment)
     if version is None:
         raise Conflict(NOTHING_SUBMITTED)
     return answers, review_service.scorecard(assessment, answers)
@@ -75,7 +75,7 @@ def _text(raw: object, label: str, limit: int, field: str) -> str:
     if not text:
         raise ServiceError(f"{label}を入力してください。", field=field)
     if len(text) > limit:
-        raise ServiceError(f"{label}は{limit}文字以内で入力してください。", field=field)
+        raise ServiceError(too_long(label, limit), field=field)
     return text
 
 
@@ -177,7 +177,7 @@ def clear_review_score(
     """Withdraw the reviewer's score of a question (a new row), so the automatic score counts."""
     reason = str(reason or "").strip()
     if len(reason) > MAX_REASON:
-        raise ServiceError(f"取消の理由は{MAX_REASON}文字以内で入力してください。", field="reason")
+        raise ServiceError(too_long("取消の理由", MAX_REASON), field="reason")
     question = _question(assessment, question_id)
     reason = WITHDRAWN_PREFIX + (reason or "審査担当者の評点を取り消しました。")
     withdrawn = review_service.WITHDRAWN_SCORE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from vendorcheck.domain.classification import SCHEMES, build_scheme
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Department, Organisation, utcnow
 
@@ -14,6 +14,8 @@ PARTY_TERMS = {
     "kou": ("甲", "乙"),
 }
 PARTY_TERM_LABELS = {"itaku": "委託者／受託者", "kou": "甲／乙"}
+
+MAX_ORGANISATION_NAME, MAX_DEPARTMENT_NAME = 200, 100
 
 
 def get_organisation() -> Organisation:
@@ -89,7 +91,7 @@ def update_organisation(
     with database.atomic():
         organisation = get_organisation()
         before = _snapshot(organisation)
-        organisation.name = name[:200]
+        organisation.name = name[:MAX_ORGANISATION_NAME]
         organisation.classification_scheme = classification_scheme
         organisation.classification_extra_levels = "\n".join(f"{k}={v}" for k, v in extra.items())
         organisation.party_terms = party_terms
@@ -121,8 +123,8 @@ def _clean_department_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise ServiceError("部局名を入力してください。", field="name")
-    if len(name) > 100:
-        raise ServiceError("部局名は100文字以内で入力してください。", field="name")
+    if len(name) > MAX_DEPARTMENT_NAME:
+        raise ServiceError(too_long("部局名", MAX_DEPARTMENT_NAME), field="name")
     return name
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from zoneinfo import ZoneInfo
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit, expiry, judgement
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.mail import queue_mail
@@ -21,7 +20,6 @@ from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Case, Staff, Vendor
 
 DAYS_BEFORE = (7, 3, 1)
-JST = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass(frozen=True)
@@ -36,10 +34,6 @@ class ReminderReport:
     @property
     def queued(self) -> int:
         return self.vendor + self.overdue + self.remediation + self.expiry
-
-
-def today_in_japan() -> dt.date:
-    return dt.datetime.now(JST).date()
 
 
 def _due(today: dt.date) -> list[Assessment]:
@@ -128,7 +122,7 @@ def overdue_notice(assessment: Assessment, today: dt.date) -> tuple[str, str]:
 
 def queue_reminders(today: dt.date | None = None) -> ReminderReport:
     """Queue today's reminders and overdue notices; a second run the same day queues nothing."""
-    today = today or today_in_japan()
+    today = today or today_jst()
     vendor_count = overdue_count = no_address = 0
     with database.atomic():
         organisation = get_organisation().name

@@ -10,10 +10,14 @@ from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.scoring import Remediation as RemediationInput
 from vendorcheck.domain.scoring import Review, Scorecard, score
 from vendorcheck.services import audit
-from vendorcheck.services.answers import read_draft, submission_answers
+from vendorcheck.services.assessments import (
+    latest_answers,
+    questionnaire_of,
+    submission_answers,
+    submissions,
+)
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
-from vendorcheck.services.invitations import questionnaire_of
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
@@ -23,24 +27,10 @@ from vendorcheck.store.models import (
     Remediation,
     ReviewComment,
     ReviewScore,
-    Submission,
     utcnow,
 )
 
 MAX_COMMENT = 4000
-
-
-def get_assessment(assessment_id: int) -> Assessment:
-    assessment = Assessment.get_or_none(Assessment.id == assessment_id)
-    if assessment is None:
-        raise NotFound("回答（アセスメント）が見つかりません。")
-    return assessment
-
-
-def submissions(assessment: Assessment) -> list[Submission]:
-    return list(
-        Submission.select().where(Submission.assessment == assessment).order_by(Submission.version)
-    )
 
 
 def evidence_of_answers(
@@ -74,19 +64,6 @@ def evidence_for_staff(assessment: Assessment, evidence_id: int) -> Evidence:
     if evidence is None:
         raise NotFound("そのファイルは見つかりません。")
     return evidence
-
-
-def latest_answers(assessment: Assessment) -> tuple[dict[str, object], int | None]:
-    """The newest submitted answers (and their version), or the draft when nothing was submitted."""
-    latest = (
-        Submission.select()
-        .where(Submission.assessment == assessment)
-        .order_by(Submission.version.desc())
-        .first()
-    )
-    if latest is None:
-        return read_draft(assessment).answers, None
-    return submission_answers(latest), latest.version
 
 
 # A ReviewScore row with this score withdraws the reviewer's score of its question (history kept).
@@ -153,7 +130,7 @@ def comments_by_question(
 def _clean_comment(body: str) -> str:
     body = (body or "").strip()
     if len(body) > MAX_COMMENT:
-        raise ServiceError(f"コメントは{MAX_COMMENT}文字以内で入力してください。", field="body")
+        raise ServiceError(too_long("コメント", MAX_COMMENT), field="body")
     return body
 
 

@@ -11,7 +11,7 @@ from peewee import IntegrityError
 from vendorcheck.domain.jp import clean_corporate_number, corporate_number_error, normalize
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     Assessment,
@@ -33,13 +33,14 @@ CERTIFICATION_KINDS = {
 EXPIRY_WARNING_DAYS = 90  # a certification expiring within this many days is highlighted
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_LIMITS = {
+LIMITS = {  # field: (label, most characters); the forms take their limits from here
     "name": ("事業者名", 200),
     "address": ("所在地", 300),
     "contact_name": ("担当者名", 100),
     "contact_email": ("担当者のメールアドレス", 254),
     "website": ("ウェブサイト", 500),
 }
+MAX_CERTIFICATE_NUMBER, MAX_CERTIFICATE_SCOPE = 100, 2000
 _FIELDS = ("name", "corporate_number", "address", "contact_name", "contact_email", "website")
 
 
@@ -72,9 +73,9 @@ def _clean(values: dict[str, str]) -> dict[str, object]:
     cleaned: dict[str, object] = {key: (values.get(key) or "").strip() for key in _FIELDS}
     if not cleaned["name"]:
         raise ServiceError("事業者名を入力してください。", field="name")
-    for key, (label, limit) in _LIMITS.items():
+    for key, (label, limit) in LIMITS.items():
         if len(str(cleaned[key])) > limit:
-            raise ServiceError(f"{label}は{limit}文字以内で入力してください。", field=key)
+            raise ServiceError(too_long(label, limit), field=key)
     for key, check in (
         ("corporate_number", corporate_number_problem),
         ("contact_email", email_problem),
@@ -257,10 +258,10 @@ def add_certification(
     if kind not in CERTIFICATION_KINDS:
         raise ServiceError("認証の種類を選択してください。", field="kind")
     number, scope = (number or "").strip(), (scope or "").strip()
-    if len(number) > 100:
-        raise ServiceError("登録番号は100文字以内で入力してください。", field="number")
-    if len(scope) > 2000:
-        raise ServiceError("認証の範囲は2000文字以内で入力してください。", field="scope")
+    if len(number) > MAX_CERTIFICATE_NUMBER:
+        raise ServiceError(too_long("登録番号", MAX_CERTIFICATE_NUMBER), field="number")
+    if len(scope) > MAX_CERTIFICATE_SCOPE:
+        raise ServiceError(too_long("認証の範囲", MAX_CERTIFICATE_SCOPE), field="scope")
     with database.atomic():
         vendor = get_vendor(vendor_id)
         certification = VendorCertification.create(

@@ -14,24 +14,22 @@ from flask import (
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.clauses import ClauseError
-from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KINDS, load_requirements
+from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KIND_LABELS, KINDS, load_requirements
+from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.assessments import get_assessment
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment, name_part
 from vendorcheck.web.errors import render_error
-from vendorcheck.web.questionnaires import KIND_LABELS
 
 bp = Blueprint("annexes", __name__)
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Characters Windows refuses in file names, and controls.
 
 
 @bp.app_template_global("annex_url")
 def annex_url(assessment_id: int) -> str:
-    """The annex page of an assessment, for links from other pages (guarded by `is defined`)."""
+    """The annex page of an assessment, for links from other pages."""
     return url_for("annexes.assessment", assessment_id=assessment_id)
 
 
@@ -79,37 +77,19 @@ def _render(assessment, status: int = 200, chosen=None, error: str | None = None
         versions=rows,
         article_counts={row.version: len(annex_service.clause_ids_of(row)) for row in rows},
         next_version=(rows[0].version + 1) if rows else 1,
-        review_url=_optional_url("review.assessment", assessment_id=assessment.id),
-        case_url=_optional_url("cases.detail", case_id=assessment.case_id),
     ), status
-
-
-def _optional_url(endpoint: str, **values) -> str | None:
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
-
-
-def _assessment_or_error(assessment_id: int):
-    try:
-        return annex_service.get_assessment(assessment_id), None
-    except NotFound as exc:
-        return None, render_error(404, exc.message)
 
 
 @bp.route("/assessments/<int:assessment_id>/annex")
 @require("view")
 def assessment(assessment_id: int):
-    found, failure = _assessment_or_error(assessment_id)
-    if failure:
-        return failure
-    return _render(found)
+    return _render(get_assessment(assessment_id))
 
 
 @bp.route("/assessments/<int:assessment_id>/annex", methods=["POST"])
 @require("manage_cases")
 def generate(assessment_id: int):
-    found, failure = _assessment_or_error(assessment_id)
-    if failure:
-        return failure
+    found = get_assessment(assessment_id)
     chosen = request.form.getlist("optional")
     clauses, problems = _clauses()
     if problems:
@@ -131,13 +111,8 @@ def generate(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/annex/<int:version>.docx")
 @require("view")
 def download(assessment_id: int, version: int):
-    found, failure = _assessment_or_error(assessment_id)
-    if failure:
-        return failure
-    try:
-        row = annex_service.get_version(found, version)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    found = get_assessment(assessment_id)
+    row = annex_service.get_version(found, version)
     title = name_part(found.case.title)
     filename = f"特記事項_{title}_第{version}版.docx"
     return attachment(

@@ -7,19 +7,16 @@ import datetime as dt
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from vendorcheck.documents.csv_export import iter_csv
+from vendorcheck.domain.jp import now_jst, utc_start_of
 from vendorcheck.services import audit
 from vendorcheck.web.auth import require
+from vendorcheck.web.downloads import CSV_TYPE
 from vendorcheck.web.forms import AuditFilterForm, choices
-from vendorcheck.web.template_helpers import JST, jst
+from vendorcheck.web.template_helpers import jst
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 
 PER_PAGE = 50
-
-
-def _jst_midnight_as_utc(day: dt.date) -> dt.datetime:
-    local = dt.datetime.combine(day, dt.time(), tzinfo=JST)
-    return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def _criteria() -> tuple[AuditFilterForm, audit.AuditFilter, bool]:
@@ -35,10 +32,8 @@ def _criteria() -> tuple[AuditFilterForm, audit.AuditFilter, bool]:
         action=form.action.data or "",
         object_type=form.object_type.data or "",
         actor=(form.actor.data or "").strip(),
-        since=_jst_midnight_as_utc(form.since.data) if form.since.data else None,
-        until=_jst_midnight_as_utc(form.until.data + dt.timedelta(days=1))
-        if form.until.data
-        else None,
+        since=utc_start_of(form.since.data) if form.since.data else None,
+        until=utc_start_of(form.until.data + dt.timedelta(days=1)) if form.until.data else None,
     )
     return form, criteria, True
 
@@ -91,9 +86,9 @@ def export_csv():
         for e in audit.iter_all(criteria)
     )
 
-    filename = f"audit-{dt.datetime.now(JST):%Y%m%d-%H%M}.csv"
+    filename = f"audit-{now_jst():%Y%m%d-%H%M}.csv"
     return Response(
         stream_with_context(iter_csv(header, rows)),
-        mimetype="text/csv",
+        content_type=CSV_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -12,12 +12,19 @@ from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import cases as case_service
 from vendorcheck.services import invitations
 from vendorcheck.services import vendors as vendor_service
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.assessments import assessment_in_case
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.errors import render_error
-from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
+from vendorcheck.web.forms import (
+    Form,
+    IsoDateField,
+    apply_service_error,
+    choices,
+    max_length,
+    required,
+)
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -35,7 +42,7 @@ class CaseForm(Form):
         "案件名",
         validators=[
             required("案件名"),
-            Length(max=200, message="案件名は200文字以内で入力してください。"),
+            max_length("案件名", case_service.MAX_TITLE),
         ],
         description="例: 住民情報システム運用保守業務委託",
     )
@@ -63,7 +70,7 @@ class CaseForm(Form):
     )
     description = TextAreaField(
         "概要（任意）",
-        validators=[Length(max=4000, message="概要は4000文字以内で入力してください。")],
+        validators=[max_length("概要", case_service.MAX_DESCRIPTION)],
     )
 
 
@@ -141,26 +148,6 @@ def _case_input(form: CaseForm) -> case_service.CaseInput:
     )
 
 
-def _case_or_none(case_id: int):
-    try:
-        return case_service.get_case(case_id)
-    except NotFound:
-        return None
-
-
-def _case_not_found():
-    return render_error(404, "指定された案件は登録されていません。")
-
-
-def _link_settings() -> invitations.LinkSettings:
-    config = current_app.config
-    return invitations.LinkSettings(
-        base_url=config["BASE_URL"],
-        link_days=config["VENDOR_LINK_DAYS"],
-        max_failures_per_address=config["PORTAL_MAX_FAILURES_PER_ADDRESS"],
-    )
-
-
 @bp.route("/")
 @require("view")
 def index():
@@ -215,9 +202,7 @@ def new():
 @bp.route("/<int:case_id>")
 @require("view")
 def detail(case_id: int):
-    case = _case_or_none(case_id)
-    if case is None:
-        return _case_not_found()
+    case = case_service.get_case(case_id)
     today = today_jst()
     rows = [
         {
@@ -236,16 +221,13 @@ def detail(case_id: int):
         kind_labels=case_service.KIND_LABELS,
         status_labels=assessment_status.LABELS,
         languages=LANGUAGES,
-        has_review="review.assessment" in current_app.view_functions,
     )
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
 @require("manage_cases")
 def edit(case_id: int):
-    case = _case_or_none(case_id)
-    if case is None:
-        return _case_not_found()
+    case = case_service.get_case(case_id)
     form = _case_form(case)
     status = 200
     if form.validate_on_submit():
@@ -265,9 +247,7 @@ def edit(case_id: int):
 @bp.route("/<int:case_id>/invite", methods=["GET", "POST"])
 @require("manage_cases")
 def invite(case_id: int):
-    case = _case_or_none(case_id)
-    if case is None:
-        return _case_not_found()
+    case = case_service.get_case(case_id)
     today = today_jst()
     available = catalogue(current_app.config).for_kind(case.kind)
     deadline = (
@@ -296,7 +276,7 @@ def invite(case_id: int):
                 questionnaire,
                 deadline=form.deadline.data,
                 language=form.language.data,
-                settings=_link_settings(),
+                settings=invitations.LinkSettings.from_config(current_app.config),
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -316,26 +296,19 @@ def invite(case_id: int):
     ), status
 
 
-def _assessment_of(case_id: int, assessment_id: int):
-    return case_service.assessment_in_case(case_id, assessment_id)
-
-
 @bp.route("/<int:case_id>/assessments/<int:assessment_id>/reissue", methods=["POST"])
 @require("manage_cases")
 def reissue_link(case_id: int, assessment_id: int):
-    assessment = _assessment_of(case_id, assessment_id)
-    if assessment is None:
-        return render_error(404, "指定された事業者への確認はこの案件にありません。")
-    link = invitations.reissue_link(current_actor(), assessment, _link_settings())
+    assessment = assessment_in_case(case_id, assessment_id)
+    settings = invitations.LinkSettings.from_config(current_app.config)
+    link = invitations.reissue_link(current_actor(), assessment, settings)
     return render_template("cases/links.html", case=assessment.case, links=[link], reissued=True)
 
 
 @bp.route("/<int:case_id>/assessments/<int:assessment_id>/revoke", methods=["POST"])
 @require("manage_cases")
 def revoke_link(case_id: int, assessment_id: int):
-    assessment = _assessment_of(case_id, assessment_id)
-    if assessment is None:
-        return render_error(404, "指定された事業者への確認はこの案件にありません。")
+    assessment = assessment_in_case(case_id, assessment_id)
     count = invitations.revoke_link(current_actor(), assessment)
     if count:
         flash(f"{assessment.vendor.name} へのリンクを無効化しました。", "success")

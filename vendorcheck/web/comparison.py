@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import Markup
 
 from vendorcheck.documents.svg_chart import section_chart
 from vendorcheck.domain.comparison import SORTS, Comparison
 from vendorcheck.domain.scoring import SEVERITY_LABELS
+from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import comparison as comparison_service
-from vendorcheck.services.errors import NotFound
+from vendorcheck.services.assessments import get_assessment
 from vendorcheck.web.auth import require
-from vendorcheck.web.downloads import attachment, name_part
-from vendorcheck.web.errors import render_error
+from vendorcheck.web.downloads import CSV_TYPE, SVG_TYPE, attachment, name_part
 
 bp = Blueprint("comparison", __name__)
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CSV_TYPE = "text/csv; charset=utf-8"
-SVG_TYPE = "image/svg+xml"
-# Characters Windows refuses in file names, and controls.
 SUMMARY_COLUMNS = (
     ("rank", "順位"),
     ("name", "事業者"),
@@ -30,19 +26,8 @@ SUMMARY_COLUMNS = (
 ROW_GROUPS = (("summary", "総合"), ("section", "セクション別の得点"), ("requirement", "要件"))
 
 
-def _case_or_error(case_id: int):
-    try:
-        return comparison_service.get_case(case_id), None
-    except NotFound as exc:
-        return None, render_error(404, exc.message)
-
-
 def _sort(comparison: Comparison) -> str:
     return comparison.normalise_sort(request.args.get("sort"))
-
-
-def _optional_url(endpoint: str, **values) -> str | None:
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
 
 
 def _render(case, comparison: Comparison, status: int = 200, error: str | None = None):
@@ -85,27 +70,21 @@ def _render(case, comparison: Comparison, status: int = 200, error: str | None =
         error=error,
         no_assessments=comparison_service.NO_ASSESSMENTS,
         nothing_submitted=comparison_service.NOTHING_TO_COMPARE,
-        case_url=_optional_url("cases.detail", case_id=case.id),
         level=comparison_service.classification_label(case),
-        has_review="review.assessment" in current_app.view_functions,
     ), status
 
 
 @bp.route("/cases/<int:case_id>/comparison")
 @require("view")
 def case(case_id: int):
-    found, failure = _case_or_error(case_id)
-    if failure:
-        return failure
+    found = comparison_service.get_case(case_id)
     return _render(found, comparison_service.compare_case(found))
 
 
 @bp.route("/cases/<int:case_id>/comparison.svg")
 @require("view")
 def case_svg(case_id: int):
-    found, failure = _case_or_error(case_id)
-    if failure:
-        return failure
+    found = comparison_service.get_case(case_id)
     comparison = comparison_service.compare_case(found)
     svg = section_chart(comparison, comparison.ordered(_sort(comparison)), id_prefix="chart")
     response = Response(svg, mimetype=SVG_TYPE)
@@ -115,9 +94,7 @@ def case_svg(case_id: int):
 
 
 def _export(case_id: int, build, mimetype: str, suffix: str):
-    found, failure = _case_or_error(case_id)
-    if failure:
-        return failure
+    found = comparison_service.get_case(case_id)
     comparison = comparison_service.compare_case(found)
     try:
         data = build(found, comparison, comparison.ordered(_sort(comparison)))
@@ -142,10 +119,7 @@ def case_docx(case_id: int):
 @bp.route("/assessments/<int:assessment_id>/report.docx")
 @require("view")
 def assessment_report(assessment_id: int):
-    try:
-        assessment = comparison_service.get_assessment(assessment_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    assessment = get_assessment(assessment_id)
     try:
         data = comparison_service.assessment_report_docx(assessment)
     except comparison_service.NothingSubmitted as exc:

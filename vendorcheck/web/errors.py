@@ -9,6 +9,8 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from vendorcheck.services.errors import NotFound
+
 log = logging.getLogger("vendorcheck.web")
 
 MESSAGES: dict[int, tuple[str, str]] = {
@@ -68,6 +70,11 @@ def _csrf_error(_error: CSRFError):
     )
 
 
+def _not_found(error: NotFound):
+    """A service found nothing for the ids in the URL: the Japanese 404 with its message."""
+    return render_error(404, error.message)
+
+
 def loggable_path(path: str) -> str:
     """Hide a vendor link's token: tokens never appear in logs."""
     return re.sub(r"^/p/[^/]+", "/p/<token>", path)
@@ -83,4 +90,5 @@ def _unexpected(error: Exception):
 def install(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(Exception, _unexpected)

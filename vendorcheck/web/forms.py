@@ -18,7 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from vendorcheck.domain.roles import ROLES
-from vendorcheck.services.errors import ServiceError
+from vendorcheck.services.errors import ServiceError, too_long
+from vendorcheck.services.organisation import MAX_DEPARTMENT_NAME, MAX_ORGANISATION_NAME
 
 
 class Form(FlaskForm):
@@ -28,6 +29,11 @@ class Form(FlaskForm):
 
 def required(what: str, verb: str = "入力") -> DataRequired:
     return DataRequired(message=f"{what}を{verb}してください。")
+
+
+def max_length(label: str, limit: int) -> Length:
+    """The service's limit for a text field, with the service's own message."""
+    return Length(max=limit, message=too_long(label, limit))
 
 
 def apply_service_error(form: FlaskForm, error: ServiceError) -> None:
@@ -126,7 +132,7 @@ class DepartmentForm(Form):
         "部局名",
         validators=[
             required("部局名"),
-            Length(max=100, message="部局名は100文字以内で入力してください。"),
+            max_length("部局名", MAX_DEPARTMENT_NAME),
         ],
     )
 
@@ -140,7 +146,7 @@ class OrganisationForm(Form):
         "団体名",
         validators=[
             required("団体名"),
-            Length(max=200, message="団体名は200文字以内で入力してください。"),
+            max_length("団体名", MAX_ORGANISATION_NAME),
         ],
         description="契約書の特記事項や報告書に印字されます（例: ○○市）。",
     )

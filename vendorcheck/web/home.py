@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, g, render_template
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.services import audit, expiry, judgement
@@ -26,7 +26,6 @@ def dashboard():
         board=case_service.dashboard(),
         status_labels=assessment_status.LABELS,
         upcoming_days=case_service.UPCOMING_DAYS,
-        has_review="review.assessment" in current_app.view_functions,
         overdue_remediations=judgement.overdue_remediations(),
         expiring=expiry.expiring_soon(),
         expiry_days=expiry.WINDOW_DAYS,

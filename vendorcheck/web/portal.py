@@ -17,20 +17,21 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.datastructures import FileStorage
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.uploads import UploadRejected
 from vendorcheck.services import answers as answer_service
+from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
-from vendorcheck.services.invitations import LinkGone, LinkSettings, questionnaire_of, resolve_link
+from vendorcheck.services.invitations import LinkGone, LinkSettings, resolve_link
 from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.refused_saves import stale_answers, typed_draft
 from vendorcheck.services.review import comments_by_question
 from vendorcheck.store.models import Assessment
 from vendorcheck.web.auth import client_address
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.portal_text import TEXT
+from vendorcheck.web.template_helpers import jst
 
 bp = Blueprint("portal", __name__, url_prefix="/p/<token>")
 
@@ -41,25 +42,18 @@ class PortalError(Exception):
         self.status_code, self.message = status_code, message
 
 
-def link_settings() -> LinkSettings:
-    config = current_app.config
-    return LinkSettings(
-        config["BASE_URL"], config["VENDOR_LINK_DAYS"], config["PORTAL_MAX_FAILURES_PER_ADDRESS"]
-    )
-
-
 @bp.url_value_preprocessor
 def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.referrer_policy = "no-referrer"  # the token is in the URL: never send it elsewhere
     token = (values or {}).pop("token", "")
     try:
-        assessment = resolve_link(token, client_address(), link_settings())
+        assessment = resolve_link(
+            token, client_address(), LinkSettings.from_config(current_app.config)
+        )
     except TooManyAttempts as exc:
         raise PortalError(429, exc.message) from exc
     except LinkGone as exc:
         raise PortalError(410, exc.message) from exc
-    except NotFound as exc:
-        raise PortalError(404, exc.message) from exc
     g.token, g.assessment = token, assessment
     g.lang = assessment.language if assessment.language in TEXT else "ja"
     g.t = TEXT[g.lang]
@@ -69,6 +63,14 @@ def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
 def _add_token(_endpoint: str, values: dict[str, Any]) -> None:
     if "token" not in values and g.get("token"):
         values["token"] = g.token
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound):
+    """Nothing under this link has that id: the portal's own 404 (JSON for the autosave)."""
+    if request.endpoint == "portal.autosave":
+        return jsonify(ok=False, message=error.message), 404
+    return _portal_error(PortalError(404, error.message))
 
 
 @bp.errorhandler(PortalError)
@@ -83,7 +85,7 @@ def _portal_error(error: PortalError):
     ), error.status_code
 
 
-def _context(questionnaire: Questionnaire, draft: answer_service.Draft) -> dict[str, Any]:
+def _context(questionnaire: Questionnaire, draft: Draft) -> dict[str, Any]:
     assessment: Assessment = g.assessment
     tier = assessment.case.tier
     applicable = questionnaire.applicable_questions(draft.answers, tier)
@@ -106,7 +108,7 @@ def _context(questionnaire: Questionnaire, draft: answer_service.Draft) -> dict[
     }
 
 
-def _errors_from_draft(questionnaire: Questionnaire, draft: answer_service.Draft) -> dict[str, str]:
+def _errors_from_draft(questionnaire: Questionnaire, draft: Draft) -> dict[str, str]:
     """Re-validate what failed before, so the messages show again after a reload."""
     errors = {}
     for question_id, raw in draft.invalid.items():
@@ -137,7 +139,7 @@ def _evidence_items(section_questions: set[str]) -> dict[str, list[dict[str, Any
 @bp.route("/")
 def overview():
     questionnaire = questionnaire_of(g.assessment)
-    draft = answer_service.read_draft(g.assessment)
+    draft = read_draft(g.assessment)
     context = _context(questionnaire, draft)
     general = [c.body for c in comments_by_question(g.assessment).get("", [])]
     return render_template(
@@ -168,13 +170,21 @@ def _as_list(value: object) -> list[str]:
     return [str(value)]
 
 
-def _render_section(section_id: str, errors: dict[str, str] | None = None, status_code: int = 200):
+def _render_section(
+    section_id: str,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    *,
+    draft: Draft | None = None,
+    stale: list | None = None,
+):
+    """Render a section from the stored draft, or from a refused save's typed draft."""
     assessment: Assessment = g.assessment
     questionnaire = questionnaire_of(assessment)
     section = next((s for s in questionnaire.sections if s.id == section_id), None)
     if section is None:
         raise PortalError(404, "指定されたページはありません。")
-    draft = answer_service.read_draft(assessment)
+    draft = draft or read_draft(assessment)
     context = _context(questionnaire, draft)
     shown_answers = {**draft.answers, **draft.invalid}
     all_errors = {**_errors_from_draft(questionnaire, draft), **(errors or {})}
@@ -198,6 +208,8 @@ def _render_section(section_id: str, errors: dict[str, str] | None = None, statu
         next_section=next_section,
         off_page=_off_page_context(questionnaire, section.id, draft.answers, context["applicable"]),
         max_evidence_mb=current_app.config["MAX_EVIDENCE_MB"],
+        shown=" ".join(q.id for q in section.questions if q.id in context["applicable"]),
+        stale=stale or [],
     ), status_code
 
 
@@ -206,12 +218,19 @@ def section(section_id: str):
     return _render_section(section_id)
 
 
-def _uploads() -> list[tuple[str, FileStorage]]:
+def _uploads() -> list[answer_service.Upload]:
+    limit = _max_bytes() + 1  # one byte more than allowed is enough to refuse
     return [
-        (name.removeprefix("file__"), storage)
+        answer_service.Upload(
+            name.removeprefix("file__"), storage.filename or "", storage.read(limit)
+        )
         for name, storage in request.files.items(multi=True)
         if name.startswith("file__") and storage and storage.filename
     ]
+
+
+def _max_bytes() -> int:
+    return current_app.config["MAX_EVIDENCE_MB"] * 1024 * 1024
 
 
 def _form_revision() -> int:
@@ -221,71 +240,106 @@ def _form_revision() -> int:
         abort(400)
 
 
+def _save(section_id: str) -> answer_service.SaveResult:
+    """The one save of a section: answers, uploads and a removal, as the vendor posted them."""
+    remove = request.form.get("remove_evidence", "")
+    return answer_service.save_section(
+        g.assessment,
+        section_id,
+        request.form.to_dict(flat=False),
+        _form_revision(),
+        uploads=_uploads(),
+        remove_evidence=int(remove) if remove.isdigit() else None,
+        actor=answer_service.vendor_actor(g.assessment, client_address()),
+        max_bytes=_max_bytes(),
+    )
+
+
+def _shown_questions_changed(result: answer_service.SaveResult) -> bool:
+    """Did the answers just saved show or hide questions the page did not show (no JavaScript)?"""
+    shown = request.form.get("shown")
+    return shown is not None and set(shown.split()) != result.applicable
+
+
 @bp.route("/s/<section_id>", methods=["POST"])
 def save(section_id: str):
     """Save the section (the button or no-JS path), attach uploads, remove files, then move on."""
-    assessment: Assessment = g.assessment
+    form = request.form.to_dict(flat=False)
     try:
-        result = answer_service.save_section(
-            assessment, section_id, request.form.to_dict(flat=False), _form_revision()
-        )
-    except NotFound as exc:
-        raise PortalError(404, exc.message) from exc
+        result = _save(section_id)
+    except answer_service.StaleSave as exc:
+        stale = stale_answers(g.assessment, section_id, form, g.lang)
+        typed, errors, _changed = typed_draft(g.assessment, section_id, form)
+        g.assessment = refreshed(g.assessment)  # the newest revision: saving again keeps the input
+        flash(exc.message, "error")
+        return _render_section(section_id, errors, 409, draft=typed, stale=stale)
     except Conflict as exc:
         flash(exc.message, "error")
         return _render_section(section_id, status_code=409)
-    errors = dict(result.errors)
-    assessment = g.assessment = answer_service.refreshed(assessment)
-    max_bytes = current_app.config["MAX_EVIDENCE_MB"] * 1024 * 1024
-    for question_id, storage in _uploads():
-        try:
-            answer_service.add_evidence(
-                assessment,
-                question_id,
-                storage.filename or "",
-                storage.read(max_bytes + 1),
-                max_bytes=max_bytes,
-            )
-        except (UploadRejected, ServiceError) as exc:
-            errors[question_id] = (
-                f"「{storage.filename}」を添付できませんでした: {getattr(exc, 'message', str(exc))}"
-            )
-        g.assessment = assessment = answer_service.refreshed(assessment)
-    remove = request.form.get("remove_evidence", "")
-    if remove.isdigit():
-        try:
-            removed = answer_service.remove_evidence(assessment, int(remove))
-            flash(g.t["removed"].format(name=removed.filename), "success")
-        except ServiceError as exc:
+    except answer_service.SaveRefused as exc:
+        if not exc.errors:  # a file to remove is gone: say so above the form
             flash(exc.message, "error")
+        typed, _errors, _changed = typed_draft(g.assessment, section_id, form)
+        return _render_section(section_id, exc.errors, 400, draft=typed)
+    g.assessment = refreshed(g.assessment)
+    if result.removed is not None:
+        flash(g.t["removed"].format(name=result.removed.filename), "success")
         return redirect(url_for("portal.section", section_id=section_id) + "#attachments")
-    if errors:
-        return _render_section(section_id, errors, 400)
+    if result.errors:
+        return _render_section(section_id, dict(result.errors), 400)
+    moving_on = request.form.get("action") == "next"
+    if moving_on and _shown_questions_changed(result):
+        flash(g.t["questions_changed"], "warning")  # it says 保存しました too
+        return redirect(url_for("portal.section", section_id=section_id))
     flash(g.t["saved"], "success")
-    if request.form.get("action") == "next":
+    if moving_on:
         target = request.form.get("next_section", "")
-        questionnaire = questionnaire_of(assessment)
+        questionnaire = questionnaire_of(g.assessment)
         if target and any(s.id == target for s in questionnaire.sections):
             return redirect(url_for("portal.section", section_id=target))
         return redirect(url_for("portal.confirm"))
     return redirect(url_for("portal.section", section_id=section_id))
 
 
+def _stale_reply(section_id: str, message: str):
+    """The autosave's 409: the newest revision and, per question, the typed and stored answers."""
+    form = request.form.to_dict(flat=False)
+    current = refreshed(g.assessment)
+    return jsonify(
+        ok=False,
+        conflict=True,
+        message=message,
+        revision=current.draft_revision,
+        stale=[
+            {"question": row.question_text, "typed": row.typed, "stored": row.stored}
+            for row in stale_answers(current, section_id, form, g.lang)
+        ],
+        text={key: g.t[key] for key in STALE_TEXT},
+    ), 409
+
+
+STALE_TEXT = ("stale_title", "stale_typed", "stale_stored", "stale_keep", "stale_take")
+
+
 @bp.route("/autosave", methods=["POST"])
 def autosave():
-    """Save one section from JavaScript; 409 with a message when a newer save exists."""
+    """Save one section from JavaScript; 409 with both versions when a newer save exists."""
     section_id = request.form.get("section_id", "")
     try:
         result = answer_service.save_section(
-            g.assessment, section_id, request.form.to_dict(flat=False), _form_revision()
+            g.assessment,
+            section_id,
+            request.form.to_dict(flat=False),
+            _form_revision(),
+            actor=answer_service.vendor_actor(g.assessment, client_address()),
         )
-    except NotFound as exc:
-        return jsonify(ok=False, message=exc.message), 404
+    except answer_service.StaleSave as exc:
+        return _stale_reply(section_id, exc.message)
     except Conflict as exc:
         return jsonify(ok=False, conflict=True, message=exc.message), 409
-    assessment = answer_service.refreshed(g.assessment)
+    assessment = refreshed(g.assessment)
     questionnaire = questionnaire_of(assessment)
-    draft = answer_service.read_draft(assessment)
+    draft = read_draft(assessment)
     progress = {
         p.section_id: {"answered": p.answered, "required": p.required}
         for p in questionnaire.progress(draft.answers, assessment.case.tier)
@@ -295,7 +349,8 @@ def autosave():
         revision=result.revision,
         errors=result.errors,
         progress=progress,
-        saved_at=f"{assessment.last_saved_at:%H:%M}",
+        saved_at=jst(assessment.last_saved_at, "%H:%M"),
+        last_saved=jst(assessment.last_saved_at),
         message=g.t["autosaved"],
     )
 
@@ -303,18 +358,18 @@ def autosave():
 @bp.route("/confirm")
 def confirm():
     questionnaire = questionnaire_of(g.assessment)
-    draft = answer_service.read_draft(g.assessment)
+    draft = read_draft(g.assessment)
     check = answer_service.readiness(g.assessment, questionnaire)
     return render_template("portal/confirm.html", **_context(questionnaire, draft), readiness=check)
 
 
 @bp.route("/submit", methods=["POST"])
 def submit():
-    from vendorcheck.services.answers import vendor_actor
-
     try:
         submission = answer_service.submit(
-            g.assessment, _form_revision(), vendor_actor(g.assessment, client_address())
+            g.assessment,
+            _form_revision(),
+            answer_service.vendor_actor(g.assessment, client_address()),
         )
     except Conflict as exc:
         flash(exc.message, "error")
@@ -328,10 +383,7 @@ def submit():
 
 @bp.route("/evidence/<int:evidence_id>")
 def evidence(evidence_id: int):
-    try:
-        item = answer_service.evidence_for_vendor(g.assessment, evidence_id)
-    except NotFound as exc:
-        raise PortalError(404, exc.message) from exc
+    item = answer_service.evidence_for_vendor(g.assessment, evidence_id)
     return attachment(
         bytes(item.data), item.filename, item.content_type, ascii_stem=f"evidence-{item.id}"
     )

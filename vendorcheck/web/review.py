@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,49 +13,37 @@ from flask import (
     url_for,
 )
 from wtforms import RadioField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from vendorcheck.domain import assessment_status
+from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import has_answer
 from vendorcheck.domain.scoring import (
+    QUESTION_STATUS_EXPLAINED,
+    REQUIREMENT_STATUS_LABELS,
     SEVERITIES,
     SEVERITY_LABELS,
-    VERDICT_CONDITIONAL,
-    VERDICT_CONFORMING,
-    VERDICT_NONCONFORMING,
+    VERDICT_MARKS,
 )
 from vendorcheck.services import review as review_service
-from vendorcheck.services.answers import read_draft, submission_answers
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
-from vendorcheck.services.invitations import questionnaire_of
+from vendorcheck.services.assessments import (
+    get_assessment,
+    questionnaire_of,
+    read_draft,
+    submission_answers,
+    submissions,
+)
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
-from vendorcheck.web.forms import Form, apply_service_error, choices
-from vendorcheck.web.template_helpers import JST
+from vendorcheck.web.forms import Form, apply_service_error, choices, max_length
 
 bp = Blueprint("review", __name__, url_prefix="/assessments")
 
 MAX_COMMENT = review_service.MAX_COMMENT
-TOO_LONG = f"{MAX_COMMENT}文字以内で入力してください。"
 DECISIONS = ((assessment_status.ACCEPTED, "承認する"), (assessment_status.REJECTED, "不採用にする"))
 VERSION = re.compile(r"[1-9][0-9]{0,5}")
-# Every state is named in words (with a mark), never by colour alone.
-QUESTION_STATUS = {
-    "scored": "採点済み",
-    "na": "該当しない（点数の計算に含めない）",
-    "pending_review": "審査待ち（審査担当者の評点が必要）",
-    "unanswered": "未回答（0点）",
-    "not_scored": "採点対象外",
-    "hidden": "対象外の質問",
-}
-REQUIREMENT_STATUS = {
-    "met": "✓ 満たす",
-    "partly": "△ 一部満たす",
-    "not_met": "✗ 満たさない",
-    "na": "－ 評価対象外",
-}
-VERDICT_MARKS = {VERDICT_CONFORMING: "✓", VERDICT_CONDITIONAL: "△", VERDICT_NONCONFORMING: "✗"}
 
 
 class DecisionForm(Form):
@@ -65,7 +51,7 @@ class DecisionForm(Form):
     decision = RadioField("判断", choices=choices(DECISIONS), validate_choice=False)
     reason = TextAreaField(
         "判断の理由",
-        validators=[Optional(), Length(max=MAX_COMMENT, message=f"理由は{TOO_LONG}")],
+        validators=[Optional(), max_length("理由", MAX_COMMENT)],
         description="不採用にする場合は必ず入力してください。判断とともに監査ログに記録されます。",
     )
 
@@ -73,20 +59,9 @@ class DecisionForm(Form):
 class ReturnForm(Form):
     message = TextAreaField(
         "差し戻しの理由（事業者へのメッセージ）",
-        validators=[Optional(), Length(max=MAX_COMMENT, message=f"メッセージは{TOO_LONG}")],
+        validators=[Optional(), max_length("メッセージ", MAX_COMMENT)],
         description="全体についての依頼を書きます。質問ごとのコメントは下の欄に書いてください。",
     )
-
-
-def _not_found(message: str = "指定された回答（アセスメント）は見つかりません。"):
-    return render_error(404, message)
-
-
-def _assessment_or_none(assessment_id: int):
-    try:
-        return review_service.get_assessment(assessment_id)
-    except NotFound:
-        return None
 
 
 def _page_url(assessment, anchor: str | None = None) -> str:
@@ -94,10 +69,8 @@ def _page_url(assessment, anchor: str | None = None) -> str:
 
 
 def _answers_shown(assessment, subs, version_arg: str | None):
-    """Return (answers, version or None for the draft), or raise ServiceError / NotFound."""
+    """Return (answers, version or None for the draft), or raise NotFound for a missing version."""
     if version_arg is not None:
-        if not VERSION.fullmatch(version_arg):
-            raise ServiceError("版は 1 以上の数字で指定してください。")
         chosen = next((s for s in subs if s.version == int(version_arg)), None)
         if chosen is None:
             raise NotFound(f"第{version_arg}版は提出されていません。")
@@ -108,13 +81,11 @@ def _answers_shown(assessment, subs, version_arg: str | None):
 
 
 def _render_page(assessment, status: int = 200, **forms):
-    subs = review_service.submissions(assessment)
-    try:
-        answers, version = _answers_shown(assessment, subs, request.args.get("version"))
-    except NotFound as exc:
-        return render_error(404, exc.message)
-    except ServiceError as exc:
-        return render_error(400, exc.message)
+    subs = submissions(assessment)
+    version_arg = request.args.get("version")
+    if version_arg is not None and not VERSION.fullmatch(version_arg):
+        return render_error(400, "版は 1 以上の数字で指定してください。")
+    answers, version = _answers_shown(assessment, subs, version_arg)
     questionnaire = questionnaire_of(assessment)
     case = assessment.case
     live = review_service.scorecard(assessment)
@@ -129,18 +100,13 @@ def _render_page(assessment, status: int = 200, **forms):
         for q in questionnaire.questions
         if q.id in base_applicable and has_answer(base.get(q.id))
     ]
-    today = dt.datetime.now(JST).date()
-    effective = assessment_status.effective_status(assessment.status, assessment.deadline, today)
-    case_url = (
-        url_for("cases.detail", case_id=case.id)
-        if "cases.detail" in current_app.view_functions
-        else None
+    effective = assessment_status.effective_status(
+        assessment.status, assessment.deadline, today_jst()
     )
     return render_template(
         "review/assessment.html",
         assessment=assessment,
         case=case,
-        case_url=case_url,
         vendor=assessment.vendor,
         questionnaire=questionnaire,
         status_label=assessment_status.LABELS[effective],
@@ -165,8 +131,8 @@ def _render_page(assessment, status: int = 200, **forms):
         return_errors=forms.get("return_errors", {}),
         comment_state=forms.get("comment_state"),
         decisions=DECISIONS,
-        question_status=QUESTION_STATUS,
-        requirement_status=REQUIREMENT_STATUS,
+        question_status=QUESTION_STATUS_EXPLAINED,
+        requirement_status=REQUIREMENT_STATUS_LABELS,
         verdict_marks=VERDICT_MARKS,
     ), status
 
@@ -174,22 +140,15 @@ def _render_page(assessment, status: int = 200, **forms):
 @bp.route("/<int:assessment_id>")
 @require("view")
 def assessment(assessment_id: int):
-    found = _assessment_or_none(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     return _render_page(found)
 
 
 @bp.route("/<int:assessment_id>/evidence/<int:evidence_id>")
 @require("view")
 def evidence(assessment_id: int, evidence_id: int):
-    found = _assessment_or_none(assessment_id)
-    if found is None:
-        return _not_found()
-    try:
-        item = review_service.evidence_for_staff(found, evidence_id)
-    except NotFound as exc:
-        return _not_found(exc.message)
+    found = get_assessment(assessment_id)
+    item = review_service.evidence_for_staff(found, evidence_id)
     return attachment(
         bytes(item.data), item.filename, item.content_type, ascii_stem=f"evidence-{item.id}"
     )
@@ -198,16 +157,14 @@ def evidence(assessment_id: int, evidence_id: int):
 @bp.route("/<int:assessment_id>/comments", methods=["POST"])
 @require("manage_cases")
 def comment(assessment_id: int):
-    found = _assessment_or_none(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     question_id = (request.form.get("question_id") or "").strip()
     body = request.form.get("body") or ""
     anchor = f"answer-{question_id.replace('.', '-')}" if question_id else "comments"
     try:
         review_service.add_comment(current_actor(), found, question_id, body)
-    except NotFound as exc:
-        return _not_found(exc.message)
+    except NotFound:
+        raise  # a question that is not in this questionnaire: the 404 page
     except ServiceError as exc:
         state = {"question_id": question_id, "body": body, "error": exc.message}
         return _render_page(found, 400, comment_state=state)
@@ -218,9 +175,7 @@ def comment(assessment_id: int):
 @bp.route("/<int:assessment_id>/return", methods=["POST"])
 @require("manage_cases")
 def return_to_vendor(assessment_id: int):
-    found = _assessment_or_none(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     form = ReturnForm()
     comments = {
         key.removeprefix("comment__"): value
@@ -228,7 +183,7 @@ def return_to_vendor(assessment_id: int):
         if key.startswith("comment__")
     }
     errors = {
-        qid: f"コメントは{TOO_LONG}"
+        qid: too_long("コメント", MAX_COMMENT)
         for qid, text in comments.items()
         if len(text.strip()) > MAX_COMMENT
     }
@@ -240,8 +195,8 @@ def return_to_vendor(assessment_id: int):
         except Conflict as exc:
             flash(exc.message, "error")
             return redirect(_page_url(found))
-        except NotFound as exc:
-            return _not_found(exc.message)
+        except NotFound:
+            raise  # a question that is not in this questionnaire: the 404 page
         except ServiceError as exc:
             apply_service_error(form, ServiceError(exc.message, field="message"))
         else:
@@ -262,9 +217,7 @@ def return_to_vendor(assessment_id: int):
 @bp.route("/<int:assessment_id>/decide", methods=["POST"])
 @require("manage_cases")
 def decide(assessment_id: int):
-    found = _assessment_or_none(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     form = DecisionForm()
     if form.validate_on_submit():
         try:
@@ -286,10 +239,8 @@ def decide(assessment_id: int):
 @bp.route("/<int:assessment_id>/compare")
 @require("view")
 def compare(assessment_id: int):
-    found = _assessment_or_none(assessment_id)
-    if found is None:
-        return _not_found()
-    subs = review_service.submissions(found)
+    found = get_assessment(assessment_id)
+    subs = submissions(found)
     versions = [s.version for s in subs]
     older_arg, newer_arg = request.args.get("from"), request.args.get("to")
     error, status, changes = None, 200, None
@@ -306,14 +257,13 @@ def compare(assessment_id: int):
         error, status = "版は 1 以上の数字で指定してください。", 400
     elif older_arg == newer_arg:
         error, status = "異なる2つの版を選んでください。", 400
+    elif not {int(older_arg), int(newer_arg)} <= set(versions):
+        error, status = (
+            f"第{older_arg}版または第{newer_arg}版は提出されていません。一覧にある版を選んでください。",
+            404,
+        )
     else:
-        try:
-            changes = review_service.compare_versions(found, int(older_arg), int(newer_arg))
-        except NotFound:
-            error, status = (
-                f"第{older_arg}版または第{newer_arg}版は提出されていません。一覧にある版を選んでください。",
-                404,
-            )
+        changes = review_service.compare_versions(found, int(older_arg), int(newer_arg))
     return render_template(
         "review/compare.html",
         assessment=found,

@@ -3,19 +3,21 @@ remediation conditions, evidence status and certificate checks."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from vendorcheck.domain.jp import parse_date, today_jst
-from vendorcheck.domain.scoring import SEVERITIES, SEVERITY_LABELS
+from vendorcheck.domain.scoring import (
+    QUESTION_STATUS_EXPLAINED,
+    REQUIREMENT_STATUS_LABELS,
+    SEVERITIES,
+    SEVERITY_LABELS,
+    VERDICT_MARKS,
+)
 from vendorcheck.services import expiry, judgement
 from vendorcheck.services import review as review_service
+from vendorcheck.services.assessments import get_assessment, latest_answers, questionnaire_of
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
-from vendorcheck.services.invitations import questionnaire_of
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.errors import render_error
-from vendorcheck.web.review import QUESTION_STATUS, REQUIREMENT_STATUS, VERDICT_MARKS
 
 bp = Blueprint("scorecard", __name__, url_prefix="/assessments")
 
@@ -39,17 +41,6 @@ def anchor(question_id: str, prefix: str = "q") -> str:
     return f"{prefix}-{question_id.replace('.', '-')}"
 
 
-def _found(assessment_id: int):
-    try:
-        return review_service.get_assessment(assessment_id)
-    except NotFound:
-        return None
-
-
-def _not_found(message: str = "指定された回答（アセスメント）は見つかりません。"):
-    return render_error(404, message)
-
-
 def _page_url(assessment, question_id: str, prefix: str = "q") -> str:
     return url_for(
         "scorecard.show", assessment_id=assessment.id, _anchor=anchor(question_id, prefix)
@@ -63,7 +54,7 @@ def _answer_texts(questionnaire, answers) -> dict[str, str]:
 def _render(assessment, status: int = 200, **state):
     questionnaire = questionnaire_of(assessment)
     case = assessment.case
-    answers, version = review_service.latest_answers(assessment)
+    answers, version = latest_answers(assessment)
     card = review_service.scorecard(assessment, answers)
     today = today_jst()
     remediations = judgement.remediations_by_question(assessment)
@@ -95,8 +86,8 @@ def _render(assessment, status: int = 200, **state):
         remediation_labels=judgement.REMEDIATION_LABELS,
         certificates=expiry.certificate_checks(assessment, answers, today),
         evidence=expiry.evidence_status(assessment, answers, today),
-        question_status=QUESTION_STATUS,
-        requirement_status=REQUIREMENT_STATUS,
+        question_status=QUESTION_STATUS_EXPLAINED,
+        requirement_status=REQUIREMENT_STATUS_LABELS,
         verdict_marks=VERDICT_MARKS,
         score_choices=SCORE_CHOICES,
         anchor=anchor,
@@ -109,9 +100,7 @@ def _render(assessment, status: int = 200, **state):
 @bp.route("/<int:assessment_id>/scorecard")
 @require("view")
 def show(assessment_id: int):
-    found = _found(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     return _render(found)
 
 
@@ -122,9 +111,7 @@ def _status_of(error: ServiceError) -> int:
 @bp.route("/<int:assessment_id>/scorecard/review", methods=["POST"])
 @require("manage_cases")
 def set_review(assessment_id: int):
-    found = _found(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     question_id = (request.form.get("question_id") or "").strip()
     score = (request.form.get("score") or "").strip()
     reason = request.form.get("reason") or ""
@@ -137,8 +124,8 @@ def set_review(assessment_id: int):
     if not errors:
         try:
             judgement.set_review_score(current_actor(), found, question_id, float(score), reason)
-        except NotFound as exc:
-            return _not_found(exc.message)
+        except NotFound:
+            raise  # a question or condition that is not in this assessment: the 404 page
         except ServiceError as exc:
             errors[exc.field if exc.field in {"score", "reason"} else "score"] = exc.message
             status = _status_of(exc)
@@ -152,14 +139,12 @@ def set_review(assessment_id: int):
 @bp.route("/<int:assessment_id>/scorecard/review/clear", methods=["POST"])
 @require("manage_cases")
 def clear_review(assessment_id: int):
-    found = _found(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     question_id = (request.form.get("question_id") or "").strip()
     try:
         judgement.clear_review_score(current_actor(), found, question_id)
-    except NotFound as exc:
-        return _not_found(exc.message)
+    except NotFound:
+        raise  # a question or condition that is not in this assessment: the 404 page
     except ServiceError as exc:
         state = {"question_id": question_id, "score": "", "reason": "", "errors": {}}
         state["errors"]["score"] = exc.message
@@ -170,23 +155,17 @@ def clear_review(assessment_id: int):
     return redirect(_page_url(found, question_id))
 
 
-def _parse_day(raw: str) -> dt.date | None:
-    return parse_date(raw)
-
-
 @bp.route("/<int:assessment_id>/scorecard/remediations", methods=["POST"])
 @require("manage_cases")
 def add_remediation(assessment_id: int):
-    found = _found(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     question_id = (request.form.get("question_id") or "").strip()
     action = request.form.get("action") or ""
     due_raw = (request.form.get("due_on") or "").strip()
     errors: dict[str, str] = {}
     if not action.strip():
         errors["action"] = "是正措置の内容（事業者が行うこと）を入力してください。"
-    due_on = _parse_day(due_raw)
+    due_on = parse_date(due_raw)
     if not due_raw:
         errors["due_on"] = "是正の期限を入力してください。"
     elif due_on is None:
@@ -195,8 +174,8 @@ def add_remediation(assessment_id: int):
     if not errors:
         try:
             judgement.add_remediation(current_actor(), found, question_id, action, due_on)
-        except NotFound as exc:
-            return _not_found(exc.message)
+        except NotFound:
+            raise  # a question or condition that is not in this assessment: the 404 page
         except ServiceError as exc:
             errors[exc.field if exc.field in {"action", "due_on"} else "action"] = exc.message
             status = _status_of(exc)
@@ -216,14 +195,12 @@ def add_remediation(assessment_id: int):
 )
 @require("manage_cases")
 def remediation_step(assessment_id: int, remediation_id: int, step: str):
-    found = _found(assessment_id)
-    if found is None:
-        return _not_found()
+    found = get_assessment(assessment_id)
     change, message = REMEDIATION_ACTIONS[step]
     try:
         row = change(current_actor(), found, remediation_id)
-    except NotFound as exc:
-        return _not_found(exc.message)
+    except NotFound:
+        raise  # a question or condition that is not in this assessment: the 404 page
     except ServiceError as exc:
         return _render(found, _status_of(exc), action_error=exc.message)
     flash(message, "success")

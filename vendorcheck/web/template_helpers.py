@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import in_japan, wareki
 from vendorcheck.domain.roles import can, role_label
-
-JST = ZoneInfo("Asia/Tokyo")
 
 
 def jst(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Show a stored (naive UTC) timestamp in Japan time."""
     if value is None:
         return ""
-    return value.replace(tzinfo=dt.UTC).astimezone(JST).strftime(fmt)
+    return in_japan(value).strftime(fmt)
 
 
 def _user_can(permission: str) -> bool:
@@ -30,6 +27,5 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["wareki"] = lambda d: wareki(d) if d else ""
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.globals["user_can"] = _user_can
-    app.jinja_env.globals["current_app"] = current_app  # templates guard optional links
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
+from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import vendors as vendor_service
-from vendorcheck.services.cases import KIND_LABELS
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.errors import render_error
-from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
+from vendorcheck.web.forms import (
+    Form,
+    IsoDateField,
+    apply_service_error,
+    choices,
+    max_length,
+    required,
+)
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendors")
 
@@ -29,12 +35,18 @@ def _check(problem_of):
     return validator
 
 
+def _limit(field: str):
+    """The vendor service's length limit of a field, with its message."""
+    label, limit = vendor_service.LIMITS[field]
+    return max_length(label, limit)
+
+
 class VendorForm(Form):
     name = StringField(
         "事業者名",
         validators=[
             required("事業者名"),
-            Length(max=200, message="事業者名は200文字以内で入力してください。"),
+            _limit("name"),
         ],
         description="登記上の名称（例: 株式会社〇〇）。",
     )
@@ -45,16 +57,16 @@ class VendorForm(Form):
     )
     address = StringField(
         "所在地（任意）",
-        validators=[Length(max=300, message="所在地は300文字以内で入力してください。")],
+        validators=[_limit("address")],
     )
     contact_name = StringField(
         "担当者名（任意）",
-        validators=[Length(max=100, message="担当者名は100文字以内で入力してください。")],
+        validators=[_limit("contact_name")],
     )
     contact_email = StringField(
         "担当者のメールアドレス（任意）",
         validators=[
-            Length(max=254, message="メールアドレスは254文字以内で入力してください。"),
+            _limit("contact_email"),
             _check(vendor_service.email_problem),
         ],
         description="招待メールの宛先です。空欄のときは、リンクを別の方法で伝えます。",
@@ -62,7 +74,7 @@ class VendorForm(Form):
     website = StringField(
         "ウェブサイト（任意）",
         validators=[
-            Length(max=500, message="ウェブサイトは500文字以内で入力してください。"),
+            _limit("website"),
             _check(vendor_service.website_problem),
         ],
         description="https:// で始まるアドレス。",
@@ -77,28 +89,17 @@ class CertificationForm(Form):
     )
     number = StringField(
         "登録番号（任意）",
-        validators=[Length(max=100, message="登録番号は100文字以内で入力してください。")],
+        validators=[max_length("登録番号", vendor_service.MAX_CERTIFICATE_NUMBER)],
     )
     scope = TextAreaField(
         "認証の範囲（任意）",
-        validators=[Length(max=2000, message="認証の範囲は2000文字以内で入力してください。")],
+        validators=[max_length("認証の範囲", vendor_service.MAX_CERTIFICATE_SCOPE)],
     )
     expires_on = IsoDateField(
         "有効期限（任意）",
         validators=[Optional()],
         description="例: 2026-03-31。期限切れと90日以内の期限は目立つように表示されます。",
     )
-
-
-def _vendor_or_404(vendor_id: int):
-    try:
-        return vendor_service.get_vendor(vendor_id)
-    except NotFound:
-        return None
-
-
-def _not_found():
-    return render_error(404, "指定された事業者は登録されていません。")
 
 
 def _fields(form: VendorForm) -> dict[str, str]:
@@ -166,18 +167,14 @@ def _render_detail(vendor, cert_form: CertificationForm, status: int = 200):
 @bp.route("/<int:vendor_id>")
 @require("view")
 def detail(vendor_id: int):
-    vendor = _vendor_or_404(vendor_id)
-    if vendor is None:
-        return _not_found()
+    vendor = vendor_service.get_vendor(vendor_id)
     return _render_detail(vendor, CertificationForm(formdata=None))
 
 
 @bp.route("/<int:vendor_id>/edit", methods=["GET", "POST"])
 @require("manage_cases")
 def edit(vendor_id: int):
-    vendor = _vendor_or_404(vendor_id)
-    if vendor is None:
-        return _not_found()
+    vendor = vendor_service.get_vendor(vendor_id)
     form = VendorForm(obj=vendor if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():
@@ -197,9 +194,7 @@ def edit(vendor_id: int):
 @bp.route("/<int:vendor_id>/certifications", methods=["POST"])
 @require("manage_cases")
 def add_certification(vendor_id: int):
-    vendor = _vendor_or_404(vendor_id)
-    if vendor is None:
-        return _not_found()
+    vendor = vendor_service.get_vendor(vendor_id)
     form = CertificationForm()
     if form.validate_on_submit():
         try:
@@ -222,9 +217,6 @@ def add_certification(vendor_id: int):
 @bp.route("/<int:vendor_id>/certifications/<int:certification_id>/remove", methods=["POST"])
 @require("manage_cases")
 def remove_certification(vendor_id: int, certification_id: int):
-    try:
-        vendor_service.remove_certification(current_actor(), vendor_id, certification_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    vendor_service.remove_certification(current_actor(), vendor_id, certification_id)
     flash("認証を削除しました。", "success")
     return redirect(url_for("vendors.detail", vendor_id=vendor_id))

@@ -77,6 +77,9 @@
   function start() {
     document.querySelectorAll("form[data-tier]").forEach(function (form) {
       var refresh = function () { update(form); };
+      // Follow-up questions now appear as the answers change, so the server need not keep the
+      // vendor on the page to show them (it does when the page was answered without script).
+      form.querySelectorAll("[data-shown-questions]").forEach(function (field) { field.remove(); });
       form.addEventListener("change", refresh);
       form.addEventListener("input", refresh);
       refresh();

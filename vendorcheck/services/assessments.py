@@ -1,0 +1,98 @@
+"""The assessment every journey starts from: look it up, its questionnaire, its draft, its
+submitted versions and their answers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.services.errors import NotFound
+from vendorcheck.services.questionnaires import questionnaire_from_snapshot
+from vendorcheck.store.models import Assessment, Case, Submission, Vendor
+
+
+def _not_found(assessment_id: int) -> NotFound:
+    return NotFound(f"回答（アセスメント）ID {assessment_id} は見つかりません。")
+
+
+@dataclass(frozen=True)
+class Draft:
+    answers: dict[str, object]
+    invalid: dict[str, object]  # what the vendor typed that failed validation: kept, never lost
+
+
+def get_assessment(assessment_id: int) -> Assessment:
+    """The assessment with its case and vendor, or NotFound."""
+    assessment = (
+        Assessment.select(Assessment, Case, Vendor)
+        .join(Case)
+        .switch(Assessment)
+        .join(Vendor)
+        .where(Assessment.id == assessment_id)
+        .first()
+    )
+    if assessment is None:
+        raise _not_found(assessment_id)
+    return assessment
+
+
+def assessment_in_case(case_id: int, assessment_id: int) -> Assessment:
+    """The assessment, only when it belongs to that case (links in URLs must agree)."""
+    assessment = get_assessment(assessment_id)
+    if assessment.case_id != case_id:
+        raise _not_found(assessment_id)
+    return assessment
+
+
+def refreshed(assessment: Assessment) -> Assessment:
+    """The assessment as stored now (after a save changed its draft and revision)."""
+    return Assessment.get_by_id(assessment.id)
+
+
+def questionnaire_of(assessment: Assessment) -> Questionnaire:
+    """The exact questionnaire the vendor was invited with (its stored snapshot)."""
+    snapshot = assessment.snapshot
+    return questionnaire_from_snapshot(snapshot.content, snapshot.content_hash)
+
+
+def load_json(text: str) -> dict:
+    """A stored JSON object; an empty one when the text is empty or not an object."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def read_draft(assessment: Assessment) -> Draft:
+    data = load_json(assessment.draft_answers)
+    return Draft(dict(data.get("answers") or {}), dict(data.get("invalid") or {}))
+
+
+def submissions(assessment: Assessment) -> list[Submission]:
+    """Every submitted version, oldest first."""
+    return list(
+        Submission.select().where(Submission.assessment == assessment).order_by(Submission.version)
+    )
+
+
+def latest_submission(assessment: Assessment) -> Submission | None:
+    return (
+        Submission.select()
+        .where(Submission.assessment == assessment)
+        .order_by(Submission.version.desc())
+        .first()
+    )
+
+
+def submission_answers(submission: Submission) -> dict[str, object]:
+    return load_json(submission.answers)
+
+
+def latest_answers(assessment: Assessment) -> tuple[dict[str, object], int | None]:
+    """The newest submitted answers (and their version), or the draft when nothing was submitted."""
+    latest = latest_submission(assessment)
+    if latest is None:
+        return read_draft(assessment).answers, None
+    return submission_answers(latest), latest.version
