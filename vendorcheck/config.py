@@ -8,12 +8,15 @@ environment (``VENDORCHECK_<NAME>``), and the ``overrides`` a caller passes
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from vendorcheck.domain.ismap import DEFAULT_PATTERNS, parse_header_setting
 
 ENV_PREFIX = "VENDORCHECK_"
 
@@ -129,6 +132,42 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "特記事項の条文ファイル（contract_templates/clauses/*.toml）のフォルダー。既定はリポジトリの contract_templates/clauses/。",
     ),
+    Setting(
+        "ISMAP_SYNC_URL",
+        "",
+        "vendorcheck ismap sync が取得する ISMAP クラウドサービスリストの URL（CSV・XLSX・HTML）。空なら同期しません。",
+    ),
+    Setting(
+        "ISMAP_LIU_SYNC_URL",
+        "",
+        "vendorcheck ismap sync が取得する ISMAP-LIU クラウドサービスリストの URL。空なら同期しません。",
+    ),
+    Setting(
+        "ISMAP_HEADER_MAP",
+        "",
+        "ISMAP リストの見出しの対応（既定の日本語・英語の見出しに追加）。例: number=登録番号|No; provider=事業者",
+        parse_header_setting,
+    ),
+    Setting(
+        "ISMAP_NUMBER_PATTERN",
+        DEFAULT_PATTERNS["ismap"],
+        "ISMAP の登録番号の形（正規表現）。区分の列がないとき、番号からリストを判断します。",
+    ),
+    Setting(
+        "ISMAP_LIU_NUMBER_PATTERN",
+        DEFAULT_PATTERNS["ismap_liu"],
+        "ISMAP-LIU の登録番号の形（正規表現）。",
+    ),
+    Setting(
+        "ISMAP_SYNC_TIMEOUT_SECONDS",
+        30,
+        "ISMAP リスト取得の接続・読み取りのタイムアウト（秒）。",
+        int,
+    ),
+    Setting(
+        "ISMAP_SYNC_RETRIES", 3, "ISMAP リスト取得を再試行する回数（間隔は 1, 2, 4 … 秒）。", int
+    ),
+    Setting("ISMAP_MAX_MB", 20, "ISMAP リスト（取得・取り込むファイル）の最大サイズ（MB）。", int),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -187,6 +226,11 @@ def load_settings(
         parsed.setdefault(name, value)
     if parsed["SMTP_SECURITY"] not in {"none", "starttls", "tls"}:
         raise ConfigError("VENDORCHECK_SMTP_SECURITY は none / starttls / tls のいずれかです。")
+    for name in ("ISMAP_NUMBER_PATTERN", "ISMAP_LIU_NUMBER_PATTERN"):
+        try:
+            re.compile(parsed[name])
+        except re.error as exc:
+            raise ConfigError(f"{ENV_PREFIX}{name} の正規表現が不正です: {exc}") from exc
     if not parsed["BASE_URL"]:
         parsed["BASE_URL"] = f"http://{parsed['HOST']}:{parsed['PORT']}"
     if not parsed["DATABASE_URL"]:

@@ -230,10 +230,15 @@ def _gaps(
     answers: Mapping[str, object],
     tier: int,
     remediations: Mapping[str, Remediation],
+    checks: Mapping[str, Sequence[tuple[str, str]]] = _NONE,
 ) -> tuple[Gap, ...]:
     gaps: list[tuple[int, int, Gap]] = []
     questions = questionnaire.questions
-    for order in _gap_candidates(questionnaire):
+    candidates = _gap_candidates(questionnaire)
+    if checks:
+        checked = {order for order, q in enumerate(questions) if q.id in checks}
+        candidates = tuple(sorted(set(candidates) | checked))
+    for order in candidates:
         question, result = questions[order], results[order]
         value = answers.get(question.id)
         if not result.applies or not (question.mandatory_from_tier or has_answer(value)):
@@ -251,6 +256,10 @@ def _gaps(
             found.extend(
                 (severity, f"{why}（重大度「{SEVERITY_LABELS[severity]}」）")
                 for severity, why in question.answer_type.findings(value)
+            )
+            found.extend(
+                (severity, f"{why}（照合の結果、重大度「{SEVERITY_LABELS[severity]}」）")
+                for severity, why in checks.get(question.id, ())
             )
         remediation = remediations.get(question.id)
         remediated = remediation is not None and remediation.accepted
@@ -335,8 +344,12 @@ def score(
     tier: int,
     reviews: Mapping[str, Review] = _NONE,
     remediations: Mapping[str, Remediation] = _NONE,
+    checks: Mapping[str, Sequence[tuple[str, str]]] = _NONE,
 ) -> Scorecard:
-    """Score cleaned answers at a tier (1..3); the same inputs always give the same card."""
+    """Score cleaned answers at a tier (1..3); the same inputs always give the same card.
+
+    `checks` holds findings that checks outside the answers made, by question id (an ISMAP
+    number not on the list, say): each is a gap of its severity on that question."""
     if isinstance(tier, bool) or tier not in (1, 2, 3):
         raise ValueError(f"tier は 1, 2, 3 のいずれかです（{tier!r}）")
     applicable = questionnaire.applicable_questions(answers, tier)
@@ -373,7 +386,7 @@ def score(
         _requirement_result(requirement_id, [by_id[question_id] for question_id in question_ids])
         for requirement_id, question_ids in questionnaire.requirement_index.items()
     )
-    gaps = _gaps(questionnaire, results, answers, tier, remediations)
+    gaps = _gaps(questionnaire, results, answers, tier, remediations, checks)
     total, threshold = weighted_mean(results), questionnaire.pass_mark(tier)
     verdict, reasons = _verdict(total, threshold, tier, gaps, remediations)
     pending = [result.question_id for result in results if result.status == "pending_review"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 
 from peewee import fn
 
@@ -22,13 +22,16 @@ from vendorcheck.documents.comparison_report import (
 )
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.comparison import Bid, Bidder, Comparison, build_comparison
+from vendorcheck.domain.ismap_checks import Claim
 from vendorcheck.domain.jp import in_japan, today_jst, wareki
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.requirements import load_requirements
 from vendorcheck.domain.scoring import Remediation as RemediationInput
 from vendorcheck.domain.scoring import Review, Scorecard, score
+from vendorcheck.services import ismap_claims
 from vendorcheck.services.assessments import load_json, questionnaire_of
 from vendorcheck.services.errors import Conflict, NotFound
+from vendorcheck.services.ismap import check_claims
 from vendorcheck.services.organisation import get_organisation, organisation_scheme
 from vendorcheck.services.questionnaires import questionnaire_from_snapshot
 from vendorcheck.services.review import apply_review_row, remediations_of, reviews_of
@@ -71,6 +74,7 @@ def _scorecard(
     tier: int,
     reviews: dict[str, Review],
     remediations: dict[str, RemediationInput],
+    checks: Mapping[str, tuple[tuple[str, str], ...]] = ismap_claims.NO_FINDINGS,
 ) -> Scorecard:
     """Score, or reuse the card of identical inputs (scoring is a pure function of them)."""
     key = (
@@ -79,13 +83,14 @@ def _scorecard(
         answers_json,
         tuple(sorted(reviews.items())),
         tuple(sorted(remediations.items())),
+        tuple(sorted(checks.items())),
     )
     with _cards_lock:
         card = _cards.get(key)
         if card is not None:
             _cards.move_to_end(key)
             return card
-    card = score(questionnaire, load_json(answers_json), tier, reviews, remediations)
+    card = score(questionnaire, load_json(answers_json), tier, reviews, remediations, checks)
     with _cards_lock:
         _cards[key] = card
         while len(_cards) > _CACHE_SIZE:
@@ -111,7 +116,13 @@ def compare_case(case: Case) -> Comparison:
     in_case = Assessment.select(Assessment.id).where(Assessment.case == case.id)
     assessments = list(
         Assessment.select(
-            Assessment.id, Assessment.status, Assessment.snapshot, Vendor.id, Vendor.name
+            Assessment.id,
+            Assessment.status,
+            Assessment.snapshot,
+            Assessment.review_due,
+            Vendor.id,
+            Vendor.name,
+            Vendor.corporate_number,
         )
         .join(Vendor)
         .where(Assessment.case == case.id)
@@ -178,6 +189,7 @@ def compare_case(case: Case) -> Comparison:
     for questionnaire in questionnaires.values():
         for question in questionnaire.questions:
             question_texts.setdefault(question.id, question.text.ja)
+    checks = _ismap_findings(case, assessments, submissions, questionnaires)
     for assessment in assessments:
         submission = submissions.get(assessment.id)
         card = None
@@ -188,6 +200,7 @@ def compare_case(case: Case) -> Comparison:
                 case.tier,
                 reviews.get(assessment.id, {}),
                 remediations.get(assessment.id, {}),
+                checks.get(assessment.id, ismap_claims.NO_FINDINGS),
             )
         version = submission.version if submission is not None else None
         bids.append(
@@ -195,6 +208,36 @@ def compare_case(case: Case) -> Comparison:
         )
     requirement_texts = {rid: r.label for rid, r in load_requirements().items()}
     return build_comparison(bids, question_texts, requirement_texts)
+
+
+def ismap_checks_of_case(case: Case, assessments, submissions, questionnaires):
+    """The checked ISMAP claims of each submitted bid, by assessment id, in one query."""
+    claims: list[tuple[int, str, Claim]] = []
+    for assessment in assessments:
+        submission = submissions.get(assessment.id)
+        if submission is None:
+            continue
+        answers = load_json(submission.answers)
+        party = ismap_claims.party_of(assessment.vendor, case, answers, assessment.review_due)
+        questionnaire = questionnaires[assessment.snapshot_id]
+        for question_id, claim in ismap_claims.claims_in_answers(
+            questionnaire, answers, case.tier, party
+        ):
+            claims.append((assessment.id, question_id, claim))
+    checked: dict[int, list[ismap_claims.AnsweredClaim]] = {}
+    results = check_claims(claim for _, _, claim in claims)
+    for (assessment_id, question_id, _), check in zip(claims, results, strict=True):
+        checked.setdefault(assessment_id, []).append(ismap_claims.AnsweredClaim(question_id, check))
+    return checked
+
+
+def _ismap_findings(case, assessments, submissions, questionnaires):
+    return {
+        assessment_id: ismap_claims.findings_of(items)
+        for assessment_id, items in ismap_checks_of_case(
+            case, assessments, submissions, questionnaires
+        ).items()
+    }
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -252,7 +295,17 @@ def assessment_report_docx(assessment: Assessment) -> bytes:
     questionnaire = questionnaire_of(assessment)
     case = assessment.case
     reviews, remediations = reviews_of(assessment), remediations_of(assessment)
-    card = _scorecard(questionnaire, submission.answers, case.tier, reviews, remediations)
+    checked = ismap_claims.assessment_checks(
+        assessment, load_json(submission.answers), questionnaire
+    )
+    card = _scorecard(
+        questionnaire,
+        submission.answers,
+        case.tier,
+        reviews,
+        remediations,
+        ismap_claims.findings_of(checked),
+    )
     vendor = assessment.vendor
     submitted_on = in_japan(submission.submitted_at).date() if submission.submitted_at else None
     details = [("取り扱う情報の分類", classification_label(case))]

@@ -9,7 +9,7 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.scoring import Remediation as RemediationInput
 from vendorcheck.domain.scoring import Review, Scorecard, score
-from vendorcheck.services import audit
+from vendorcheck.services import audit, ismap_claims
 from vendorcheck.services.assessments import (
     latest_answers,
     questionnaire_of,
@@ -102,12 +102,14 @@ def scorecard(assessment: Assessment, answers: Mapping[str, object] | None = Non
     questionnaire = questionnaire_of(assessment)
     if answers is None:
         answers, _ = latest_answers(assessment)
+    checked = ismap_claims.assessment_checks(assessment, answers, questionnaire)
     return score(
         questionnaire,
         answers,
         assessment.case.tier,
         reviews_of(assessment),
         remediations_of(assessment),
+        ismap_claims.findings_of(checked),
     )
 
 

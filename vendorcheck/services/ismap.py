@@ -1,0 +1,403 @@
+"""The ISMAP and ISMAP-LIU lists: import a file all or nothing, keep history, look entries up,
+and check a claimed registration (`check_claim`, for answers, certifications and registers)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from vendorcheck.documents.table_files import TableFileError, read_table
+from vendorcheck.domain import ismap as lists
+from vendorcheck.domain.ismap_checks import Claim, ClaimCheck, Entry
+from vendorcheck.domain.ismap_checks import check_claim as judge_claim
+from vendorcheck.domain.jp import normalize, today_jst, wareki
+from vendorcheck.services import audit
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.errors import ServiceError
+from vendorcheck.store.db import database
+from vendorcheck.store.models import IsmapEntry, IsmapImport, IsmapSource, utcnow
+
+BATCH = 200
+SEARCH_LIMIT = 200
+CONTENT_FIELDS = (
+    "list_kind",
+    "service",
+    "provider",
+    "corporate_number",
+    "registered_on",
+    "audited_period_end",
+    "valid_until",
+    "scope",
+    "regions",
+    "url",
+)
+
+
+class ImportRefused(ServiceError):
+    """The file has a fatal problem: nothing was changed."""
+
+    def __init__(self, message: str, report: ImportReport | None = None) -> None:
+        super().__init__(message, field="file")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class ListSettings:
+    """How list files are read: the header mapping and the number patterns of each list."""
+
+    headers: Mapping[str, tuple[str, ...]]
+    patterns: Mapping[str, str]
+    max_bytes: int = 20 * 1024 * 1024
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, object]) -> ListSettings:
+        return cls(
+            headers=lists.header_mapping(config.get("ISMAP_HEADER_MAP") or {}),  # type: ignore[arg-type]
+            patterns={
+                lists.ISMAP: str(
+                    config.get("ISMAP_NUMBER_PATTERN") or lists.DEFAULT_PATTERNS[lists.ISMAP]
+                ),
+                lists.LIU: str(
+                    config.get("ISMAP_LIU_NUMBER_PATTERN") or lists.DEFAULT_PATTERNS[lists.LIU]
+                ),
+            },
+            max_bytes=int(config.get("ISMAP_MAX_MB") or 20) * 1024 * 1024,  # type: ignore[call-overload]
+        )
+
+
+@dataclass
+class ImportReport:
+    source: str
+    format: str = ""
+    encoding: str = ""
+    read: int = 0
+    added: list[str] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # number -> fields changed
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    rejected: list[lists.Rejection] = field(default_factory=list)
+    unmapped_headers: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    import_id: int | None = None
+
+    def lines(self) -> list[str]:
+        """The report in Japanese, one line each, for the command and the page."""
+        head = "（試行: 何も変更していません）" if self.dry_run else ""
+        out = [
+            f"{self.source}{head}",
+            f"読み込んだ行 {self.read} 件、追加 {len(self.added)} 件、変更 {len(self.changed)} 件、"
+            f"削除（リストから消えた） {len(self.removed)} 件、変更なし {self.unchanged} 件、"
+            f"取り込めなかった行 {len(self.rejected)} 件",
+        ]
+        out += [f"  追加: {number}" for number in self.added[:50]]
+        out += [
+            f"  変更: {number}（{'、'.join(names)}）"
+            for number, names in list(self.changed.items())[:50]
+        ]
+        out += [f"  削除: {number}" for number in self.removed[:50]]
+        out += [f"  取り込めなかった行 {r.line}: {r.reason}" for r in self.rejected[:100]]
+        if self.unmapped_headers:
+            out.append(f"対応づけなかった見出し: {'、'.join(self.unmapped_headers)}")
+        return out
+
+    def as_json(self) -> str:
+        return json.dumps(
+            {
+                "format": self.format,
+                "encoding": self.encoding,
+                "added": self.added,
+                "changed": self.changed,
+                "removed": self.removed,
+                "rejected": [[r.line, r.number, r.reason] for r in self.rejected],
+                "unmapped_headers": self.unmapped_headers,
+            },
+            ensure_ascii=False,
+        )
+
+
+def _is_header(settings: ListSettings):
+    def is_header(cells) -> bool:
+        columns, _ = lists.map_headers(cells, settings.headers)
+        return "number" in columns and ("service" in columns or "provider" in columns)
+
+    return is_header
+
+
+def parse_file(data: bytes, filename: str, settings: ListSettings, default_list: str | None = None):
+    """Read and clean a list file; raise ImportRefused for a fatal problem."""
+    if len(data) > settings.max_bytes:
+        raise ImportRefused(
+            f"ファイルが大きすぎます（上限 {settings.max_bytes // (1024 * 1024)} MB）。何も変更していません。"
+        )
+    try:
+        table = read_table(data, filename, _is_header(settings))
+    except TableFileError as error:
+        raise ImportRefused(f"{error} 何も変更していません。") from error
+    parsed = lists.parse_rows(
+        table.headers, table.rows, settings.headers, settings.patterns, default_list
+    )
+    report = ImportReport(
+        filename,
+        table.format,
+        table.encoding,
+        parsed.read,
+        rejected=parsed.rejected,
+        unmapped_headers=parsed.unmapped_headers,
+    )
+    if parsed.fatal:
+        raise ImportRefused(f"{parsed.fatal} 何も変更していません。", report)
+    return parsed, report
+
+
+def _search_text(row: lists.ListedService) -> str:
+    return normalize(f"{row.number} {row.service} {row.provider} {row.corporate_number}")
+
+
+def _values(row: lists.ListedService, source: str) -> dict[str, object]:
+    return {
+        "number": row.number,
+        **{name: getattr(row, name) for name in CONTENT_FIELDS},
+        "valid_until_computed": row.valid_until_computed,
+        "search_text": _search_text(row),
+        "source": source[:500],
+    }
+
+
+def _changes(existing: IsmapEntry, row: lists.ListedService) -> list[str]:
+    names = [
+        lists.FIELDS.get(name, name)
+        for name in CONTENT_FIELDS
+        if getattr(existing, name) != getattr(row, name)
+    ]
+    if existing.removed_on is not None:
+        names.insert(0, "リストに再掲載")
+    return names
+
+
+def import_rows(
+    parsed: lists.ParsedList,
+    report: ImportReport,
+    actor: Actor,
+    *,
+    how: str = "file",
+    dry_run: bool = False,
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Apply cleaned rows in one transaction: add, change, mark vanished entries removed."""
+    today = today or today_jst()
+    report.dry_run = dry_run
+    now = utcnow()
+    kinds = sorted({row.list_kind for row in parsed.rows})
+    keep = {r.number for r in parsed.rejected if r.number}  # a bad row removes nothing
+    with database.atomic() as transaction:
+        existing = {entry.number: entry for entry in IsmapEntry.select()}
+        new_rows, seen = [], []
+        for row in parsed.rows:
+            entry = existing.get(row.number)
+            if entry is None:
+                report.added.append(row.number)
+                new_rows.append(_values(row, report.source))
+                continue
+            names = _changes(entry, row)
+            if names:
+                report.changed[row.number] = names
+                if not dry_run:
+                    IsmapEntry.update(
+                        **_values(row, report.source), last_seen_at=now, removed_on=None
+                    ).where(IsmapEntry.id == entry.id).execute()
+            else:
+                report.unchanged += 1
+                seen.append(entry.id)
+        listed = {row.number for row in parsed.rows} | keep
+        gone = [
+            entry
+            for entry in existing.values()
+            if entry.list_kind in kinds and entry.removed_on is None and entry.number not in listed
+        ]
+        report.removed = sorted(entry.number for entry in gone)
+        report.added.sort()
+        if dry_run:
+            transaction.rollback()
+            return report
+        for start in range(0, len(new_rows), BATCH):
+            IsmapEntry.insert_many(
+                [
+                    {**values, "first_seen_at": now, "last_seen_at": now}
+                    for values in new_rows[start : start + BATCH]
+                ]
+            ).execute()
+        for start in range(0, len(seen), BATCH * 5):
+            IsmapEntry.update(last_seen_at=now).where(
+                IsmapEntry.id.in_(seen[start : start + BATCH * 5])
+            ).execute()
+        for start in range(0, len(gone), BATCH * 5):
+            ids = [entry.id for entry in gone[start : start + BATCH * 5]]
+            IsmapEntry.update(removed_on=today).where(IsmapEntry.id.in_(ids)).execute()
+        record = IsmapImport.create(
+            source=report.source[:500],
+            how=how,
+            actor_label=actor.label[:200],
+            read=report.read,
+            added=len(report.added),
+            changed=len(report.changed),
+            removed=len(report.removed),
+            rejected=len(report.rejected),
+            report=report.as_json(),
+        )
+        report.import_id = record.id
+        audit.record(
+            actor,
+            "ismap.import",
+            "ismap_import",
+            record.id,
+            f"ISMAPリストを取り込み（{report.source}: 追加 {len(report.added)} 件、変更 "
+            f"{len(report.changed)} 件、削除 {len(report.removed)} 件、取り込めなかった行 "
+            f"{len(report.rejected)} 件）",
+            after={"source": report.source, "lists": kinds, "read": report.read},
+        )
+    return report
+
+
+def import_file(
+    data: bytes,
+    filename: str,
+    settings: ListSettings,
+    actor: Actor,
+    *,
+    dry_run: bool = False,
+    default_list: str | None = None,
+    how: str = "file",
+    today: dt.date | None = None,
+) -> ImportReport:
+    """Import a list file (CSV, XLSX, saved HTML) all or nothing; ImportRefused when fatal."""
+    parsed, report = parse_file(data, filename, settings, default_list)
+    return import_rows(parsed, report, actor, how=how, dry_run=dry_run, today=today)
+
+
+# --- looking up and checking -----------------------------------------------------------------
+
+
+def as_entry(row: IsmapEntry) -> Entry:
+    return Entry(
+        row.number,
+        row.list_kind,
+        row.service,
+        row.provider,
+        row.corporate_number,
+        row.valid_until,
+        row.valid_until_computed,
+        row.scope,
+        row.removed_on,
+    )
+
+
+def entries_for(numbers: Iterable[str]) -> dict[str, Entry]:
+    """The stored entries of these numbers (normalised), in one query."""
+    wanted = sorted({lists.normalise_number(n) for n in numbers if n})
+    if not wanted:
+        return {}
+    return {
+        row.number: as_entry(row)
+        for row in IsmapEntry.select().where(IsmapEntry.number.in_(wanted))
+    }
+
+
+def check_claims(claims: Iterable[Claim], today: dt.date | None = None) -> list[ClaimCheck]:
+    """Check many claims with one query."""
+    claims = list(claims)
+    today = today or today_jst()
+    entries = entries_for(claim.number for claim in claims)
+    return [
+        judge_claim(claim, entries.get(lists.normalise_number(claim.number)), today)
+        for claim in claims
+    ]
+
+
+def check_claim(
+    number: str,
+    *,
+    provider: str = "",
+    corporate_number: str = "",
+    service: str = "",
+    until: dt.date | None = None,
+    list_kind: str | None = None,
+    partly_out_of_scope: bool = False,
+    today: dt.date | None = None,
+) -> ClaimCheck:
+    """Check one claimed registration (an answer, a vendor certification or a register entry)."""
+    claim = Claim(
+        lists.normalise_number(number),
+        list_kind,
+        provider,
+        corporate_number,
+        service,
+        until,
+        partly_out_of_scope,
+    )
+    return check_claims([claim], today)[0]
+
+
+def check_lines(check: ClaimCheck) -> list[str]:
+    """A check in Japanese, one line each: for the command."""
+    entry = check.entry
+    lines = [f"登録番号 {check.claim.number}: {check.state_label}"]
+    if entry is not None:
+        validity = wareki(entry.valid_until) if entry.valid_until else "記載なし"
+        computed = "（監査対象期間の末日から算出）" if entry.valid_until_computed else ""
+        lines += [
+            f"  リスト: {lists.LIST_NAMES[entry.list_kind]}",
+            f"  サービス: {entry.service}",
+            f"  事業者: {entry.provider}",
+            f"  有効期限: {validity}{computed}",
+        ]
+        if entry.removed_on:
+            lines.append(f"  リストから削除: {wareki(entry.removed_on)}")
+    lines += [f"  指摘（{severity}）: {reason}" for severity, reason in check.findings]
+    lines += [f"  確認: {note}" for note in check.notes]
+    return lines
+
+
+def search(text: str = "", list_kind: str = "", include_removed: bool = False):
+    """Entries whose number, service or provider contains the text (NFKC, case-folded)."""
+    query = IsmapEntry.select().order_by(IsmapEntry.number)
+    for word in normalize(text).split():
+        query = query.where(IsmapEntry.search_text.contains(word))
+    if list_kind in lists.LIST_NAMES:
+        query = query.where(IsmapEntry.list_kind == list_kind)
+    if not include_removed:
+        query = query.where(IsmapEntry.removed_on.is_null())
+    return list(query.limit(SEARCH_LIMIT))
+
+
+@dataclass(frozen=True)
+class ListStatus:
+    counts: dict[str, int]
+    removed: int
+    sources: list[IsmapSource]
+    last_import: IsmapImport | None
+    last_report: dict
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values()) and not self.removed
+
+
+def list_status() -> ListStatus:
+    """Entries per list, the sync sources and what the last import changed."""
+    counts = {kind: 0 for kind in lists.LIST_NAMES}
+    removed = 0
+    for row in IsmapEntry.select(IsmapEntry.list_kind, IsmapEntry.removed_on).tuples():
+        if row[1] is None:
+            counts[row[0]] = counts.get(row[0], 0) + 1
+        else:
+            removed += 1
+    last = IsmapImport.select().order_by(IsmapImport.id.desc()).first()
+    return ListStatus(
+        counts,
+        removed,
+        list(IsmapSource.select().order_by(IsmapSource.url)),
+        last,
+        json.loads(last.report) if last else {},
+    )
