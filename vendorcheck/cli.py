@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from vendorcheck.config import describe_settings
 from vendorcheck.domain import assessment_status
+from vendorcheck.domain import ismap as ismap_lists
 from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.roles import ROLES
@@ -20,6 +21,8 @@ from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import cases as case_service
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services import demo as demo_service
+from vendorcheck.services import ismap as ismap_service
+from vendorcheck.services import ismap_sync
 from vendorcheck.services import mail as mail_service
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services import reminders as reminder_service
@@ -228,14 +231,14 @@ def _print_outbox(outbox: mail_service.OutboxStatus) -> None:
         click.echo(f"      試行 {row.attempts} 回: {row.last_error}")
 
 
-def _parse_day(value: str | None) -> dt.date | None:
+def _parse_day(value: str | None, option: str = "--today") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         click.echo(
-            f"--today の値「{value}」は日付として読めません。YYYY-MM-DD の形で指定してください（例: 2025-04-01）。",
+            f"{option} の値「{value}」は日付として読めません。YYYY-MM-DD の形で指定してください（例: 2025-04-01）。",
             err=True,
         )
         sys.exit(2)
@@ -536,6 +539,88 @@ def report_command(assessment_id: str, output: str | None) -> None:
     click.echo(f"{assessment.vendor.name} の確認結果報告書を {output} に書き出しました。")
 
 
+@click.group("ismap")
+def ismap_group() -> None:
+    """ISMAP・ISMAP-LIU クラウドサービスリストの取り込み・同期・照合。"""
+
+
+@ismap_group.command("import")
+@click.argument("file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="取り込まずに、変わる内容だけを表示する")
+@click.option(
+    "--list",
+    "list_kind",
+    type=click.Choice(sorted(ismap_lists.LIST_NAMES)),
+    default=None,
+    help="区分の列も番号の形もないときに使うリスト",
+)
+@with_appcontext
+def ismap_import_command(file: str, dry_run: bool, list_kind: str | None) -> None:
+    """リストのファイル（CSV・XLSX・保存した HTML）を取り込む（問題があれば何も変えない）。"""
+    try:
+        data = Path(file).read_bytes()
+    except OSError as exc:
+        click.echo(f"ファイル「{file}」を読めません（{_os_reason(exc)}）。", err=True)
+        sys.exit(1)
+    settings = ismap_service.ListSettings.from_config(current_app.config)
+    try:
+        with _db().connection_context():
+            report = ismap_service.import_file(
+                data,
+                Path(file).name,
+                settings,
+                Actor.system("コマンド ismap import"),
+                dry_run=dry_run,
+                default_list=list_kind,
+            )
+    except ismap_service.ImportRefused as exc:
+        if exc.report is not None:
+            for line in exc.report.lines()[1:]:
+                click.echo(line, err=True)
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    for line in report.lines():
+        click.echo(line)
+
+
+@ismap_group.command("sync")
+@with_appcontext
+def ismap_sync_command() -> None:
+    """設定した URL からリストを取得して取り込む（変わっていなければ何もしない。cron 向け）。"""
+    settings = ismap_sync.SyncSettings.from_config(current_app.config)
+    if not settings.urls:
+        click.echo(
+            "同期する URL が設定されていません（設定 ISMAP_SYNC_URL / ISMAP_LIU_SYNC_URL）。",
+            err=True,
+        )
+        sys.exit(2)
+    list_settings = ismap_service.ListSettings.from_config(current_app.config)
+    with _db().connection_context():
+        outcomes = ismap_sync.sync(settings, list_settings, Actor.system("コマンド ismap sync"))
+    for outcome in outcomes:
+        name = ismap_lists.LIST_SHORT[outcome.list_kind]
+        click.echo(f"{name}（{outcome.url}）: {outcome.message}", err=outcome.failed)
+    if any(outcome.failed for outcome in outcomes):
+        sys.exit(1)
+
+
+@ismap_group.command("check")
+@click.argument("number", metavar="NUMBER")
+@click.option("--provider", default="", help="事業者名（リストの事業者と照合する）")
+@click.option("--service", default="", help="調達するサービスの名称（近い名称も表示する）")
+@click.option("--until", "until_text", default=None, help="この日まで有効か（YYYY-MM-DD）")
+@with_appcontext
+def ismap_check_command(number: str, provider: str, service: str, until_text: str | None) -> None:
+    """登録番号をリストと照合して結果を表示する（問題があれば終了コード 1）。"""
+    until = _parse_day(until_text, "--until")
+    with _db().connection_context():
+        check = ismap_service.check_claim(number, provider=provider, service=service, until=until)
+    for line in ismap_service.check_lines(check):
+        click.echo(line)
+    if check.findings:
+        sys.exit(1)
+
+
 COMMANDS = (
     serve_command,
     migrate_command,
@@ -552,6 +637,7 @@ COMMANDS = (
     annex_command,
     compare_command,
     report_command,
+    ismap_group,
 )
 
 

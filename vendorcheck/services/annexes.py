@@ -38,7 +38,7 @@ from vendorcheck.domain.questionnaire import (
     referenced_questions,
 )
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KINDS, load_requirements
-from vendorcheck.services import audit
+from vendorcheck.services import audit, ismap_claims
 from vendorcheck.services.assessments import latest_submission, questionnaire_of, submission_answers
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
@@ -228,6 +228,10 @@ def gather(assessment: Assessment, issued_on: dt.date | None = None) -> AnnexInp
         },
         remediations=accepted_remediations(assessment),
         issued_on=issued_on or today_jst(),
+        ismap_registration="、".join(
+            item.check.summary()
+            for item in ismap_claims.assessment_checks(assessment, answers, questionnaire)
+        ),
     )
     return AnnexInputs(context, answers, questionnaire, submission.version)
 
@@ -330,6 +334,7 @@ def _inputs_json(inputs: AnnexInputs, annex: Annex, choices: Mapping[str, bool],
         },
         "remediations": [{"action": action, "due": due} for action, due in context.remediations],
         "optional_choices": dict(choices),
+        "ismap_registration": context.ismap_registration,
     }
     return json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
 

@@ -113,6 +113,13 @@ def _note(assessment: Assessment, version: int | None) -> str:
 
 def compare_case(case: Case) -> Comparison:
     """Every assessment of the case side by side, scored from its newest submission."""
+    return compare_case_checked(case)[0]
+
+
+def compare_case_checked(
+    case: Case,
+) -> tuple[Comparison, dict[str, list[ismap_claims.AnsweredClaim]]]:
+    """The comparison, and the checked ISMAP claims of each bid by its key (assessment id)."""
     in_case = Assessment.select(Assessment.id).where(Assessment.case == case.id)
     assessments = list(
         Assessment.select(
@@ -189,7 +196,8 @@ def compare_case(case: Case) -> Comparison:
     for questionnaire in questionnaires.values():
         for question in questionnaire.questions:
             question_texts.setdefault(question.id, question.text.ja)
-    checks = _ismap_findings(case, assessments, submissions, questionnaires)
+    checked = ismap_checks_of_case(case, assessments, submissions, questionnaires)
+    checks = {key: ismap_claims.findings_of(items) for key, items in checked.items()}
     for assessment in assessments:
         submission = submissions.get(assessment.id)
         card = None
@@ -207,7 +215,8 @@ def compare_case(case: Case) -> Comparison:
             Bid(assessment.vendor.name, card, str(assessment.id), _note(assessment, version))
         )
     requirement_texts = {rid: r.label for rid, r in load_requirements().items()}
-    return build_comparison(bids, question_texts, requirement_texts)
+    comparison = build_comparison(bids, question_texts, requirement_texts)
+    return comparison, {str(key): items for key, items in checked.items()}
 
 
 def ismap_checks_of_case(case: Case, assessments, submissions, questionnaires):
@@ -229,15 +238,6 @@ def ismap_checks_of_case(case: Case, assessments, submissions, questionnaires):
     for (assessment_id, question_id, _), check in zip(claims, results, strict=True):
         checked.setdefault(assessment_id, []).append(ismap_claims.AnsweredClaim(question_id, check))
     return checked
-
-
-def _ismap_findings(case, assessments, submissions, questionnaires):
-    return {
-        assessment_id: ismap_claims.findings_of(items)
-        for assessment_id, items in ismap_checks_of_case(
-            case, assessments, submissions, questionnaires
-        ).items()
-    }
 
 
 # --- documents --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from vendorcheck.web import (
     comparison,
     errors,
     home,
+    ismap,
     portal,
     questionnaires,
     review,
@@ -45,5 +46,6 @@ def install(app: Flask) -> None:
         annexes.bp,
         comparison.bp,
         scorecard.bp,
+        ismap.bp,
     ):
         app.register_blueprint(blueprint)

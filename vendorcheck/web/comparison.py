@@ -30,7 +30,9 @@ def _sort(comparison: Comparison) -> str:
     return comparison.normalise_sort(request.args.get("sort"))
 
 
-def _render(case, comparison: Comparison, status: int = 200, error: str | None = None):
+def _render(
+    case, comparison: Comparison, status: int = 200, error: str | None = None, ismap=None
+):
     sort = _sort(comparison)
     differing = request.args.get("differing") == "1"
     order = comparison.ordered(sort)
@@ -53,6 +55,7 @@ def _render(case, comparison: Comparison, status: int = 200, error: str | None =
     return render_template(
         "comparison/case.html",
         case=case,
+        ismap=ismap or {},
         comparison=comparison,
         order=order,
         rows=rows,
@@ -78,7 +81,8 @@ def _render(case, comparison: Comparison, status: int = 200, error: str | None =
 @require("view")
 def case(case_id: int):
     found = comparison_service.get_case(case_id)
-    return _render(found, comparison_service.compare_case(found))
+    comparison, ismap = comparison_service.compare_case_checked(found)
+    return _render(found, comparison, ismap=ismap)
 
 
 @bp.route("/cases/<int:case_id>/comparison.svg")

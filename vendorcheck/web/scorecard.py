@@ -13,7 +13,7 @@ from vendorcheck.domain.scoring import (
     SEVERITY_LABELS,
     VERDICT_MARKS,
 )
-from vendorcheck.services import expiry, judgement
+from vendorcheck.services import expiry, ismap_claims, judgement
 from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import get_assessment, latest_answers, questionnaire_of
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
@@ -85,6 +85,7 @@ def _render(assessment, status: int = 200, **state):
         remediation_state=judgement.remediation_state,
         remediation_labels=judgement.REMEDIATION_LABELS,
         certificates=expiry.certificate_checks(assessment, answers, today),
+        ismap_checks=ismap_claims.assessment_checks(assessment, answers, questionnaire, today),
         evidence=expiry.evidence_status(assessment, answers, today),
         question_status=QUESTION_STATUS_EXPLAINED,
         requirement_status=REQUIREMENT_STATUS_LABELS,

@@ -9,6 +9,7 @@ from wtforms.validators import Optional, ValidationError
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.requirements import KIND_LABELS
+from vendorcheck.services import ismap_claims
 from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.web.auth import current_actor, require
@@ -157,6 +158,10 @@ def _render_detail(vendor, cert_form: CertificationForm, status: int = 200):
         certifications=certifications,
         assessments=assessments,
         cert_form=cert_form,
+        ismap_checks={
+            item.certification.id: item.check
+            for item in ismap_claims.certification_checks(vendor, today=today)
+        },
         cert_labels=vendor_service.CERTIFICATION_KINDS,
         kind_labels=KIND_LABELS,
         status_labels=assessment_status.LABELS,

@@ -19,6 +19,7 @@ from vendorcheck.domain.jp import to_full_width_digits, today_jst, wareki
 ANNEX_TITLE = "情報セキュリティに関する特記事項"
 PARTY_TERMS = (("委託者", "受託者"), ("甲", "乙"))
 NO_ANSWER = "（回答なし）"
+NO_ISMAP_CHECK = "登録番号の回答なし"
 NO_DATE = "本契約に定める日"
 NO_DUE_DATE = "{委託者}と協議して定める日"
 
@@ -90,6 +91,7 @@ class AnnexContext:
     answers_display: Mapping[str, str] = field(default_factory=dict)
     remediations: Sequence[tuple[str, dt.date | None]] = ()
     issued_on: dt.date = field(default_factory=today_jst)
+    ismap_registration: str = ""  # as verified on the stored list: list, number, validity
 
 
 def _date_text(day: dt.date | None, fallback: str) -> str:
@@ -113,6 +115,7 @@ def base_values(context: AnnexContext) -> dict[str, object]:
             {"内容": clean_value(action), "期限": _date_text(due, due_fallback)}
             for action, due in context.remediations
         ],
+        "ISMAP登録": clean_value(context.ismap_registration) or NO_ISMAP_CHECK,
     }
 
 
