@@ -145,7 +145,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "ISMAP_HEADER_MAP",
         "",
-        "ISMAP リストの見出しの対応（既定の日本語・英語の見出しに追加）。例: number=登録番号|No; provider=事業者",
+        "ISMAP リストの見出しの対応（既定の日本語・英語の見出しに追加）。例: number=登録番号,No; provider=事業者",
         parse_header_setting,
     ),
     Setting(

@@ -81,7 +81,7 @@ def header_mapping(extra: Mapping[str, Sequence[str]] | None = None) -> dict[str
 
 
 def parse_header_setting(raw: object) -> dict[str, tuple[str, ...]]:
-    """Read ISMAP_HEADER_MAP: a TOML table {field = [headers]} or "field=見出し|見出し; …"."""
+    """Read ISMAP_HEADER_MAP: a TOML table {field = [headers]} or "field=見出し,見出し; …"."""
     if raw in (None, ""):
         return {}
     if isinstance(raw, Mapping):
@@ -93,9 +93,9 @@ def parse_header_setting(raw: object) -> dict[str, tuple[str, ...]]:
                 name, sep, headers = part.partition("=")
                 if not sep:
                     raise ValueError(
-                        f"「{part.strip()}」は 項目=見出し|見出し の形で書いてください"
+                        f"「{part.strip()}」は 項目=見出し,見出し の形で書いてください"
                     )
-                items.append((name.strip(), headers.split("|")))
+                items.append((name.strip(), re.split(r"[|,]", headers)))
     mapping = {}
     for name, headers in items:
         if name not in FIELDS:

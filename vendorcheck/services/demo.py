@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst
@@ -20,6 +20,7 @@ from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.demo_answers import PROFILES, Profile, corporate_number, fill_in
+from vendorcheck.services.demo_ismap import CLAIMS, import_demo_list
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Case, Department, Staff, Vendor
@@ -127,6 +128,7 @@ class DemoResult:
     cases: int = 0
     vendors: int = 0
     assessments: int = 0
+    ismap_entries: int = 0
 
 
 def refusal_reason() -> str | None:
@@ -285,6 +287,7 @@ def load_demo(
         officer = people["officer"]
         officer_actor = Actor("staff", officer.id, officer.display_name)
         vendors, services = _create_vendors(officer_actor, today)
+        result.ismap_entries = import_demo_list(SYSTEM, today)
         department = Department.get(Department.name == "事務部局").id
         cases = {}
         for key, kind, title, level, days, description in CASES:
@@ -305,6 +308,8 @@ def load_demo(
             )
         for case_key, vendor_key, profile_key, target, language in ASSESSMENTS:
             case, vendor, profile = cases[case_key], vendors[vendor_key], PROFILES[profile_key]
+            if vendor_key in CLAIMS:
+                profile = replace(profile, overrides={**profile.overrides, **CLAIMS[vendor_key]})
             questionnaire = questionnaire_for(case.kind)
             if questionnaire is None:
                 raise ServiceError(f"種別 {case.kind} の確認書が見つかりません。")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit, expiry, judgement
+from vendorcheck.services import audit, expiry, ismap_reminders, judgement
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
@@ -30,10 +30,11 @@ class ReminderReport:
     no_address: int  # due today but nobody to write to (no contact e-mail, no inviting staff)
     remediation: int = 0  # notices of accepted remediations past their due date
     expiry: int = 0  # notices of certificates expiring within 90 days
+    ismap: int = 0  # notices of ISMAP registrations expiring within 90 days or before the end
 
     @property
     def queued(self) -> int:
-        return self.vendor + self.overdue + self.remediation + self.expiry
+        return self.vendor + self.overdue + self.remediation + self.expiry + self.ismap
 
 
 def _due(today: dt.date) -> list[Assessment]:
@@ -164,9 +165,11 @@ def queue_reminders(today: dt.date | None = None) -> ReminderReport:
             )
     remediation, remediation_unaddressed = judgement.queue_overdue_remediation_notices(today)
     expiring, expiry_unaddressed = expiry.queue_expiry_reminders(today)
+    ismap, ismap_unaddressed = ismap_reminders.queue_ismap_expiry_reminders(today)
     return replace(
         report,
         remediation=remediation,
         expiry=expiring,
-        no_address=no_address + remediation_unaddressed + expiry_unaddressed,
+        ismap=ismap,
+        no_address=no_address + remediation_unaddressed + expiry_unaddressed + ismap_unaddressed,
     )
