@@ -252,6 +252,17 @@ class ParsedList:
     unmapped_headers: list[str] = field(default_factory=list)
     read: int = 0
     fatal: str = ""
+    fields: frozenset[str] = frozenset()  # the row fields this file gives (its mapped columns)
+
+
+def given_fields(columns: Mapping[str, int]) -> frozenset[str]:
+    """The ListedService fields a file with these columns states (the others it is silent on)."""
+    given = set(columns) | {"list_kind", "number", "service", "provider"}
+    if "audited_period" in columns:
+        given.add("audited_period_end")
+    if "audited_period_end" in given:
+        given.add("valid_until")  # computed from the period when the list gives no validity
+    return frozenset(given)
 
 
 def list_of_number(number: str, patterns: Mapping[str, str]) -> str | None:
@@ -295,6 +306,7 @@ def parse_rows(
     """Clean (line, cells) rows under their headers; reject bad rows with a reason each."""
     result = ParsedList()
     columns, result.unmapped_headers = map_headers(headers, mapping)
+    result.fields = given_fields(columns)
     missing = [FIELDS[name] for name in REQUIRED_FIELDS if name not in columns]
     if missing:
         result.fatal = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vendorcheck.documents.table_files import TableFileError, read_table
@@ -155,20 +155,24 @@ def _search_text(row: lists.ListedService) -> str:
     return normalize(f"{row.number} {row.service} {row.provider} {row.corporate_number}")
 
 
-def _values(row: lists.ListedService, source: str) -> dict[str, object]:
-    return {
+def _values(
+    row: lists.ListedService, source: str, fields: Iterable[str] = CONTENT_FIELDS
+) -> dict[str, object]:
+    values: dict[str, object] = {
         "number": row.number,
-        **{name: getattr(row, name) for name in CONTENT_FIELDS},
-        "valid_until_computed": row.valid_until_computed,
+        **{name: getattr(row, name) for name in fields},
         "search_text": _search_text(row),
         "source": source[:500],
     }
+    if "valid_until" in fields:
+        values["valid_until_computed"] = row.valid_until_computed
+    return values
 
 
-def _changes(existing: IsmapEntry, row: lists.ListedService) -> list[str]:
+def _changes(existing: IsmapEntry, row: lists.ListedService, fields: Sequence[str]) -> list[str]:
     names = [
         lists.FIELDS.get(name, name)
-        for name in CONTENT_FIELDS
+        for name in fields
         if getattr(existing, name) != getattr(row, name)
     ]
     if existing.removed_on is not None:
@@ -190,6 +194,7 @@ def import_rows(
     report.dry_run = dry_run
     now = utcnow()
     kinds = sorted({row.list_kind for row in parsed.rows})
+    fields = [name for name in CONTENT_FIELDS if name in parsed.fields]  # silent columns stay
     keep = {r.number for r in parsed.rejected if r.number}  # a bad row removes nothing
     with database.atomic() as transaction:
         existing = {entry.number: entry for entry in IsmapEntry.select()}
@@ -200,12 +205,12 @@ def import_rows(
                 report.added.append(row.number)
                 new_rows.append(_values(row, report.source))
                 continue
-            names = _changes(entry, row)
+            names = _changes(entry, row, fields)
             if names:
                 report.changed[row.number] = names
                 if not dry_run:
                     IsmapEntry.update(
-                        **_values(row, report.source), last_seen_at=now, removed_on=None
+                        **_values(row, report.source, fields), last_seen_at=now, removed_on=None
                     ).where(IsmapEntry.id == entry.id).execute()
             else:
                 report.unchanged += 1
