@@ -214,8 +214,9 @@ class ExpiringItem:
     question_id: str = ""
 
 
-def _answer_rows(today: dt.date):
-    """Newest submissions that may hold certificate dates, of assessments still in force."""
+def newest_submissions_in_force(*columns, today: dt.date):
+    """Newest submissions (with their assessment, case and vendor) of assessments not rejected
+    whose contract has not ended, that may hold certificate answers ('"cert.' or '_expiry')."""
     newest = (
         Submission.select(
             Submission.assessment.alias("newest_of"), fn.MAX(Submission.version).alias("newest")
@@ -224,15 +225,7 @@ def _answer_rows(today: dt.date):
         .alias("newest")
     )
     return (
-        Submission.select(
-            Submission.answers.alias("answers"),
-            Assessment.id.alias("assessment_id"),
-            Assessment.snapshot.alias("snapshot_id"),
-            Case.title.alias("case_title"),
-            Vendor.id.alias("vendor_id"),
-            Vendor.name.alias("vendor_name"),
-            Vendor.contact_email.alias("vendor_email"),
-        )
+        Submission.select(*columns)
         .join(
             newest,
             on=(
@@ -251,6 +244,19 @@ def _answer_rows(today: dt.date):
             Submission.answers.contains("_expiry") | Submission.answers.contains('"cert.'),
         )
         .order_by(Assessment.id)
+    )
+
+
+def _answer_rows(today: dt.date):
+    return newest_submissions_in_force(
+        Submission.answers.alias("answers"),
+        Assessment.id.alias("assessment_id"),
+        Assessment.snapshot.alias("snapshot_id"),
+        Case.title.alias("case_title"),
+        Vendor.id.alias("vendor_id"),
+        Vendor.name.alias("vendor_name"),
+        Vendor.contact_email.alias("vendor_email"),
+        today=today,
     )
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import fn
-
-from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.ismap import LIST_NAMES
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.expiry import newest_submissions_in_force
 from vendorcheck.services.invitations import load_json
 from vendorcheck.services.ismap import entries_for
 from vendorcheck.services.ismap_claims import claims_in_answers, party_of
@@ -31,34 +29,8 @@ WINDOW_DAYS = 90
 
 
 def _active_submissions(today: dt.date):
-    newest = (
-        Submission.select(
-            Submission.assessment.alias("newest_of"), fn.MAX(Submission.version).alias("newest")
-        )
-        .group_by(Submission.assessment)
-        .alias("newest")
-    )
-    return (
-        Submission.select(Submission, Assessment, Case, Vendor)
-        .join(
-            newest,
-            on=(
-                (Submission.assessment == newest.c.newest_of)
-                & (Submission.version == newest.c.newest)
-            ),
-        )
-        .switch(Submission)
-        .join(Assessment)
-        .join(Case)
-        .switch(Assessment)
-        .join(Vendor)
-        .where(
-            Assessment.status != status.REJECTED,
-            Case.closed == False,  # noqa: E712
-            Case.contract_end.is_null() | (Case.contract_end >= today),
-            Submission.answers.contains('"cert.'),
-        )
-        .order_by(Assessment.id)
+    return newest_submissions_in_force(Submission, Assessment, Case, Vendor, today=today).where(
+        Case.closed == False  # noqa: E712
     )
 
 
