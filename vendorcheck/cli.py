@@ -361,6 +361,11 @@ def demo_command() -> None:
         f"デモデータを読み込みました（{demo_service.ORGANISATION}: 案件 {result.cases} 件、"
         f"事業者 {result.vendors} 社、回答 {result.assessments} 件）。"
     )
+    if result.ismap_entries:
+        click.echo(
+            f"デモ用の ISMAP リスト（架空のサービス {result.ismap_entries} 件）を取り込みました。"
+            "クラウド案件の入札者の登録番号は、このリストと照合されます。"
+        )
     click.echo(f"\nログイン画面: {base_url}/login")
     for login in result.logins:
         password = (

@@ -101,5 +101,6 @@ def test_expiring_registrations_of_active_cases_are_reminded_once(demo):
     assert queued >= 1
     new = list(MailMessage.select().order_by(MailMessage.id)[before:])
     assert any("C23-0077-1" in m.subject and "有効期限" in m.body for m in new)
+    assert not any("C21-0042-3" in m.subject for m in new)  # another provider's registration
     assert ismap_reminders.queue_ismap_expiry_reminders()[0] == 0
     assert MailMessage.select().count() == before + queued

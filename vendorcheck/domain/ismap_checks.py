@@ -19,6 +19,7 @@ from vendorcheck.domain.ismap import (
     normalise_service,
 )
 from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.scoring import SEVERITY_LABELS
 
 NEAR_RATIO = 0.6
 STATE_LABELS = {
@@ -84,6 +85,11 @@ class ClaimCheck:
     @property
     def service_label(self) -> str:
         return SERVICE_LABELS[self.service_match]
+
+    @property
+    def labelled_findings(self) -> tuple[tuple[str, str], ...]:
+        """(重大度の表示名, reason) of each finding, for pages and reports."""
+        return tuple((SEVERITY_LABELS[severity], reason) for severity, reason in self.findings)
 
     @property
     def verified(self) -> bool:

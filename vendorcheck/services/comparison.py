@@ -1,8 +1,8 @@
 """Bid comparison of a case, and the committee and approval-file documents built from it.
 
 compare_case reads a case of any size in a constant number of queries (assessments with
-vendors, newest submissions, review scores, remediations, snapshots: five in all) and scores
-each submission with the pure scoring function. Scorecards are kept in a small in-process
+vendors, newest submissions, review scores, remediations, snapshots, and the ISMAP entries
+the bids claim: six in all) and scores each submission with the pure scoring function. Scorecards are kept in a small in-process
 cache keyed by everything scoring reads, so a page viewed again does not score again.
 """
 

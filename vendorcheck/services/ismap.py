@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from peewee import IntegrityError
+
 from vendorcheck.documents.table_files import TableFileError, read_table
 from vendorcheck.domain import ismap as lists
 from vendorcheck.domain.ismap_checks import Claim, ClaimCheck, Entry
@@ -21,6 +23,10 @@ from vendorcheck.store.models import IsmapEntry, IsmapImport, IsmapSource, utcno
 
 BATCH = 200
 SEARCH_LIMIT = 200
+CONCURRENT = (
+    "同じ時刻に別の取り込み（又は同期）がリストを変更したため、何も変更していません。"
+    "もう一度実行してください。"
+)
 CONTENT_FIELDS = (
     "list_kind",
     "service",
@@ -278,7 +284,10 @@ def import_file(
 ) -> ImportReport:
     """Import a list file (CSV, XLSX, saved HTML) all or nothing; ImportRefused when fatal."""
     parsed, report = parse_file(data, filename, settings, default_list)
-    return import_rows(parsed, report, actor, how=how, dry_run=dry_run, today=today)
+    try:
+        return import_rows(parsed, report, actor, how=how, dry_run=dry_run, today=today)
+    except IntegrityError as error:  # two imports added the same number at once
+        raise ImportRefused(CONCURRENT, report) from error
 
 
 # --- looking up and checking -----------------------------------------------------------------
@@ -359,7 +368,7 @@ def check_lines(check: ClaimCheck) -> list[str]:
         ]
         if entry.removed_on:
             lines.append(f"  リストから削除: {wareki(entry.removed_on)}")
-    lines += [f"  指摘（{severity}）: {reason}" for severity, reason in check.findings]
+    lines += [f"  指摘（重大度「{label}」）: {reason}" for label, reason in check.labelled_findings]
     lines += [f"  確認: {note}" for note in check.notes]
     return lines
 

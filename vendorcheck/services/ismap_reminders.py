@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from vendorcheck.domain.ismap import LIST_NAMES
+from vendorcheck.domain.ismap_checks import provider_matches
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
@@ -65,6 +66,8 @@ def queue_ismap_expiry_reminders(today: dt.date | None = None) -> tuple[int, int
             entry = entries.get(claim.number)
             if entry is None or entry.valid_until is None or entry.removed_on is not None:
                 continue
+            if not provider_matches(claim, entry):
+                continue  # another provider's registration: a finding, not a renewal to chase
             ends = entry.valid_until
             before_end = claim.until is not None and ends < claim.until
             if ends < today or not (ends <= soon or before_end):
