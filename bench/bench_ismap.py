@@ -19,6 +19,7 @@ from pathlib import Path
 from vendorcheck import create_app
 from vendorcheck.domain.ismap_checks import Claim
 from vendorcheck.services import ismap as ismap_service
+from vendorcheck.services import ismap_import
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.migrate import apply_migrations
 from vendorcheck.store.models import IsmapEntry
@@ -61,7 +62,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     data = list_file(ROWS)
-    settings = ismap_service.ListSettings.from_config({})
+    settings = ismap_import.ListSettings.from_config({})
     imports, reimports = [], []
     for run in range(args.runs):
         instance = Path(tempfile.mkdtemp(prefix=f"vc-bench-ismap-{run}-"))
@@ -70,11 +71,11 @@ def main() -> int:
         apply_migrations(db)
         with db.connection_context():
             start = time.perf_counter()
-            report = ismap_service.import_file(data, "bench.csv", settings, ACTOR)
+            report = ismap_import.import_file(data, "bench.csv", settings, ACTOR)
             imports.append(time.perf_counter() - start)
             assert len(report.added) == ROWS and IsmapEntry.select().count() == ROWS
             start = time.perf_counter()
-            ismap_service.import_file(data, "bench.csv", settings, ACTOR)
+            ismap_import.import_file(data, "bench.csv", settings, ACTOR)
             reimports.append(time.perf_counter() - start)
     wanted = claims(200)
     checks = []

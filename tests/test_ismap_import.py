@@ -10,11 +10,12 @@ import pytest
 from openpyxl import Workbook
 
 from vendorcheck.services import ismap as ismap_service
+from vendorcheck.services import ismap_import
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.models import AuditEvent, IsmapEntry, IsmapImport
 
 ACTOR = Actor.system("test")
-SETTINGS = ismap_service.ListSettings.from_config({})
+SETTINGS = ismap_import.ListSettings.from_config({})
 TODAY = dt.date(2026, 12, 1)
 
 
@@ -32,7 +33,7 @@ def cp932_list() -> bytes:
 
 
 def import_bytes(data: bytes, name: str = "list.csv", **options):
-    return ismap_service.import_file(data, name, SETTINGS, ACTOR, today=TODAY, **options)
+    return ismap_import.import_file(data, name, SETTINGS, ACTOR, today=TODAY, **options)
 
 
 def test_cp932_with_odd_headers_imports_and_reports_every_row(db):
@@ -53,7 +54,7 @@ def test_a_file_missing_a_required_column_changes_nothing(db):
     import_bytes(cp932_list())
     before = [(e.number, e.service, e.removed_on) for e in IsmapEntry.select()]
     broken = "登録番号,備考\r\nC99-0001-1,x\r\n".encode("cp932")
-    with pytest.raises(ismap_service.ImportRefused, match="必要な列が見つかりません"):
+    with pytest.raises(ismap_import.ImportRefused, match="必要な列が見つかりません"):
         import_bytes(broken)
     assert [(e.number, e.service, e.removed_on) for e in IsmapEntry.select()] == before
     assert IsmapImport.select().count() == 1
@@ -70,15 +71,15 @@ def test_a_file_missing_a_required_column_changes_nothing(db):
     ],
 )
 def test_hostile_or_broken_files_are_refused_with_a_japanese_reason(db, data, message):
-    with pytest.raises(ismap_service.ImportRefused, match=message):
+    with pytest.raises(ismap_import.ImportRefused, match=message):
         import_bytes(data)
     assert IsmapEntry.select().count() == 0
 
 
 def test_an_oversized_file_is_refused(db):
-    small = ismap_service.ListSettings(SETTINGS.headers, SETTINGS.patterns, max_bytes=100)
-    with pytest.raises(ismap_service.ImportRefused, match="大きすぎます"):
-        ismap_service.import_file(cp932_list() * 10, "big.csv", small, ACTOR)
+    small = ismap_import.ListSettings(SETTINGS.headers, SETTINGS.patterns, max_bytes=100)
+    with pytest.raises(ismap_import.ImportRefused, match="大きすぎます"):
+        ismap_import.import_file(cp932_list() * 10, "big.csv", small, ACTOR)
 
 
 def test_history_is_kept_an_entry_that_vanishes_is_marked_removed_then_restored(db):

@@ -10,15 +10,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from vendorcheck.services import ismap as ismap_service
-from vendorcheck.services import ismap_sync
+from vendorcheck.services import ismap_import, ismap_sync
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.models import IsmapEntry, IsmapImport, IsmapSource
 
 LIST = "登録番号,サービス名,事業者名\r\nC21-0008-2,架空クラウド,株式会社架空\r\n".encode("cp932")
 CSV = "text/csv; charset=shift_jis"
 ACTOR = Actor.system("test")
-LISTS = ismap_service.ListSettings.from_config({})
+LISTS = ismap_import.ListSettings.from_config({})
 
 
 class ListServer:

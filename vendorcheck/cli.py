@@ -22,7 +22,7 @@ from vendorcheck.services import cases as case_service
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services import demo as demo_service
 from vendorcheck.services import ismap as ismap_service
-from vendorcheck.services import ismap_sync
+from vendorcheck.services import ismap_import, ismap_sync
 from vendorcheck.services import mail as mail_service
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services import reminders as reminder_service
@@ -568,10 +568,10 @@ def ismap_import_command(file: str, dry_run: bool, list_kind: str | None) -> Non
     except OSError as exc:
         click.echo(f"ファイル「{file}」を読めません（{_os_reason(exc)}）。", err=True)
         sys.exit(1)
-    settings = ismap_service.ListSettings.from_config(current_app.config)
+    settings = ismap_import.ListSettings.from_config(current_app.config)
     try:
         with _db().connection_context():
-            report = ismap_service.import_file(
+            report = ismap_import.import_file(
                 data,
                 Path(file).name,
                 settings,
@@ -579,7 +579,7 @@ def ismap_import_command(file: str, dry_run: bool, list_kind: str | None) -> Non
                 dry_run=dry_run,
                 default_list=list_kind,
             )
-    except ismap_service.ImportRefused as exc:
+    except ismap_import.ImportRefused as exc:
         if exc.report is not None:
             for line in exc.report.lines()[1:]:
                 click.echo(line, err=True)
@@ -600,7 +600,7 @@ def ismap_sync_command() -> None:
             err=True,
         )
         sys.exit(2)
-    list_settings = ismap_service.ListSettings.from_config(current_app.config)
+    list_settings = ismap_import.ListSettings.from_config(current_app.config)
     with _db().connection_context():
         outcomes = ismap_sync.sync(settings, list_settings, Actor.system("コマンド ismap sync"))
     for outcome in outcomes:

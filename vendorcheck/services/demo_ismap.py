@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from vendorcheck.services import ismap as ismap_service
+from vendorcheck.services import ismap_import
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.models import IsmapEntry
 
@@ -56,8 +56,8 @@ def import_demo_list(actor: Actor, today: dt.date) -> int:
     """Import the demonstration list unless a list is already stored; return the rows added."""
     if IsmapEntry.select().exists():
         return 0
-    settings = ismap_service.ListSettings.from_config({})
-    report = ismap_service.import_file(
+    settings = ismap_import.ListSettings.from_config({})
+    report = ismap_import.import_file(
         demo_list(today), "デモ用ISMAPリスト.csv", settings, actor, today=today
     )
     return len(report.added)

@@ -395,13 +395,18 @@ def queue_expiry_reminders(today: dt.date | None = None) -> tuple[int, int]:
                 continue
             if queue_mail(to, subject, body, dedupe_key=item.key) is not None:
                 queued += 1
-        if queued:
-            audit.record(
-                Actor.system("remind"),
-                "mail.expiry_remind",
-                "mail",
-                "",
-                f"認証の有効期限のお知らせを送信待ちに追加（{today.isoformat()}: {queued} 件）",
-                after={"date": today.isoformat(), "queued": queued, "no_address": no_address},
-            )
+        record_queued("mail.expiry_remind", "認証の有効期限のお知らせ", today, queued, no_address)
     return queued, no_address
+
+
+def record_queued(action: str, what: str, today: dt.date, queued: int, no_address: int) -> None:
+    """The audit event of a reminder run that queued mail (none when it queued nothing)."""
+    if queued:
+        audit.record(
+            Actor.system("remind"),
+            action,
+            "mail",
+            "",
+            f"{what}を送信待ちに追加（{today.isoformat()}: {queued} 件）",
+            after={"date": today.isoformat(), "queued": queued, "no_address": no_address},
+        )

@@ -8,9 +8,7 @@ import datetime as dt
 from vendorcheck.domain.ismap import LIST_NAMES
 from vendorcheck.domain.ismap_checks import provider_matches
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit
-from vendorcheck.services.audit import Actor
-from vendorcheck.services.expiry import newest_submissions_in_force
+from vendorcheck.services.expiry import newest_submissions_in_force, record_queued
 from vendorcheck.services.invitations import load_json
 from vendorcheck.services.ismap import entries_for
 from vendorcheck.services.ismap_claims import claims_in_answers, party_of
@@ -89,13 +87,7 @@ def queue_ismap_expiry_reminders(today: dt.date | None = None) -> tuple[int, int
             key = f"ismap:{assessment.id}:{entry.number}:{ends.isoformat()}"
             if queue_mail(to, subject, body, dedupe_key=key) is not None:
                 queued += 1
-        if queued:
-            audit.record(
-                Actor.system("remind"),
-                "mail.ismap_remind",
-                "mail",
-                "",
-                f"ISMAP登録の有効期限のお知らせを送信待ちに追加（{today.isoformat()}: {queued} 件）",
-                after={"date": today.isoformat(), "queued": queued, "no_address": no_address},
-            )
+        record_queued(
+            "mail.ismap_remind", "ISMAP登録の有効期限のお知らせ", today, queued, no_address
+        )
     return queued, no_address

@@ -14,7 +14,7 @@ from peewee import IntegrityError
 
 from vendorcheck.domain import ismap as lists
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.ismap import ImportRefused, ImportReport, ListSettings, import_file
+from vendorcheck.services.ismap_import import ImportRefused, ImportReport, ListSettings, import_file
 from vendorcheck.store.db import database
 from vendorcheck.store.models import IsmapSource, utcnow
 

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from vendorcheck.domain import ismap as lists
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import ismap as ismap_service
+from vendorcheck.services import ismap_import
 from vendorcheck.web.auth import current_actor, require
 
 bp = Blueprint("ismap", __name__, url_prefix="/ismap")
@@ -46,13 +47,13 @@ def import_file():
     dry_run = request.form.get("dry_run") == "1"
     if upload is None or not upload.filename:
         return _page(400, import_error="取り込むファイルを選んでください。")
-    settings = ismap_service.ListSettings.from_config(current_app.config)
+    settings = ismap_import.ListSettings.from_config(current_app.config)
     data = upload.read(settings.max_bytes + 1)
     try:
-        report = ismap_service.import_file(
+        report = ismap_import.import_file(
             data, upload.filename, settings, current_actor(), dry_run=dry_run
         )
-    except ismap_service.ImportRefused as exc:
+    except ismap_import.ImportRefused as exc:
         lines = exc.report.lines()[1:] if exc.report else []
         return _page(400, import_error=exc.message, import_lines=lines)
     if dry_run:
