@@ -30,9 +30,7 @@ def _sort(comparison: Comparison) -> str:
     return comparison.normalise_sort(request.args.get("sort"))
 
 
-def _render(
-    case, comparison: Comparison, status: int = 200, error: str | None = None, ismap=None
-):
+def _render(case, comparison: Comparison, status: int = 200, error: str | None = None, ismap=None):
     sort = _sort(comparison)
     differing = request.args.get("differing") == "1"
     order = comparison.ordered(sort)
