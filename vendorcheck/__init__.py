@@ -10,7 +10,12 @@ from typing import Any
 from flask import Flask
 
 from vendorcheck.config import default_instance_path, load_settings
-from vendorcheck.store.db import bind, open_database
+from vendorcheck.store.db import (
+    bind,
+    close_request_connection,
+    open_database,
+    open_request_connection,
+)
 
 __version__ = "0.1.0"
 
@@ -52,6 +57,8 @@ def create_app(
     )
     bind(db)
     app.extensions["vendorcheck_db"] = db
+    app.before_request(open_request_connection)
+    app.teardown_request(close_request_connection)
 
     from vendorcheck.web import install
 
