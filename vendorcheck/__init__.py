@@ -23,7 +23,8 @@ __version__ = "0.1.0"
 def create_app(
     test_config: dict[str, Any] | None = None, instance_path: Path | None = None
 ) -> Flask:
-    """Build the application: settings, database binding, blueprints, CLI."""
+    """Build the application: settings, database binding, blueprints (the commands are
+    in ``vendorcheck.cli``, which builds the application when a command needs it)."""
     instance = Path(
         instance_path or (test_config or {}).get("INSTANCE_PATH") or default_instance_path()
     )
@@ -63,8 +64,4 @@ def create_app(
     from vendorcheck.web import install
 
     install(app)
-
-    from vendorcheck.cli import register_commands
-
-    register_commands(app)
     return app

@@ -8,7 +8,7 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from vendorcheck.cli.common import database, iso
+from vendorcheck.cli.common import command, database, iso
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import cases as case_service
@@ -50,7 +50,7 @@ def _case_rows(today: dt.date) -> list[dict]:
     return rows
 
 
-@click.command("cases")
+@command("cases")
 @click.option("--json", "as_json", is_flag=True, help="JSON で出力する")
 @with_appcontext
 def cases_command(as_json: bool) -> None:

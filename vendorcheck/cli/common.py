@@ -70,3 +70,61 @@ def parse_day(value: str | None) -> dt.date | None:
 
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+# --- Japanese help -------------------------------------------------------------------------
+
+HELP_TEXT = "このヘルプを表示して終了します。"
+SHORT_HELP_LIMIT = 120  # characters; the first sentence of each command's help, in full
+
+
+class JapaneseHelp:
+    """Help pages in Japanese: usage line, option and command headings, the --help option."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[オプション]")
+        if issubclass(type(self), click.Group):
+            kwargs.setdefault("subcommand_metavar", "コマンド [引数]...")
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="使い方: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            record
+            for param in self.get_params(ctx)  # type: ignore[attr-defined]
+            if not isinstance(param, click.Argument)
+            and (record := param.get_help_record(ctx)) is not None
+        ]
+        if rows:
+            with formatter.section("オプション"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):  # type: ignore[attr-defined]
+            found = self.get_command(ctx, name)  # type: ignore[attr-defined]
+            if found is not None and not found.hidden:
+                rows.append((name, found.get_short_help_str(SHORT_HELP_LIMIT)))
+        if rows:
+            with formatter.section("コマンド"):
+                formatter.write_dl(rows)
+
+
+class Command(JapaneseHelp, click.Command):
+    """A vendorcheck command: Japanese help. Every command is declared with ``command``."""
+
+
+def command(name: str):
+    """``@command("name")``: declare a vendorcheck command with Japanese help."""
+    return click.command(name, cls=Command)

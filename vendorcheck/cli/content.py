@@ -6,12 +6,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from vendorcheck.cli.common import fail
+from vendorcheck.cli.common import command, fail
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service
 
 
-@click.command("check-questionnaires")
+@command("check-questionnaires")
 @with_appcontext
 def check_questionnaires_command() -> None:
     """確認書ファイルをすべて検査し、問題を表示します（問題があれば終了コード 1）。"""
@@ -30,7 +30,7 @@ def check_questionnaires_command() -> None:
     )
 
 
-@click.command("questionnaires")
+@command("questionnaires")
 @with_appcontext
 def questionnaires_command() -> None:
     """確認書の一覧（ID、版、種別、質問数）を表示します。"""
@@ -47,7 +47,7 @@ def questionnaires_command() -> None:
         click.echo("問題の内容は vendorcheck check-questionnaires で確認できます。", err=True)
 
 
-@click.command("check-clauses")
+@command("check-clauses")
 @with_appcontext
 def check_clauses_command() -> None:
     """特記事項の条文ファイル（形式、質問との対応、番号、網羅）を検査します（問題があれば終了コード 1）。"""

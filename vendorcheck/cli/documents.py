@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from vendorcheck.cli.common import (
     USAGE_ERROR,
+    command,
     database,
     fail,
     numeric_id,
@@ -25,7 +26,7 @@ from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
 
 
-@click.command("annex")
+@command("annex")
 @click.argument("assessment_id", metavar="ASSESSMENT_ID")
 @click.option(
     "-o", "--output", default=None, metavar="FILE", help="書き出す Word ファイル（.docx）"
@@ -74,7 +75,7 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
     )
 
 
-@click.command("compare")
+@command("compare")
 @click.argument("case_id", metavar="CASE_ID")
 @click.option(
     "--format",
@@ -114,7 +115,7 @@ def compare_command(case_id: str, file_format: str | None, output: str | None) -
     )
 
 
-@click.command("report")
+@command("report")
 @click.argument("assessment_id", metavar="ASSESSMENT_ID")
 @click.option(
     "-o", "--output", default=None, metavar="FILE", help="書き出す Word ファイル（.docx）"

@@ -6,12 +6,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from vendorcheck.cli.common import database, fail, parse_day
+from vendorcheck.cli.common import command, database, fail, parse_day
 from vendorcheck.services import mail as mail_service
 from vendorcheck.services import reminders as reminder_service
 
 
-@click.command("send-mail")
+@command("send-mail")
 @click.option(
     "--status",
     "show_status",
@@ -60,7 +60,7 @@ def _print_outbox(outbox: mail_service.OutboxStatus) -> None:
         click.echo(f"      試行 {row.attempts} 回: {row.last_error}")
 
 
-@click.command("remind")
+@command("remind")
 @click.option(
     "--today", "today_text", default=None, help="この日付として実行する（YYYY-MM-DD、既定は今日）"
 )

@@ -7,10 +7,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from waitress import serve
 
+from vendorcheck.cli.common import command
 from vendorcheck.cli.setup import prepare_database
 
 
-@click.command("serve")
+@command("serve")
 @click.option("--host", default=None, help="待ち受けアドレス（既定は設定 HOST）")
 @click.option("--port", default=None, type=int, help="待ち受けポート（既定は設定 PORT）")
 @with_appcontext

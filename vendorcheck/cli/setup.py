@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from vendorcheck.cli.common import database, fail
+from vendorcheck.cli.common import command, database, fail
 from vendorcheck.config import describe_settings
 from vendorcheck.domain.roles import ROLES
 from vendorcheck.services import demo as demo_service
@@ -41,14 +41,14 @@ def prepare_database(echo=click.echo) -> None:
         echo(f"ログイン画面: {base_url}/login")
 
 
-@click.command("init")
+@command("init")
 @with_appcontext
 def init_command() -> None:
     """データベースを作成・更新し、最初の管理者を作成します（サーバーは起動しません）。"""
     prepare_database()
 
 
-@click.command("migrate")
+@command("migrate")
 @click.option(
     "--status", "show_status", is_flag=True, help="適用済み・未適用の一覧を表示するだけにする"
 )
@@ -67,7 +67,7 @@ def migrate_command(show_status: bool) -> None:
     )
 
 
-@click.command("create-staff")
+@command("create-staff")
 @click.option("--login-id", required=True, help="ログイン ID")
 @click.option("--name", "display_name", required=True, help="氏名")
 @click.option("--role", type=click.Choice([r.id for r in ROLES]), required=True, help="役割")
@@ -90,16 +90,18 @@ def create_staff_command(login_id: str, display_name: str, role: str, email: str
     click.echo(f"職員 {staff.login_id} を作成しました。仮パスワード: {password}")
 
 
-@click.command("settings")
+@command("settings")
 @with_appcontext
 def settings_command() -> None:
     """実際に使われる設定の値を表示します（秘密の値は伏せます）。"""
-    for env_name, value, help_text in describe_settings(current_app.config):
+    for env_name, value, help_text in describe_settings(
+        current_app.config, current_app.instance_path
+    ):
         click.echo(f"{env_name}={value}")
         click.echo(f"    # {help_text}")
 
 
-@click.command("demo")
+@command("demo")
 @with_appcontext
 def demo_command() -> None:
     """空のデータベースにデモデータを読み込み、ログイン情報と事業者用リンクを表示します。"""
