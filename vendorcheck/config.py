@@ -60,6 +60,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", 5000, "vendorcheck serve が待ち受けるポート。", int),
     Setting("THREADS", 8, "vendorcheck serve（waitress）のワーカースレッド数。", int),
     Setting(
+        "CONNECTION_LIMIT",
+        100,
+        "vendorcheck serve（waitress）が同時に受け付ける接続の上限。",
+        int,
+    ),
+    Setting(
+        "CHANNEL_TIMEOUT_SECONDS",
+        120,
+        "vendorcheck serve（waitress）が応答のない接続を閉じるまでの秒数。",
+        int,
+    ),
+    Setting(
         "BASE_URL",
         None,
         "メールに載せるリンクの基点 URL（利用者から見えるアドレス）。未設定なら http://HOST:PORT。",
@@ -214,6 +226,9 @@ def load_settings(
         parsed.setdefault(name, value)
     if parsed["SMTP_SECURITY"] not in {"none", "starttls", "tls"}:
         raise ConfigError("VENDORCHECK_SMTP_SECURITY は none / starttls / tls のいずれかです。")
+    parsed["DEFAULTED_SETTINGS"] = frozenset(
+        name for name in ("SECRET_KEY", "BASE_URL") if not parsed[name]
+    )
     if not parsed["BASE_URL"]:
         parsed["BASE_URL"] = f"http://{parsed['HOST']}:{parsed['PORT']}"
     if not parsed["DATABASE_URL"]:
