@@ -25,6 +25,7 @@ from vendorcheck.cli.content import (
     check_questionnaires_command,
     questionnaires_command,
 )
+from vendorcheck.cli.data import backup_command, restore_command
 from vendorcheck.cli.documents import annex_command, compare_command, report_command
 from vendorcheck.cli.mail import remind_command, send_mail_command
 from vendorcheck.cli.server import serve_command
@@ -55,6 +56,8 @@ COMMANDS = (
     annex_command,
     compare_command,
     report_command,
+    backup_command,
+    restore_command,
 )
 
 __all__ = ["COMMANDS", "group", "main", "prepare_database"]

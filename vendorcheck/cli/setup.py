@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -11,6 +13,7 @@ from vendorcheck.config import describe_settings
 from vendorcheck.domain.roles import ROLES
 from vendorcheck.services import demo as demo_service
 from vendorcheck.services import questionnaires as questionnaire_service
+from vendorcheck.services import shipped_templates
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
@@ -42,10 +45,34 @@ def prepare_database(echo=click.echo) -> None:
 
 
 @command("init")
+@click.option(
+    "--copy-templates",
+    "copy_to",
+    default=None,
+    metavar="DIR",
+    help="同梱の確認書と条文を DIR/questionnaires と DIR/clauses にコピーして終了する（編集用）",
+)
 @with_appcontext
-def init_command() -> None:
+def init_command(copy_to: str | None) -> None:
     """データベースを作成・更新し、最初の管理者を作成します（サーバーは起動しません）。"""
-    prepare_database()
+    if copy_to is None:
+        prepare_database()
+        return
+    try:
+        copied = shipped_templates.copy_templates(copy_to)
+    except ServiceError as exc:
+        fail(exc.message)
+    click.echo(f"同梱の確認書と条文 {copied.files} 件をコピーしました。")
+    click.echo(
+        "編集したものを使うには、インスタンスフォルダーの config.toml に次の 2 行を書きます:"
+    )
+    click.echo(
+        f"  QUESTIONNAIRES_DIR = {json.dumps(str(copied.questionnaires), ensure_ascii=False)}"
+    )
+    click.echo(f"  CLAUSES_DIR = {json.dumps(str(copied.clauses), ensure_ascii=False)}")
+    click.echo(
+        "編集後は vendorcheck check-questionnaires と vendorcheck check-clauses で確認してください。"
+    )
 
 
 @command("migrate")
