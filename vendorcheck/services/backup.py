@@ -131,7 +131,7 @@ def check_backup_file(source: Path | str) -> tuple[str, ...]:
             connection.close()
     except sqlite3.DatabaseError as error:
         raise BackupError(
-            f"「{source}」を読めません（{error}）。vendorcheck のバックアップか確認してください。"
+            f"バックアップファイル「{source}」は壊れているか読めません（{error}）。別のバックアップを使ってください。"
         ) from error
     newer = sorted(set(migrations) - set(known_migrations()))
     if newer:
