@@ -79,8 +79,8 @@ def serve_command(host: str | None, port: int | None, production: bool) -> None:
     port = port or config["PORT"]
     if "BASE_URL" in config.get("DEFAULTED_SETTINGS", ()):
         config["BASE_URL"] = f"http://{host}:{port}"  # the links follow --host / --port
-    server = _listen(current_app._get_current_object(), host, port, config)
     prepare_database()
+    server = _listen(current_app._get_current_object(), host, port, config)
     log_to_stdout()
     click.echo(
         f"vendorcheck を http://{host}:{port}/ で起動しました（スレッド {config['THREADS']}、"
