@@ -6,11 +6,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
+from tests.cli.servers import running
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,41 +23,16 @@ def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _wait_for(url: str, process: subprocess.Popen) -> requests.Response:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server stopped: {process.communicate()}")
-        try:
-            return requests.get(url, timeout=5)
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
-
-
-def _stop(process: subprocess.Popen) -> str:
-    process.terminate()
-    output, _ = process.communicate(timeout=30)
-    return output
-
-
 def test_serve_answers_pages_and_logs_each_request_with_tokens_masked(tmp_path):
     port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "vendorcheck"), "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=_environment(tmp_path, VENDORCHECK_THREADS="2"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        login = _wait_for(f"http://127.0.0.1:{port}/login", process)
+    command = [str(BIN / "vendorcheck"), "serve", "--port", str(port)]
+    env = _environment(tmp_path, VENDORCHECK_THREADS="2")
+    with running(command, tmp_path, env, port) as server:
+        login = requests.get(f"{server.base}/login", timeout=30)
         assert login.status_code == 200 and "ログイン" in login.text
-        portal = requests.get(f"http://127.0.0.1:{port}/p/SECRET-token-123/", timeout=10)
+        portal = requests.get(f"{server.base}/p/SECRET-token-123/", timeout=30)
         assert portal.status_code == 404
-    finally:
-        output = _stop(process)
+    output = server.output
     assert f"http://127.0.0.1:{port}/ で起動しました（スレッド 2" in output
     assert "method=GET path=/login status=200 ms=" in output
     assert "method=GET path=/p/<token>/ status=404" in output
@@ -114,17 +89,7 @@ def test_the_documented_gunicorn_command_serves_pages(tmp_path):
     assert init.returncode == 0
     arguments = documented.replace("127.0.0.1:8000", f"127.0.0.1:{port}").split()
     arguments = [argument.strip("'") for argument in arguments]
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), *arguments[1:]],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        login = _wait_for(f"http://127.0.0.1:{port}/login", process)
+    with running([str(BIN / "gunicorn"), *arguments[1:]], tmp_path, env, port) as server:
+        login = requests.get(f"{server.base}/login", timeout=30)
         assert login.status_code == 200 and "ログイン" in login.text
-    finally:
-        output = _stop(process)
-    assert "method=GET path=/login status=200" in output
+    assert "method=GET path=/login status=200" in server.output

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import requests
 
-from tests.cli.test_serve import _stop, _wait_for
+from tests.cli.servers import running
 from tests.conftest import free_port
 from vendorcheck.shipped import SHIPPED_PARTS
 
@@ -146,19 +146,9 @@ def test_the_wheel_works_from_another_folder(tmp_path):
     assert "/clauses 200" in printed and "/questionnaires/ 200" in printed
 
     port = free_port()
-    server = subprocess.Popen(
-        [command, "serve", "--port", str(port)],
-        cwd=elsewhere,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        login = _wait_for(f"http://127.0.0.1:{port}/login", server)
+    with running([command, "serve", "--port", str(port)], elsewhere, env, port) as server:
+        login = requests.get(f"{server.base}/login", timeout=30)
         assert login.status_code == 200 and "ログイン" in login.text
-        css = requests.get(f"http://127.0.0.1:{port}/static/css/app.css", timeout=10)
-    finally:
-        output = _stop(server)
-    assert "path=/login status=200" in output
+        css = requests.get(f"{server.base}/static/css/app.css", timeout=30)
+    assert "path=/login status=200" in server.output
     assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
