@@ -54,6 +54,7 @@ def test_a_port_in_use_gives_one_japanese_line(tmp_path):
             timeout=60,
         )
     assert result.returncode == 1
+    assert result.stdout == ""  # nothing else was done
     assert result.stderr.strip() == (
         f"ポート {port} は既に使われています。--port で別のポートを指定するか、"
         "設定 VENDORCHECK_PORT を変えてください。"

@@ -79,14 +79,14 @@ def serve_command(host: str | None, port: int | None, production: bool) -> None:
     port = port or config["PORT"]
     if "BASE_URL" in config.get("DEFAULTED_SETTINGS", ()):
         config["BASE_URL"] = f"http://{host}:{port}"  # the links follow --host / --port
-    prepare_database()
-    server = _listen(current_app._get_current_object(), host, port, config)
-    log_to_stdout()
-    click.echo(
-        f"vendorcheck を http://{host}:{port}/ で起動しました（スレッド {config['THREADS']}、"
-        f"同時接続 {config['CONNECTION_LIMIT']}。終了は Ctrl+C）。"
-    )
+    server = _listen(current_app._get_current_object(), host, port, config)  # port first
     try:
+        prepare_database()
+        log_to_stdout()
+        click.echo(
+            f"vendorcheck を http://{host}:{port}/ で起動しました（スレッド {config['THREADS']}、"
+            f"同時接続 {config['CONNECTION_LIMIT']}。終了は Ctrl+C）。"
+        )
         server.run()
     except KeyboardInterrupt:
         click.echo("停止しました。")

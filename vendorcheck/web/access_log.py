@@ -1,6 +1,7 @@
 """One access log line per request, with vendor link tokens masked.
 
-The line is written to the ``vendorcheck.access`` logger when the response has been sent:
+The line is written to the ``vendorcheck.access`` logger when the response starts (``ms`` is
+the time the application took to answer, before the body is sent):
 ``2026-12-01T09:30:00+09:00 access method=GET path=/p/<token>/sections/1 status=200
 ms=12.4 client=127.0.0.1`` (one line, key=value, easy to grep). ``vendorcheck serve`` and
 ``vendorcheck.wsgi`` send it to stdout; the query string is left out (it may carry data).
@@ -12,7 +13,7 @@ import datetime as dt
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 
 from vendorcheck.domain.jp import JST
 from vendorcheck.web.errors import loggable_path
@@ -27,25 +28,6 @@ def access_line(method: str, path: str, status: str, milliseconds: float, client
     )
 
 
-class _Logged:
-    """The response body; the line is written when the server closes it (after sending)."""
-
-    def __init__(self, body: Iterable[bytes], on_close: Callable[[], None]) -> None:
-        self._body = body
-        self._on_close = on_close
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self._body)
-
-    def close(self) -> None:
-        try:
-            close = getattr(self._body, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self._on_close()
-
-
 class AccessLog:
     """WSGI middleware that logs each request once."""
 
@@ -54,31 +36,32 @@ class AccessLog:
 
     def __call__(self, environ: dict, start_response: Callable):
         started = time.perf_counter()
-        status = ["-"]
+        logged = False
 
-        def recording_start(status_line: str, headers, exc_info=None):
-            status[0] = status_line.split(" ", 1)[0]
-            return start_response(status_line, headers, exc_info)
-
-        def write() -> None:
+        def write(status: str) -> None:
+            nonlocal logged
+            logged = True
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info(
                     access_line(
                         environ.get("REQUEST_METHOD", "-"),
                         environ.get("PATH_INFO", ""),
-                        status[0],
+                        status,
                         (time.perf_counter() - started) * 1000,
                         environ.get("REMOTE_ADDR", "-"),
                     )
                 )
 
+        def logging_start(status_line: str, headers, exc_info=None):
+            write(status_line.split(" ", 1)[0])  # before the body goes out: never lost
+            return start_response(status_line, headers, exc_info)
+
         try:
-            body = self.app(environ, recording_start)
+            return self.app(environ, logging_start)
         except BaseException:
-            status[0] = "500"
-            write()
+            if not logged:
+                write("500")
             raise
-        return _Logged(body, write)
 
 
 def log_to_stdout() -> None:
