@@ -186,8 +186,8 @@ def test_restore_checks_the_file_first_and_changes_nothing(tmp_path, make_file, 
     assert _rows(Path(db.database)) == before
 
 
-def test_backup_of_postgresql_prints_the_pg_dump_procedure(app):
-    result = command_runner(app).invoke(args=["backup", "-o", "x.db"])
+def test_backup_of_postgresql_prints_the_pg_dump_procedure(app, tmp_path):
+    result = command_runner(app).invoke(args=["backup", "-o", str(tmp_path / "x.db")])
     if app.extensions["vendorcheck_db"].__class__.__name__.startswith("Pooled"):
         assert result.exit_code == 1
         assert "pg_dump -Fc" in result.output and "pg_restore" in result.output

@@ -23,6 +23,17 @@ def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _vendorcheck(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(BIN / "vendorcheck"), *args],
+        cwd=tmp_path,
+        env=_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_serve_answers_pages_and_logs_each_request_with_tokens_masked(tmp_path):
     port = free_port()
     command = [str(BIN / "vendorcheck"), "serve", "--port", str(port)]
@@ -45,14 +56,7 @@ def test_a_port_in_use_gives_one_japanese_line(tmp_path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run(
-            [str(BIN / "vendorcheck"), "serve", "--port", str(port)],
-            cwd=tmp_path,
-            env=_environment(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = _vendorcheck(tmp_path, "serve", "--port", str(port))
     assert result.returncode == 1
     assert result.stdout == ""  # nothing else was done
     assert result.stderr.strip() == (
@@ -62,15 +66,7 @@ def test_a_port_in_use_gives_one_japanese_line(tmp_path):
 
 
 def test_production_refuses_without_secret_key_and_base_url(tmp_path):
-    command = [str(BIN / "vendorcheck"), "serve", "--production", "--port", str(free_port())]
-    result = subprocess.run(
-        command,
-        cwd=tmp_path,
-        env=_environment(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _vendorcheck(tmp_path, "serve", "--production", "--port", str(free_port()))
     assert result.returncode == 2
     assert "VENDORCHECK_BASE_URL、VENDORCHECK_SECRET_KEY が必要です" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -84,10 +80,7 @@ def test_the_documented_gunicorn_command_serves_pages(tmp_path):
     )
     port = free_port()
     env = _environment(tmp_path)
-    init = subprocess.run(
-        [str(BIN / "vendorcheck"), "init"], cwd=tmp_path, env=env, capture_output=True, timeout=60
-    )
-    assert init.returncode == 0
+    assert _vendorcheck(tmp_path, "init").returncode == 0
     arguments = documented.replace("127.0.0.1:8000", f"127.0.0.1:{port}").split()
     arguments = [argument.strip("'") for argument in arguments]
     with running([str(BIN / "gunicorn"), *arguments[1:]], tmp_path, env, port) as server:
