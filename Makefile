@@ -1,4 +1,4 @@
-# vendorcheck: `make run` serves the app on SQLite; `make test` runs ruff and every test.
+# vendorcheck: `make run [PORT=8080]` serves the app on SQLite; `make test` runs ruff and every test.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -18,7 +18,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
-	$(BIN)/vendorcheck serve
+	$(BIN)/vendorcheck serve $(if $(PORT),--port $(PORT))
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

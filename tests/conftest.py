@@ -18,6 +18,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
+from tests.commands import command_runner
 from tests.page_checker import page_problems
 from vendorcheck import create_app
 from vendorcheck.store.db import bind, open_database
@@ -165,7 +166,7 @@ def client(app) -> FlaskClient:
 
 @pytest.fixture
 def runner(app):
-    return app.test_cli_runner()
+    return command_runner(app)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.commands import command_runner
 from tests.web.test_annexes import ORGANISATION, article_numbers, assert_clean, make_assessment
 from vendorcheck import create_app
 from vendorcheck.domain.clauses import load_clauses
@@ -109,7 +110,7 @@ def cli_runner(tmp_path: Path, clauses_dir: Path | None = None):
     }
     if clauses_dir is not None:
         config["CLAUSES_DIR"] = str(clauses_dir)
-    return create_app(config).test_cli_runner()
+    return command_runner(create_app(config))
 
 
 def test_check_clauses_passes_on_the_shipped_files(tmp_path):

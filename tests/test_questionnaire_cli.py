@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands import command_runner
 from vendorcheck import create_app
 from vendorcheck.domain.questionnaire import load_directory
 
@@ -28,7 +29,7 @@ def cli_runner(tmp_path: Path, questionnaires_dir: Path | None = None):
     }
     if questionnaires_dir is not None:
         config["QUESTIONNAIRES_DIR"] = str(questionnaires_dir)
-    return create_app(config).test_cli_runner()
+    return command_runner(create_app(config))
 
 
 @pytest.fixture

@@ -10,7 +10,12 @@ from typing import Any
 from flask import Flask
 
 from vendorcheck.config import default_instance_path, load_settings
-from vendorcheck.store.db import bind, open_database
+from vendorcheck.store.db import (
+    bind,
+    close_request_connection,
+    open_database,
+    open_request_connection,
+)
 
 __version__ = "0.1.0"
 
@@ -18,7 +23,8 @@ __version__ = "0.1.0"
 def create_app(
     test_config: dict[str, Any] | None = None, instance_path: Path | None = None
 ) -> Flask:
-    """Build the application: settings, database binding, blueprints, CLI."""
+    """Build the application: settings, database binding, blueprints (the commands are
+    in ``vendorcheck.cli``, which builds the application when a command needs it)."""
     instance = Path(
         instance_path or (test_config or {}).get("INSTANCE_PATH") or default_instance_path()
     )
@@ -52,12 +58,10 @@ def create_app(
     )
     bind(db)
     app.extensions["vendorcheck_db"] = db
+    app.before_request(open_request_connection)
+    app.teardown_request(close_request_connection)
 
     from vendorcheck.web import install
 
     install(app)
-
-    from vendorcheck.cli import register_commands
-
-    register_commands(app)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import sys
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from vendorcheck.domain.ismap import DEFAULT_PATTERNS, parse_header_setting
+from vendorcheck.shipped import CLAUSES, QUESTIONNAIRES, checkout_root, shipped_path
 
 ENV_PREFIX = "VENDORCHECK_"
+INSTANCE_PATH_ENV = ENV_PREFIX + "INSTANCE_PATH"
+INSTANCE_PATH_HELP = "インスタンスフォルダー（データベース・秘密鍵・config.toml の置き場所）。環境変数でのみ指定できます。"
 
 
 def _bool(value: Any) -> bool:
@@ -57,6 +61,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOST", "127.0.0.1", "vendorcheck serve が待ち受けるアドレス。"),
     Setting("PORT", 5000, "vendorcheck serve が待ち受けるポート。", int),
     Setting("THREADS", 8, "vendorcheck serve（waitress）のワーカースレッド数。", int),
+    Setting(
+        "CONNECTION_LIMIT",
+        100,
+        "vendorcheck serve（waitress）が同時に受け付ける接続の上限。",
+        int,
+    ),
+    Setting(
+        "CHANNEL_TIMEOUT_SECONDS",
+        120,
+        "vendorcheck serve（waitress）が応答のない接続を閉じるまでの秒数。",
+        int,
+    ),
     Setting(
         "BASE_URL",
         None,
@@ -125,12 +141,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "QUESTIONNAIRES_DIR",
         None,
-        "確認書（questionnaires/*.toml）のフォルダー。既定はリポジトリの questionnaires/。",
+        "確認書（questionnaires/*.toml）のフォルダー。既定は同梱の確認書（リポジトリでは questionnaires/）。",
     ),
     Setting(
         "CLAUSES_DIR",
         None,
-        "特記事項の条文ファイル（contract_templates/clauses/*.toml）のフォルダー。既定はリポジトリの contract_templates/clauses/。",
+        "特記事項の条文ファイル（contract_templates/clauses/*.toml）のフォルダー。既定は同梱の条文（リポジトリでは contract_templates/clauses/）。",
     ),
     Setting(
         "ISMAP_SYNC_URL",
@@ -177,22 +193,38 @@ class ConfigError(Exception):
     """A setting has a value that cannot be used."""
 
 
-def default_instance_path() -> Path:
-    """Return the instance folder: VENDORCHECK_INSTANCE_PATH or ./instance beside the package."""
-    configured = os.environ.get(ENV_PREFIX + "INSTANCE_PATH")
+def default_instance_path(environ: Mapping[str, str] | None = None) -> Path:
+    """Return the instance folder (database, secret key, uploads, config.toml).
+
+    VENDORCHECK_INSTANCE_PATH when set; ``instance/`` of the checkout when run from one;
+    otherwise the platform's per-user data folder, never inside site-packages:
+    Windows ``%LOCALAPPDATA%\\vendorcheck``, macOS ``~/Library/Application Support/vendorcheck``,
+    others ``$XDG_DATA_HOME/vendorcheck`` (default ``~/.local/share/vendorcheck``).
+    """
+    environ = os.environ if environ is None else environ
+    configured = environ.get(INSTANCE_PATH_ENV)
     if configured:
-        return Path(configured).resolve()
-    return Path(__file__).resolve().parent.parent / "instance"
+        return Path(configured).expanduser().resolve()
+    root = checkout_root()
+    if root is not None:
+        return root / "instance"
+    if sys.platform == "win32":
+        base = environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "vendorcheck"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "vendorcheck"
+    base = environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "vendorcheck"
 
 
 def default_questionnaires_dir() -> Path:
-    """Return the questionnaires/ folder of the source tree this package lives in."""
-    return Path(__file__).resolve().parents[1] / "questionnaires"
+    """Return the shipped questionnaires (the checkout's questionnaires/ or package data)."""
+    return shipped_path(QUESTIONNAIRES)
 
 
 def default_clauses_dir() -> Path:
-    """Return the contract_templates/clauses/ folder of the source tree this package lives in."""
-    return Path(__file__).resolve().parents[1] / "contract_templates" / "clauses"
+    """Return the shipped clause files (contract_templates/clauses/ or package data)."""
+    return shipped_path(CLAUSES)
 
 
 def load_settings(
@@ -205,8 +237,11 @@ def load_settings(
     values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
     config_file = instance_path / "config.toml"
     if config_file.exists():
-        with config_file.open("rb") as fh:
-            from_file = tomllib.load(fh)
+        try:
+            with config_file.open("rb") as fh:
+                from_file = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_file} の書式に誤りがあります（{exc}）。") from exc
         unknown = sorted(set(from_file) - set(SETTINGS_BY_NAME))
         if unknown:
             raise ConfigError(f"{config_file}: 未知の設定項目 {', '.join(unknown)}")
@@ -221,7 +256,10 @@ def load_settings(
         try:
             parsed[setting.name] = raw if raw is None else setting.parse(raw)
         except (TypeError, ValueError) as exc:
-            raise ConfigError(f"設定 {setting.env_name} の値 {raw!r} が不正です: {exc}") from exc
+            expected = "整数で指定してください" if setting.parse is int else str(exc)
+            raise ConfigError(
+                f"設定 {setting.env_name} の値 {raw!r} が不正です（{expected}）。"
+            ) from exc
     for name, value in (overrides or {}).items():
         parsed.setdefault(name, value)
     if parsed["SMTP_SECURITY"] not in {"none", "starttls", "tls"}:
@@ -231,6 +269,9 @@ def load_settings(
             re.compile(parsed[name])
         except re.error as exc:
             raise ConfigError(f"{ENV_PREFIX}{name} の正規表現が不正です: {exc}") from exc
+    parsed["DEFAULTED_SETTINGS"] = frozenset(
+        name for name in ("SECRET_KEY", "BASE_URL") if not parsed[name]
+    )
     if not parsed["BASE_URL"]:
         parsed["BASE_URL"] = f"http://{parsed['HOST']}:{parsed['PORT']}"
     if not parsed["DATABASE_URL"]:
@@ -257,9 +298,14 @@ def _instance_secret_key(instance_path: Path) -> str:
     return key
 
 
-def describe_settings(values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """Return (env name, shown value, help) for each setting, secrets masked."""
+def describe_settings(
+    values: Mapping[str, Any], instance_path: Path | str | None = None
+) -> list[tuple[str, str, str]]:
+    """Return (env name, shown value, help) for each setting, secrets masked; the instance
+    folder first when given."""
     rows = []
+    if instance_path is not None:
+        rows.append((INSTANCE_PATH_ENV, str(instance_path), INSTANCE_PATH_HELP))
     for setting in SETTINGS:
         value = values.get(setting.name)
         shown = "********" if setting.secret and value else ("" if value is None else str(value))

@@ -16,8 +16,9 @@ from docx.styles.style import ParagraphStyle
 from docx.text.paragraph import Paragraph
 
 from vendorcheck.domain.jp import clean_for_xml
+from vendorcheck.shipped import BASE_DOCX, shipped_path
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "contract_templates" / "base.docx"
+DEFAULT_TEMPLATE = shipped_path(BASE_DOCX)
 
 # Paragraph styles defined in base.docx (contract_templates/make_base_docx.py).
 TITLE = "VC Title"

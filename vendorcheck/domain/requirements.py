@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from vendorcheck.shipped import REQUIREMENTS, shipped_path
+
 REQUIREMENT_ID = re.compile(r"[A-Z]{2,4}-\d{2}")
 KINDS = ("outsourcing", "system", "cloud", "cloud_light", "sns")
 KIND_LABELS = MappingProxyType(
@@ -41,8 +43,8 @@ class Requirement:
 
 
 def default_requirements_path() -> Path:
-    """Return docs/REQUIREMENTS.md of the source tree this package lives in."""
-    return Path(__file__).resolve().parents[2] / "docs" / "REQUIREMENTS.md"
+    """Return the shipped catalogue (docs/REQUIREMENTS.md in a checkout, package data when installed)."""
+    return shipped_path(REQUIREMENTS)
 
 
 def _cells(line: str) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,7 @@ from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.organisation import PARTY_TERMS, get_organisation
 from vendorcheck.services.questionnaires import CoverageColumn, QuestionnaireCatalogue
+from vendorcheck.services.toml_folder import shared_folder
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, GeneratedAnnex, Remediation
 
@@ -62,54 +62,20 @@ class AnnexError(ServiceError):
 # --- the clause library --------------------------------------------------------------------
 
 
-class ClauseLibrary:
-    """The clause files of one folder; re-read when a file is added, removed or changed."""
-
-    def __init__(self, directory: Path | str) -> None:
-        self.directory = Path(directory)
-        self._lock = threading.Lock()
-        self._stamp: tuple[tuple[str, int, int], ...] | None = None
-        self._clauses: list[Clause] = []
-        self._problems: list[str] = []
-
-    def _current_stamp(self) -> tuple[tuple[str, int, int], ...]:
-        entries = []
-        for path in sorted(self.directory.glob("*.toml")):
-            try:
-                status = path.stat()
-            except FileNotFoundError:  # removed between glob and stat
-                continue
-            entries.append((path.name, status.st_mtime_ns, status.st_size))
-        return tuple(entries)
-
-    def clauses(self) -> list[Clause]:
-        """Return the clauses sorted by order; raise ClauseError when a file cannot be used."""
-        stamp = self._current_stamp()
-        with self._lock:
-            if stamp != self._stamp:
-                try:
-                    self._clauses, self._problems = read_clause_files(self.directory)
-                except OSError as error:
-                    self._clauses, self._problems = (
-                        [],
-                        [f"{self.directory}: 読み込めません（{error}）"],
-                    )
-                self._stamp = stamp
-            if self._problems:
-                raise ClauseError(self._problems)
-            return list(self._clauses)
-
-
-_libraries: dict[Path, ClauseLibrary] = {}
-_libraries_lock = threading.Lock()
+def _read_library(directory: Path) -> tuple[list[Clause], list[str]]:
+    try:
+        return read_clause_files(directory)
+    except OSError as error:
+        return [], [f"{directory}: 読み込めません（{error}）"]
 
 
 def clause_library(config: Mapping[str, object]) -> list[Clause]:
-    """Return the clauses of the configured CLAUSES_DIR (loaded once, reloaded on change)."""
-    directory = Path(str(config["CLAUSES_DIR"])).resolve()
-    with _libraries_lock:
-        library = _libraries.setdefault(directory, ClauseLibrary(directory))
-    return library.clauses()
+    """Return the clauses of the configured CLAUSES_DIR (loaded once, reloaded on change);
+    raise ClauseError when a file cannot be used."""
+    clauses, problems = shared_folder(str(config["CLAUSES_DIR"]), _read_library).current()
+    if problems:
+        raise ClauseError(problems)
+    return list(clauses)
 
 
 def check_library(config: Mapping[str, object]) -> tuple[list[str], int]:

@@ -24,8 +24,7 @@ from vendorcheck.domain.requirements import (
     default_requirements_path,
     load_requirements,
 )
-
-Stamp = tuple[tuple[str, int, int], ...]
+from vendorcheck.services.toml_folder import TomlFolder, shared_folder
 
 
 @dataclass(frozen=True)
@@ -36,63 +35,46 @@ class BrokenFile:
     errors: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    questionnaires: dict[str, Questionnaire]
+    broken: tuple[BrokenFile, ...]
+    errors: tuple[str, ...]
+
+
+def _read_folder(directory: Path) -> _Loaded:
+    loaded: dict[str, Questionnaire] = {}
+    broken: list[BrokenFile] = []
+    for path in sorted(directory.glob("*.toml")):
+        try:
+            loaded[path.stem] = load_questionnaire(path)
+        except QuestionnaireError as error:
+            broken.append(BrokenFile(path.name, tuple(error.errors)))
+        except OSError as error:
+            broken.append(BrokenFile(path.name, (f"{path.name}: 読み込めません（{error}）",)))
+    try:
+        errors = tuple(check_directory(directory))
+    except OSError as error:  # a file removed while it was being read
+        errors = (f"{directory}: 読み込めません（{error}）",)
+    return _Loaded(loaded, tuple(broken), errors)
+
+
 class QuestionnaireCatalogue:
     """Every questionnaire of one folder; re-read when a file is added, removed or changed."""
 
-    def __init__(self, directory: Path | str) -> None:
-        self.directory = Path(directory)
-        self._lock = threading.Lock()
-        self._stamp: Stamp | None = None
-        self._loaded: dict[str, Questionnaire] = {}
-        self._errors: tuple[str, ...] = ()
-        self._broken: tuple[BrokenFile, ...] = ()
-
-    def _current_stamp(self) -> Stamp:
-        entries = []
-        for path in sorted(self.directory.glob("*.toml")):
-            try:
-                status = path.stat()
-            except FileNotFoundError:  # removed between glob and stat
-                continue
-            entries.append((path.name, status.st_mtime_ns, status.st_size))
-        return tuple(entries)
-
-    def refresh(self) -> None:
-        """Reload when any file's name, mtime or size differs from the last load."""
-        stamp = self._current_stamp()
-        if stamp == self._stamp:
-            return
-        with self._lock:
-            if stamp == self._stamp:
-                return
-            loaded: dict[str, Questionnaire] = {}
-            broken: list[BrokenFile] = []
-            for name, _mtime, _size in stamp:
-                try:
-                    loaded[Path(name).stem] = load_questionnaire(self.directory / name)
-                except QuestionnaireError as error:
-                    broken.append(BrokenFile(name, tuple(error.errors)))
-                except OSError as error:
-                    broken.append(BrokenFile(name, (f"{name}: 読み込めません（{error}）",)))
-            try:
-                self._errors = tuple(check_directory(self.directory))
-            except OSError as error:  # a file removed while it was being read
-                self._errors = (f"{self.directory}: 読み込めません（{error}）",)
-            self._loaded = loaded
-            self._broken = tuple(broken)
-            self._stamp = stamp
+    def __init__(self, directory: Path | str, folder: TomlFolder[_Loaded] | None = None) -> None:
+        self._folder = folder or TomlFolder(directory, _read_folder)
+        self.directory = self._folder.directory
 
     @property
     def errors(self) -> list[str]:
         """Every problem check_directory reports (files, coverage, well-known ids), in Japanese."""
-        self.refresh()
-        return list(self._errors)
+        return list(self._folder.current().errors)
 
     @property
     def broken(self) -> tuple[BrokenFile, ...]:
         """The files that could not be loaded at all."""
-        self.refresh()
-        return self._broken
+        return self._folder.current().broken
 
     def errors_for(self, file_name: str) -> list[str]:
         """Return the problems reported for one file (by its name, e.g. cloud.toml)."""
@@ -100,29 +82,20 @@ class QuestionnaireCatalogue:
         return [error for error in self.errors if error.startswith(prefix)]
 
     def all(self) -> list[Questionnaire]:
-        self.refresh()
-        return [self._loaded[key] for key in sorted(self._loaded)]
+        loaded = self._folder.current().questionnaires
+        return [loaded[key] for key in sorted(loaded)]
 
     def get(self, questionnaire_id: str) -> Questionnaire | None:
-        self.refresh()
-        return self._loaded.get(questionnaire_id)
+        return self._folder.current().questionnaires.get(questionnaire_id)
 
     def for_kind(self, kind: str) -> list[Questionnaire]:
         return [questionnaire for questionnaire in self.all() if kind in questionnaire.kinds]
 
 
-_catalogues: dict[Path, QuestionnaireCatalogue] = {}
-_catalogues_lock = threading.Lock()
-
-
 def catalogue(app_config: Mapping[str, object]) -> QuestionnaireCatalogue:
-    """Return the catalogue of the configured folder, one shared instance per folder."""
-    directory = Path(str(app_config["QUESTIONNAIRES_DIR"])).resolve()
-    with _catalogues_lock:
-        found = _catalogues.get(directory)
-        if found is None:
-            found = _catalogues[directory] = QuestionnaireCatalogue(directory)
-    return found
+    """Return the catalogue of the configured folder (one shared cache per folder)."""
+    directory = str(app_config["QUESTIONNAIRES_DIR"])
+    return QuestionnaireCatalogue(directory, shared_folder(directory, _read_folder))
 
 
 # --- snapshots -----------------------------------------------------------------------------

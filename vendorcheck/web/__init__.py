@@ -23,9 +23,11 @@ from vendorcheck.web import (
     template_helpers,
     vendors,
 )
+from vendorcheck.web.access_log import AccessLog
 
 
 def install(app: Flask) -> None:
+    app.wsgi_app = AccessLog(app.wsgi_app)  # type: ignore[method-assign]
     if app.config["TRUSTED_PROXIES"] > 0:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]

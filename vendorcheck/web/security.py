@@ -1,4 +1,4 @@
-"""Headers, CSRF, cookies and database connections for every request."""
+"""Headers, CSRF and cookies for every request."""
 
 from __future__ import annotations
 
@@ -33,19 +33,6 @@ class SessionInterface(SecureCookieSessionInterface):
         return has_request_context() and request.is_secure
 
 
-def _open_connection() -> None:
-    from vendorcheck.store.db import database
-
-    database.connect(reuse_if_open=True)
-
-
-def _close_connection(_exc: BaseException | None) -> None:
-    from vendorcheck.store.db import database
-
-    if not database.is_closed():
-        database.close()
-
-
 def _headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -64,6 +51,4 @@ def _headers(response: Response) -> Response:
 def install(app: Flask) -> None:
     app.session_interface = SessionInterface()
     csrf.init_app(app)
-    app.before_request(_open_connection)
-    app.teardown_request(_close_connection)
     app.after_request(_headers)
