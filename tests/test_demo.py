@@ -57,17 +57,11 @@ def test_demo_prints_logins_that_work_for_every_role(demo):
     assert "http://vendorcheck.test/login" in demo
 
 
-def test_demo_produces_each_state_and_one_case_of_each_kind(demo):
+def test_demo_produces_each_state_and_one_case_of_each_vendor_answered_kind(demo):
     assert get_organisation().name == "架空市"
     assert get_organisation().classification_scheme == "r6"
-    assert {case.kind for case in Case.select()} == {
-        "outsourcing",
-        "system",
-        "cloud",
-        "cloud_light",
-        "sns",
-    }
-    assert Case.select().count() == 5
+    assert {case.kind for case in Case.select()} == {"outsourcing", "system", "cloud"}
+    assert Case.select().count() == 3
     assert {a.status for a in Assessment.select()} == set(status.STORED)
     vendors = list(Vendor.select())
     assert 6 <= len(vendors) <= 8
@@ -179,7 +173,7 @@ def test_demo_after_init_keeps_the_existing_administrator(runner, db):
 def test_demo_leaves_nothing_behind_when_it_fails_halfway(app, runner, db, tmp_path):
     folder = tmp_path / "questionnaires"
     folder.mkdir()
-    for name in ("outsourcing", "system", "cloud"):  # no cloud_light or sns questionnaire
+    for name in ("outsourcing", "system"):  # no cloud questionnaire
         shutil.copy(ROOT / "questionnaires" / f"{name}.toml", folder)
     app.config["QUESTIONNAIRES_DIR"] = str(folder)
     result = runner.invoke(args=["demo"])

@@ -49,6 +49,7 @@ QUESTIONNAIRE = parse_questionnaire(
         """
 id = "scorecard_test"
 version = 1
+respondent = "vendor"
 kinds = ["outsourcing"]
 title = { ja = "採点表テスト用確認書" }
 

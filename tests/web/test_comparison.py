@@ -44,6 +44,7 @@ QUESTIONNAIRE = parse_questionnaire(
         """
 id = "bid_test"
 version = 1
+respondent = "vendor"
 kinds = ["outsourcing"]
 title = { ja = "比較テスト用確認書" }
 

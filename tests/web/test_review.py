@@ -29,6 +29,7 @@ QUESTIONNAIRE = parse_questionnaire(
         """
 id = "review_test"
 version = 2
+respondent = "vendor"
 kinds = ["outsourcing"]
 title = { ja = "審査テスト用確認書" }
 

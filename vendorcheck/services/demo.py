@@ -76,10 +76,6 @@ CASES = (
      "税制改正に伴う住民情報システムの改修。本番データを用いた移行作業を含む。"),
     ("cloud", "cloud", "電子申請・アンケート集計クラウドサービスの導入", "2", 10,
      "市民向け電子申請とアンケート集計に利用するクラウドサービスを選定する（5者から見積り）。"),
-    ("cloud_light", "cloud_light", "オンライン会議サービスの利用（住民説明会・庁内会議）", "1", 3,
-     "公開予定の資料のみを扱う住民説明会と庁内会議にオンライン会議サービスを利用する。"),
-    ("sns", "sns", "架空市公式 LINE アカウントの運用委託", "1", 7,
-     "防災・イベント情報を発信する公式 LINE アカウントの運用を委託する。"),
 )  # fmt: skip
 
 # case, vendor, profile, final state, language
@@ -92,11 +88,10 @@ ASSESSMENTS = (
     ("cloud", "sakura", "fair", status.SUBMITTED, "ja"),
     ("cloud", "yamabiko", "remediation", status.SUBMITTED, "ja"),
     ("cloud", "northwind", "foreign_law", status.SUBMITTED, "en"),
-    ("cloud_light", "mirai", "good", status.IN_PROGRESS, "ja"),
-    ("cloud_light", "nihon_dc", "good", status.ACCEPTED, "ja"),
-    ("sns", "hikari", "good", status.ACCEPTED, "ja"),
     ("outsourcing", "towa", "good", status.INVITED, "ja"),
-)  # every kind has an accepted assessment, so an annex can be generated for each
+    ("system", "kakuu_print", "good", status.IN_PROGRESS, "ja"),
+)  # every kind a vendor answers has an accepted assessment, so an annex can be generated for
+# each; the department self-checks (cloud_light, sns) are use applications (demo_registers)
 
 STAFF = (
     ("ciso", "ciso", "佐藤 修一", "事務部局"),

@@ -249,7 +249,7 @@ def edit(case_id: int):
 def invite(case_id: int):
     case = case_service.get_case(case_id)
     today = today_jst()
-    available = catalogue(current_app.config).for_kind(case.kind)
+    available = catalogue(current_app.config).for_kind(case.kind, respondent="vendor")
     deadline = (
         case.answer_deadline if case.answer_deadline and case.answer_deadline >= today else None
     )
