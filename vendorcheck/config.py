@@ -131,6 +131,38 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+SETTINGS += (
+    Setting(
+        "SNS_PROCEDURE_TEMPLATE",
+        None,
+        "SNS 運用手順書の様式（TOML）。既定はリポジトリの contract_templates/sns_procedure.toml。",
+    ),
+    Setting(
+        "OFFICIAL_ACCOUNTS_PUBLIC",
+        True,
+        "公式アカウント一覧 /official-accounts（.json・.csv）をログインなしで公開する。",
+        _bool,
+    ),
+    Setting(
+        "OFFICIAL_LINKS_TIMEOUT_SECONDS",
+        10,
+        "check-official-links が公式ウェブサイトのページを取得するときのタイムアウト（秒）。",
+        float,
+    ),
+    Setting(
+        "OFFICIAL_LINKS_MAX_KB",
+        2048,
+        "check-official-links が読み込むページの上限（KB）。超えるページは確認できなかったとします。",
+        int,
+    ),
+    Setting(
+        "OFFICIAL_LINKS_ALLOW_PRIVATE",
+        False,
+        "check-official-links がプライベート・ループバックのアドレスにも接続することを許す（試験用）。",
+        _bool,
+    ),
+)
+
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
@@ -195,6 +227,8 @@ def load_settings(
         parsed["QUESTIONNAIRES_DIR"] = str(default_questionnaires_dir())
     if not parsed["CLAUSES_DIR"]:
         parsed["CLAUSES_DIR"] = str(default_clauses_dir())
+    if not parsed["SNS_PROCEDURE_TEMPLATE"]:
+        parsed["SNS_PROCEDURE_TEMPLATE"] = str(default_clauses_dir().parent / "sns_procedure.toml")
     if not parsed["SECRET_KEY"]:
         parsed["SECRET_KEY"] = _instance_secret_key(instance_path)
     return parsed

@@ -25,3 +25,7 @@ class TooManyAttempts(ServiceError):
 def too_long(label: str, limit: int) -> str:
     """The message for text over its limit, said the same way by use cases and forms."""
     return f"{label}は{limit}文字以内で入力してください。"
+
+
+class Forbidden(ServiceError):
+    """The staff member's department or role does not allow this; shown as 403."""

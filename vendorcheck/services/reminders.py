@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit, expiry, judgement
+from vendorcheck.services import audit, expiry, judgement, register_reviews
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
@@ -30,10 +30,11 @@ class ReminderReport:
     no_address: int  # due today but nobody to write to (no contact e-mail, no inviting staff)
     remediation: int = 0  # notices of accepted remediations past their due date
     expiry: int = 0  # notices of certificates expiring within 90 days
+    register_reviews: int = 0  # overdue register reviews mailed to the 責任者
 
     @property
     def queued(self) -> int:
-        return self.vendor + self.overdue + self.remediation + self.expiry
+        return self.vendor + self.overdue + self.remediation + self.expiry + self.register_reviews
 
 
 def _due(today: dt.date) -> list[Assessment]:
@@ -168,5 +169,6 @@ def queue_reminders(today: dt.date | None = None) -> ReminderReport:
         report,
         remediation=remediation,
         expiry=expiring,
+        register_reviews=register_reviews.queue_overdue_reminders(today),
         no_address=no_address + remediation_unaddressed + expiry_unaddressed,
     )

@@ -8,14 +8,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from vendorcheck.web import (
     admin,
     annexes,
+    applications,
     audit_log,
     auth,
     cases,
     comparison,
     errors,
     home,
+    official_accounts,
     portal,
     questionnaires,
+    registers,
     review,
     scorecard,
     security,
@@ -45,5 +48,8 @@ def install(app: Flask) -> None:
         annexes.bp,
         comparison.bp,
         scorecard.bp,
+        applications.bp,
+        registers.bp,
+        official_accounts.bp,
     ):
         app.register_blueprint(blueprint)

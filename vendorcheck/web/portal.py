@@ -21,8 +21,8 @@ from flask import (
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services.drafts import errors_of_draft
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
+from vendorcheck.services.drafts import errors_of_draft
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.services.invitations import LinkGone, LinkSettings, resolve_link
 from vendorcheck.services.organisation import get_organisation
