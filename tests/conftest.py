@@ -8,6 +8,7 @@ import re
 import shutil
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -269,6 +270,7 @@ class HttpServer:
     base_url: str
     routes: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)
+    headers: list = field(default_factory=list)  # the request headers, in order
 
     def serve(
         self,
@@ -276,8 +278,12 @@ class HttpServer:
         body: bytes | str,
         status: int = 200,
         content_type: str = "text/plain; charset=utf-8",
+        headers: dict | None = None,
+        delay: float = 0.0,
     ):
-        self.routes[path] = (status, content_type, body.encode() if isinstance(body, str) else body)
+        """Answer GET path; headers (e.g. Location) are added, delay seconds pass first."""
+        data = body.encode() if isinstance(body, str) else body
+        self.routes[path] = (status, content_type, data, headers or {}, delay)
         return self.base_url + path
 
 
@@ -289,10 +295,15 @@ def http_server() -> Iterator[HttpServer]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             state.requests.append(self.path)
-            status, content_type, body = state.routes.get(
-                self.path, (404, "text/plain", b"not found")
+            state.headers.append(dict(self.headers))
+            status, content_type, body, headers, delay = state.routes.get(
+                self.path, (404, "text/plain", b"not found", {}, 0.0)
             )
+            if delay:
+                time.sleep(delay)
             self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from vendorcheck.cli_registers import REGISTER_COMMANDS
 from vendorcheck.config import describe_settings
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.clauses import ClauseError
@@ -556,6 +557,7 @@ COMMANDS = (
     annex_command,
     compare_command,
     report_command,
+    *REGISTER_COMMANDS,
 )
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from vendorcheck.domain.jp import clean_for_xml, parse_date
+from vendorcheck.domain.jp import clean_for_xml, normalize, parse_date
 from vendorcheck.domain.registers import ENTRY_TYPE_LABELS, PLATFORMS, SERVICE, SNS
 
 BOTH = (SERVICE, SNS)
@@ -104,8 +104,8 @@ def clean_value(spec: EntryField, raw: object) -> object:
             spec.name, f"{spec.label}は http:// 又は https:// で始まる URL で入力してください。"
         )
     if spec.kind == "platform" and text:
-        by_label = {label: key for key, label in PLATFORMS.items()}
-        key = text.casefold() if text.casefold() in PLATFORMS else by_label.get(text)
+        by_label = {normalize(label): key for key, label in PLATFORMS.items()}
+        key = text.casefold() if text.casefold() in PLATFORMS else by_label.get(normalize(text))
         if key is None:
             raise FieldError(spec.name, f"{spec.label}は一覧から選んでください。")
         return key

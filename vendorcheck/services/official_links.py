@@ -12,7 +12,6 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from vendorcheck import __version__
 from vendorcheck.domain import registers as reg
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
@@ -20,7 +19,7 @@ from vendorcheck.store.db import database
 from vendorcheck.store.models import RegisterEntry, utcnow
 
 MAX_REDIRECTS = 3
-USER_AGENT = f"vendorcheck/{__version__} (official account listing check)"
+USER_AGENT = "vendorcheck/0.1 (check of the official SNS account list)"
 
 
 @dataclass(frozen=True)

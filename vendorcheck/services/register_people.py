@@ -131,18 +131,22 @@ def change_person(
         return add_assignment(actor, entry, person, effective_from=day, reason=reason)
 
 
-def holders_on(entry: RegisterEntry, day: dt.date) -> dict[str, Holder | None]:
-    """Who held each role on a day: the latest row on or before it (None: nobody yet)."""
+def holders_of_many(entry_ids: list[int], day: dt.date) -> dict[int, dict[str, Holder | None]]:
+    """Who held each role of each entry on a day, in one query (the latest row on or before)."""
+    found: dict[int, dict[str, Holder | None]] = {
+        entry_id: dict.fromkeys(reg.PERSON_ROLES) for entry_id in entry_ids
+    }
+    if not entry_ids:
+        return found
     rows = (
         RegisterPerson.select(RegisterPerson, Staff.id, Staff.active)
         .join(Staff, JOIN.LEFT_OUTER, on=RegisterPerson.staff == Staff.id)
-        .where(RegisterPerson.entry == entry, RegisterPerson.effective_from <= day)
+        .where(RegisterPerson.entry.in_(entry_ids), RegisterPerson.effective_from <= day)
         .order_by(RegisterPerson.effective_from, RegisterPerson.id)
     )
-    found: dict[str, Holder | None] = dict.fromkeys(reg.PERSON_ROLES)
     for row in rows:
         staff_active = row.staff.active if row.staff_id else True
-        found[row.role] = (
+        found[row.entry_id][row.role] = (
             Holder(
                 row.role,
                 row.name,
@@ -156,6 +160,11 @@ def holders_on(entry: RegisterEntry, day: dt.date) -> dict[str, Holder | None]:
             else None
         )
     return found
+
+
+def holders_on(entry: RegisterEntry, day: dt.date) -> dict[str, Holder | None]:
+    """Who held each role on a day (None: nobody, or the role left vacant)."""
+    return holders_of_many([entry.id], day)[entry.id]
 
 
 def history(entry: RegisterEntry) -> list[RegisterPerson]:

@@ -18,6 +18,7 @@ from vendorcheck.web import (
     official_accounts,
     portal,
     questionnaires,
+    register_files,
     registers,
     review,
     scorecard,
@@ -50,6 +51,7 @@ def install(app: Flask) -> None:
         scorecard.bp,
         applications.bp,
         registers.bp,
+        register_files.bp,
         official_accounts.bp,
     ):
         app.register_blueprint(blueprint)
