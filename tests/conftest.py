@@ -169,6 +169,11 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def home_department() -> Department:
+    """The department test staff and cases belong to unless a test says otherwise."""
+    return Department.get(Department.name == "事務部局")
+
+
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     html = client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
@@ -189,6 +194,8 @@ class StaffFactory:
 
         db = self.app.extensions["vendorcheck_db"]
         with db.connection_context():
+            if "department_id" not in extra:  # cases of tests belong to 事務部局 too
+                extra["department_id"] = home_department().id
             staff, _ = staff_service.create_staff(
                 Actor.system("test"),
                 login_id=login_id or f"{role}{len(self.created) + 1}",

@@ -17,7 +17,7 @@ import pytest
 from peewee import DatabaseError
 
 from tests.answering import TINY_PDF, section_form
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, home_department
 from vendorcheck.domain.clauses import load_clauses
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE
@@ -109,6 +109,7 @@ def make_assessment(
         tier=tier,
         contract_start=START,
         contract_end=END,
+        department=home_department(),
     )
     link = invitations.invite(
         Actor.system("test"),

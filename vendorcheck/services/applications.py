@@ -221,15 +221,15 @@ def decide(
     """承認 / 差戻し / 却下 by an approver, with the reason (comments for a return)."""
     if not can(reader.role, "approve"):
         raise Forbidden("利用申請を判断できるのは、統括情報セキュリティ責任者と承認者です。")
-    if decision not in DECISIONS:
-        raise ServiceError("承認・差戻し・却下のいずれかを選んでください。", field="decision")
     reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(f"{DECISIONS[decision]}の理由を入力してください。", field="reason")
-    if len(reason) > 4000:
-        raise ServiceError("理由は4000文字以内で入力してください。", field="reason")
     with database.atomic():
         application = get_application(reader, application_id)
+        if decision not in DECISIONS:
+            raise ServiceError("承認・差戻し・却下のいずれかを選んでください。", field="decision")
+        if not reason:
+            raise ServiceError(f"{DECISIONS[decision]}の理由を入力してください。", field="reason")
+        if len(reason) > 4000:
+            raise ServiceError("理由は4000文字以内で入力してください。", field="reason")
         if application.status != reg.SUBMITTED:
             raise Conflict(
                 "この申請は承認待ちではありません（すでに判断されたか、差し戻されています）。"

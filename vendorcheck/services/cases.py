@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.access import Reader
 from vendorcheck.domain.classification import CONFIDENTIAL_FROM_TIER, Scheme
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.requirements import KIND_LABELS
@@ -244,6 +245,7 @@ class CaseFilter:
     kind: str = ""
     status: str = ""
     text: str = ""
+    reader: Reader | None = None  # the department rule: None lists every case (commands)
 
 
 @dataclass
@@ -266,6 +268,8 @@ def list_cases(
     )
     if criteria.department_id:
         query = query.where(Case.department == criteria.department_id)
+    if criteria.reader is not None and not criteria.reader.sees_all:
+        query = query.where(Case.department == (criteria.reader.department_id or 0))
     if criteria.kind:
         query = query.where(Case.kind == criteria.kind)
     if criteria.status:

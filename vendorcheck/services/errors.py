@@ -27,5 +27,12 @@ def too_long(label: str, limit: int) -> str:
     return f"{label}は{limit}文字以内で入力してください。"
 
 
-class Forbidden(ServiceError):
-    """The staff member's department or role does not allow this; shown as 403."""
+class Forbidden(Exception):
+    """The staff member's department or role does not allow this; the web shows 403.
+
+    Not a ServiceError on purpose: a view that shows a ServiceError beside a field must
+    never turn a refusal into a form message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

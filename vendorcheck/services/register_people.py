@@ -110,11 +110,11 @@ def change_person(
 ) -> RegisterPerson:
     """責任者等の変更: a dated record with the reason, never an overwrite."""
     reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("変更の理由を入力してください。", field="reason")
     day = effective_from or today_jst()
     with database.atomic():
         entry = entry_for_change(reader, entry_id)
+        if not reason:
+            raise ServiceError("変更の理由を入力してください。", field="reason")
         if entry.status == reg.RETIRED:
             raise ServiceError("廃止した項目の担当者は変更できません。")
         latest = (

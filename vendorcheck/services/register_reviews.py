@@ -32,10 +32,10 @@ def record_review(
     """Record the checklist; every item not ticked makes the result 要対応."""
     today = today or today_jst()
     note = (note or "").strip()
-    if len(note) > 2000:
-        raise ServiceError("点検のメモは2000文字以内で入力してください。")
     with database.atomic():
         entry = entry_for_change(reader, entry_id)
+        if len(note) > 2000:
+            raise ServiceError("点検のメモは2000文字以内で入力してください。")
         if entry.status not in IN_USE:
             raise ServiceError("利用中（承認済・休止を含む）の項目だけを点検できます。")
         items = reg.review_items(entry.entry_type)

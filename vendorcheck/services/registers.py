@@ -243,27 +243,28 @@ def retire(
 ) -> RegisterEntry:
     """廃止 (CLD-16): confirm the data was disposed of and the accounts deleted, with evidence."""
     note = (note or "").strip()
-    if not (disposed and accounts_deleted):
-        raise ServiceError(
-            "データの消去とアカウントの削除の両方を確認してから廃止してください。", field="disposed"
-        )
-    if not note:
-        raise ServiceError("消去・削除の方法と実施日を記入してください。", field="note")
-    if len(note) > 2000:
-        raise ServiceError("記録は2000文字以内で入力してください。", field="note")
-    try:
-        accepted = [check_upload(name, data, max_bytes=max_bytes) for name, data in files]
-    except UploadRejected as error:
-        raise ServiceError(
-            f"証跡のファイルを受け付けられません: {error}", field="evidence"
-        ) from None
-    if not accepted:
-        raise ServiceError(
-            "消去証明書や削除完了画面など、証跡のファイルを1つ以上添付してください。",
-            field="evidence",
-        )
     with database.atomic():
         entry = entry_for_change(reader, entry_id)
+        if not (disposed and accounts_deleted):
+            raise ServiceError(
+                "データの消去とアカウントの削除の両方を確認してから廃止してください。",
+                field="disposed",
+            )
+        if not note:
+            raise ServiceError("消去・削除の方法と実施日を記入してください。", field="note")
+        if len(note) > 2000:
+            raise ServiceError("記録は2000文字以内で入力してください。", field="note")
+        try:
+            accepted = [check_upload(name, data, max_bytes=max_bytes) for name, data in files]
+        except UploadRejected as error:
+            raise ServiceError(
+                f"証跡のファイルを受け付けられません: {error}", field="evidence"
+            ) from None
+        if not accepted:
+            raise ServiceError(
+                "消去証明書や削除完了画面など、証跡のファイルを1つ以上添付してください。",
+                field="evidence",
+            )
         if entry.status == reg.RETIRED:
             raise ServiceError("この項目はすでに廃止されています。")
         for upload, (_, data) in zip(accepted, files, strict=True):

@@ -13,6 +13,7 @@ from vendorcheck.web import (
     auth,
     cases,
     comparison,
+    department_access,
     errors,
     home,
     official_accounts,
@@ -36,6 +37,7 @@ def install(app: Flask) -> None:
     template_helpers.install(app)
     errors.install(app)
     auth.install(app)
+    department_access.install(app)
     for blueprint in (
         auth.bp,
         home.bp,

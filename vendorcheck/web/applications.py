@@ -24,7 +24,7 @@ from vendorcheck.services import applications as application_service
 from vendorcheck.services import register_people, self_checks
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.drafts import errors_of_draft
-from vendorcheck.services.errors import Conflict, Forbidden, NotFound, ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.services.register_lookups import accepted_cloud_assessments
@@ -117,8 +117,6 @@ def new():
                     ),
                     _self_check_questionnaire(kind),
                 )
-            except Forbidden:
-                raise
             except ServiceError as exc:
                 if exc.field:
                     errors[exc.field] = exc.message

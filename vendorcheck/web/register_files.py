@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, request
 
 from vendorcheck.services import register_exports, register_import
-from vendorcheck.services.errors import Forbidden, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import list_departments
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
@@ -40,8 +40,6 @@ def export(file_format: str):
     department = request.args.get("department", "").strip() or None
     try:
         result = register_exports.export_register(current_reader(), file_format, department)
-    except Forbidden:
-        raise
     except ServiceError as exc:
         return _page(error=exc.message, status=400)
     return attachment(result.data, result.filename, result.content_type, ascii_stem="register")
@@ -65,8 +63,6 @@ def import_file():
             upload.read(register_import.MAX_BYTES + 1),
             dry_run=dry_run,
         )
-    except Forbidden:
-        raise
     except ServiceError as exc:
         return _page(error=exc.message, status=400)
     if report.written:

@@ -14,7 +14,7 @@ from vendorcheck.services import applications as application_service
 from vendorcheck.services import procedures, register_people, register_reviews
 from vendorcheck.services import registers as register_service
 from vendorcheck.services import staff as staff_service
-from vendorcheck.services.errors import Forbidden, NotFound, ServiceError
+from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.web.applications import person_from_form
 from vendorcheck.web.auth import current_actor, current_reader, require
@@ -139,8 +139,6 @@ def edit(entry_id: int):
         values = _form_values(entry.entry_type)
         try:
             register_service.update_entry(current_actor(), reader, entry.id, values)
-        except Forbidden:
-            raise
         except ServiceError as exc:
             errors[exc.field or "name"] = exc.message
             status = 400
@@ -178,8 +176,6 @@ def change_person(entry_id: int):
         )
     except NotFound as exc:
         return render_error(404, exc.message)
-    except Forbidden:
-        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -197,8 +193,6 @@ def move(entry_id: int):
         )
     except NotFound as exc:
         return render_error(404, exc.message)
-    except Forbidden:
-        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -220,8 +214,6 @@ def review(entry_id: int):
         )
     except NotFound as exc:
         return render_error(404, exc.message)
-    except Forbidden:
-        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -242,8 +234,6 @@ def generate_procedure(entry_id: int):
         )
     except NotFound as exc:
         return render_error(404, exc.message)
-    except Forbidden:
-        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -295,8 +285,6 @@ def retire(entry_id: int):
                 files=files,
                 max_bytes=max_bytes,
             )
-        except Forbidden:
-            raise
         except ServiceError as exc:
             errors[exc.field or "note"] = exc.message
             status = 400
