@@ -350,7 +350,7 @@ def demo_command() -> None:
     with _db().connection_context():
         try:
             result = demo_service.load_demo(
-                lambda kind: next(iter(catalogue.for_kind(kind)), None),
+                lambda kind: next(iter(catalogue.for_kind(kind)), None),  # one file per kind
                 links,
                 max_evidence_bytes=config["MAX_EVIDENCE_MB"] * 1024 * 1024,
             )
@@ -360,7 +360,7 @@ def demo_command() -> None:
     base_url = config["BASE_URL"].rstrip("/")
     click.echo(
         f"デモデータを読み込みました（{demo_service.ORGANISATION}: 案件 {result.cases} 件、"
-        f"事業者 {result.vendors} 社、回答 {result.assessments} 件）。"
+        f"事業者 {result.vendors} 社、回答 {result.assessments} 件、台帳 {result.register_entries} 件）。"
     )
     click.echo(f"\nログイン画面: {base_url}/login")
     for login in result.logins:

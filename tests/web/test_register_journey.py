@@ -227,3 +227,42 @@ def test_review_checklist_moves_the_next_review_date(client, make_staff, db):
     items = [key for key, _ in reg.review_items(reg.SNS)]
     client.post(f"/registers/{entry_id}/reviews", data={"csrf_token": token, "item": items})
     assert RegisterEntry.get_by_id(entry_id).next_review_on > dt.date.today()
+
+
+def test_dashboard_lists_overdue_reviews_and_waiting_applications(client, make_staff, db):
+    from tests.registers_entries import make_entry
+
+    entry = make_entry(name="点検切れの公式 X", next_review_on=dt.date(2020, 4, 1))
+    officer = staff_of(make_staff, "officer", display_name="高橋 真理")
+    as_user(client, officer)
+    application_id = apply_for_sns(client, officer.id, name="申請中の公式 LINE")
+    answer_self_check(client, application_id)
+    submit_application(client, application_id)
+    page = client.get("/").get_data(as_text=True)
+    assert "点検切れの公式 X" in page and f"/registers/{entry.id}#reviews" in page
+    assert "申請中の公式 LINE" in page
+
+
+def test_remind_mails_the_responsible_person_of_an_overdue_review_once_a_day(
+    runner, make_staff, db
+):
+    from tests.registers_entries import make_entry
+    from vendorcheck.services import register_people
+    from vendorcheck.services.audit import Actor
+
+    officer = staff_of(
+        make_staff, "officer", display_name="高橋 真理", email="takahashi@city.example.jp"
+    )
+    entry = make_entry(name="点検切れの公式 X", next_review_on=dt.date(2026, 1, 1))
+    register_people.add_assignment(
+        Actor.system("test"),
+        entry,
+        register_people.PersonInput(reg.RESPONSIBLE, staff_id=officer.id),
+        effective_from=dt.date(2025, 5, 1),
+        reason="試験",
+    )
+    for _ in range(2):
+        result = runner.invoke(args=["remind", "--today", "2026-02-01"])
+        assert result.exit_code == 0, result.output
+    mails = MailMessage.select().where(MailMessage.to_address == "takahashi@city.example.jp")
+    assert mails.count() == 1 and "点検切れの公式 X" in mails.get().subject

@@ -14,7 +14,7 @@ from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.roles import role_label
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import cases as case_service
-from vendorcheck.services import invitations, judgement, review
+from vendorcheck.services import demo_registers, invitations, judgement, review
 from vendorcheck.services import organisation as organisation_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
@@ -83,7 +83,7 @@ ASSESSMENTS = (
     ("outsourcing", "kakuu_print", "excellent", status.ACCEPTED, "ja"),
     ("system", "towa", "good", status.RETURNED, "ja"),
     ("system", "sakura", "weak_development", status.REJECTED, "ja"),
-    ("cloud", "mirai", "excellent", status.SUBMITTED, "ja"),
+    ("cloud", "mirai", "excellent", status.ACCEPTED, "ja"),
     ("cloud", "nihon_dc", "good", status.SUBMITTED, "ja"),
     ("cloud", "sakura", "fair", status.SUBMITTED, "ja"),
     ("cloud", "yamabiko", "remediation", status.SUBMITTED, "ja"),
@@ -96,7 +96,7 @@ ASSESSMENTS = (
 STAFF = (
     ("ciso", "ciso", "佐藤 修一", "事務部局"),
     ("officer", "officer", "高橋 真理", "事務部局"),
-    ("viewer", "viewer", "田中 翔", "監査委員部局"),
+    ("viewer", "viewer", "田中 翔", "事務部局"),
 )
 
 
@@ -122,6 +122,7 @@ class DemoResult:
     cases: int = 0
     vendors: int = 0
     assessments: int = 0
+    register_entries: int = 0
 
 
 def refusal_reason() -> str | None:
@@ -328,6 +329,7 @@ def load_demo(
             if assessment.status in status.EDITABLE_BY_VENDOR:
                 label = status.LABELS[assessment.status]
                 result.links.append(OpenLink(case.title, vendor.name, label, link.url))
+        result.register_entries = demo_registers.load_registers(people, questionnaire_for, today)
         result.cases, result.vendors, result.assessments = (
             len(cases),
             len(vendors),

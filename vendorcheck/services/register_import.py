@@ -217,23 +217,15 @@ def import_register(
         return report
     with database.atomic():
         for row in checked:
-            values = row["values"]
-            entry = RegisterEntry.create(
-                entry_type=row["type"],
-                status=row["status"],
-                department=row["department"],
-                name_normalized=normalize(str(values["name"])),
-                retired_on=today if row["status"] == reg.RETIRED else None,
-                next_review_on=values.pop("next_review_on", None)
-                or today + dt.timedelta(days=reg.REVIEW_INTERVAL_DAYS),
-                **values,
-            )
-            register_people.add_assignment(
+            create_existing_entry(
                 actor,
-                entry,
+                row["type"],
+                row["department"],
+                row["values"],
                 row["person"],
-                effective_from=values.get("start_date") or today,
+                status=row["status"],
                 reason="既存の台帳から取り込み",
+                today=today,
             )
         audit.record(
             actor,
@@ -245,6 +237,38 @@ def import_register(
         )
     report.written = True
     return report
+
+
+def create_existing_entry(
+    actor: Actor,
+    entry_type: str,
+    department: Department,
+    values: dict,
+    responsible: register_people.PersonInput,
+    *,
+    status: str,
+    reason: str,
+    today: dt.date,
+    **links,
+) -> RegisterEntry:
+    """An entry already in use before vendorcheck (imported, or demo data): no application,
+    the 責任者 from its start date (inside the caller's transaction)."""
+    values = dict(values)
+    next_review = values.pop("next_review_on", None)
+    entry = RegisterEntry.create(
+        entry_type=entry_type,
+        status=status,
+        department=department,
+        name_normalized=normalize(str(values["name"])),
+        retired_on=today if status == reg.RETIRED else None,
+        next_review_on=next_review or today + dt.timedelta(days=reg.REVIEW_INTERVAL_DAYS),
+        **values,
+        **links,
+    )
+    register_people.add_assignment(
+        actor, entry, responsible, effective_from=values.get("start_date") or today, reason=reason
+    )
+    return entry
 
 
 def ensure_may_import(reader: Reader) -> None:
