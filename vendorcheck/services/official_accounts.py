@@ -40,15 +40,16 @@ def official_accounts() -> list[OfficialAccount]:
         .join(Department, JOIN.LEFT_OUTER, on=RegisterEntry.department == Department.id)
         .where(RegisterEntry.entry_type == reg.SNS, RegisterEntry.status == reg.ACTIVE)
         .order_by(RegisterEntry.platform, RegisterEntry.account_name, RegisterEntry.id)
-        .dicts()
+        .tuples()
     )
+    platforms = reg.PLATFORMS
     return [
         OfficialAccount(
-            platform=reg.PLATFORMS.get(row["platform"], row["platform"]),
-            account_name=row["account_name"] or row["name"],
-            url=row["url"],
-            section=row["section"] or "",
-            start_date=row["start_date"].isoformat() if row["start_date"] else "",
+            platforms.get(platform, platform),
+            account_name or name,
+            url,
+            section or "",
+            start.isoformat() if start else "",
         )
-        for row in rows
+        for platform, account_name, name, url, start, section in rows
     ]

@@ -47,6 +47,7 @@ class EntryPage:
     total: int
     page: int
     pages: int
+    flags: dict[int, tuple[str, ...]]  # entry id -> flags, computed with one scheme read
 
 
 def _visible(query, reader: Reader):
@@ -97,7 +98,9 @@ def list_entries(reader: Reader, criteria: EntryFilter, page_size: int = PAGE_SI
     rows = list(
         query.order_by(RegisterEntry.id.desc()).limit(page_size).offset((page - 1) * page_size)
     )
-    return EntryPage(rows, total, page, pages)
+    scheme, today = organisation_scheme(), today_jst()
+    flags = {entry.id: entry_flags(entry, today, scheme) for entry in rows}
+    return EntryPage(rows, total, page, pages, flags)
 
 
 def get_entry(reader: Reader, entry_id: int) -> RegisterEntry:
@@ -117,13 +120,18 @@ def entry_for_change(reader: Reader, entry_id: int) -> RegisterEntry:
 
 
 def tier_of(level_code: str, scheme: Scheme | None = None) -> int:
+    if not level_code:
+        return 1
     try:
         return (scheme or organisation_scheme()).level(level_code).tier
     except KeyError:
         return 1
 
 
-def entry_flags(entry: RegisterEntry, today: dt.date | None = None) -> tuple[str, ...]:
+def entry_flags(
+    entry: RegisterEntry, today: dt.date | None = None, scheme: Scheme | None = None
+) -> tuple[str, ...]:
+    """The entry's flags; pass the scheme when flagging many entries (one read, not one each)."""
     facts = reg.EntryFacts(
         entry_type=entry.entry_type,
         status=entry.status,
@@ -134,7 +142,7 @@ def entry_flags(entry: RegisterEntry, today: dt.date | None = None) -> tuple[str
         last_post_on=entry.last_post_on,
         next_review_on=entry.next_review_on,
         needs_responsible=entry.needs_responsible,
-        classification_tier=tier_of(entry.classification_level),
+        classification_tier=tier_of(entry.classification_level, scheme),
         ismap_number=entry.ismap_number,
     )
     return reg.flags(facts, today or today_jst())

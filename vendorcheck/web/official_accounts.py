@@ -9,11 +9,7 @@ import json
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from vendorcheck.documents.csv_export import to_csv_bytes
-from vendorcheck.services.official_accounts import (
-    PUBLIC_COLUMNS,
-    PUBLIC_HEADINGS,
-    official_accounts,
-)
+from vendorcheck.services.official_accounts import PUBLIC_HEADINGS, official_accounts
 from vendorcheck.services.organisation import get_organisation
 
 bp = Blueprint("official_accounts", __name__)
@@ -55,9 +51,7 @@ def as_json():
     body = json.dumps(
         {
             "organisation": get_organisation().name,
-            "accounts": [
-                dict(zip(PUBLIC_COLUMNS, a.as_row(), strict=True)) for a in official_accounts()
-            ],
+            "accounts": [vars(account) for account in official_accounts()],
         },
         ensure_ascii=False,
         separators=(",", ":"),

@@ -48,12 +48,11 @@ def index():
         page=_int(request.args.get("page")) or 1,
     )
     page = register_service.list_entries(reader, criteria)
-    today = today_jst()
     return render_template(
         "registers/index.html",
         page=page,
         criteria=criteria,
-        flags={e.id: register_service.entry_flags(e, today) for e in page.rows},
+        flags=page.flags,
         flag_labels=reg.FLAG_LABELS,
         status_labels=reg.STATUS_LABELS,
         type_labels=reg.ENTRY_TYPE_LABELS,
