@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta
 
-from vendorcheck.domain.clause_text import (
+from vendorcheck.domain.clauses.text import (
     ENVIRONMENT,
     Paragraph,
     clean_value,

@@ -4,7 +4,6 @@ within the department rule, edit, move between states, retire with disposal evid
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ from vendorcheck.domain.access import REFUSED_CHANGE, REFUSED_READ, Reader
 from vendorcheck.domain.classification import Scheme
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.register_fields import FieldError, clean_value, fields_for
-from vendorcheck.domain.uploads import UploadRejected, check_upload
+from vendorcheck.domain.uploads import UploadRejected, check_upload, stored_file_columns
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Forbidden, NotFound, ServiceError
@@ -278,12 +277,7 @@ def retire(
         for upload, (_, data) in zip(accepted, files, strict=True):
             RetirementEvidence.create(
                 entry=entry,
-                filename=upload.filename,
-                content_type=upload.content_type,
-                file_kind=upload.kind,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                data=data,
+                **stored_file_columns(upload, data),
                 uploaded_by=actor.id if actor.kind == "staff" else None,
             )
         before = entry.status

@@ -3,13 +3,13 @@ with stale-save refusal, evidence checked by content, and a frozen submission, a
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.uploads import stored_file_columns
 from vendorcheck.services import applications
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.drafts import (
@@ -111,12 +111,7 @@ def add_evidence(
         evidence = ApplicationEvidence.create(
             application=application,
             question_id=question_id,
-            filename=accepted.filename,
-            content_type=accepted.content_type,
-            file_kind=accepted.kind,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            data=data,
+            **stored_file_columns(accepted, data),
         )
         _write(application, with_file(read_draft(application), question_id, evidence.id), None)
     return evidence

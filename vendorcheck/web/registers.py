@@ -3,6 +3,7 @@ date, edits, 責任者 changes, state moves, reviews and retirement."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -155,17 +156,32 @@ def edit(entry_id: int):
     ), status
 
 
+def _act(entry_id: int, anchor: str, action: Callable[[], Any], done: Callable[[Any], str]):
+    """Run one change of an entry posted from its page, flash the outcome, go back there.
+    NotFound (404) and Forbidden (403) are answered by the central error handlers."""
+    _checked_form()
+    try:
+        result = action()
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(done(result), "success")
+    return redirect(url_for("registers.detail", entry_id=entry_id) + anchor)
+
+
 @bp.route("/<int:entry_id>/people", methods=["POST"])
 @require("manage_cases")
 def change_person(entry_id: int):
-    _checked_form()
     role = request.form.get("role", reg.RESPONSIBLE)
     day_text = request.form.get("effective_from", "").strip()
     day = parse_any_date(day_text) if day_text else None
-    try:
+
+    def change():
         if day_text and day is None:
             raise ServiceError("変更日は 2026-04-01 又は 令和8年4月1日 の形で入力してください。")
-        register_people.change_person(
+        return register_people.change_person(
             current_actor(),
             current_reader(),
             entry_id,
@@ -173,71 +189,55 @@ def change_person(entry_id: int):
             effective_from=day,
             reason=request.form.get("reason", ""),
         )
-    except NotFound as exc:
-        return render_error(404, exc.message)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(f"{reg.PERSON_ROLES.get(role, '担当者')}の変更を記録しました。", "success")
-    return redirect(url_for("registers.detail", entry_id=entry_id) + "#people")
+
+    label = reg.PERSON_ROLES.get(role, "担当者")
+    return _act(entry_id, "#people", change, lambda _row: f"{label}の変更を記録しました。")
 
 
 @bp.route("/<int:entry_id>/status", methods=["POST"])
 @require("manage_cases")
 def move(entry_id: int):
-    _checked_form()
-    try:
-        entry = register_service.move_status(
+    return _act(
+        entry_id,
+        "",
+        lambda: register_service.move_status(
             current_actor(), current_reader(), entry_id, request.form.get("status", "")
-        )
-    except NotFound as exc:
-        return render_error(404, exc.message)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(f"状態を「{reg.STATUS_LABELS[entry.status]}」にしました。", "success")
-    return redirect(url_for("registers.detail", entry_id=entry_id))
+        ),
+        lambda entry: f"状態を「{reg.STATUS_LABELS[entry.status]}」にしました。",
+    )
 
 
 @bp.route("/<int:entry_id>/reviews", methods=["POST"])
 @require("manage_cases")
 def review(entry_id: int):
-    _checked_form()
-    try:
-        register_reviews.record_review(
+    return _act(
+        entry_id,
+        "#reviews",
+        lambda: register_reviews.record_review(
             current_actor(),
             current_reader(),
             entry_id,
-            checked={key for key in request.form.getlist("item")},
+            checked=set(request.form.getlist("item")),
             note=request.form.get("note", ""),
-        )
-    except NotFound as exc:
-        return render_error(404, exc.message)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        flash("点検の結果を記録しました。", "success")
-    return redirect(url_for("registers.detail", entry_id=entry_id) + "#reviews")
+        ),
+        lambda _review: "点検の結果を記録しました。",
+    )
 
 
 @bp.route("/<int:entry_id>/procedure", methods=["POST"])
 @require("manage_cases")
 def generate_procedure(entry_id: int):
-    _checked_form()
-    try:
-        version = procedures.generate(
+    return _act(
+        entry_id,
+        "#procedure",
+        lambda: procedures.generate(
             current_actor(),
             current_reader(),
             entry_id,
             current_app.config["SNS_PROCEDURE_TEMPLATE"],
-        )
-    except NotFound as exc:
-        return render_error(404, exc.message)
-    except ServiceError as exc:
-        flash(exc.message, "error")
-    else:
-        flash(f"運用手順書（第{version.version}版）を作成しました。", "success")
-    return redirect(url_for("registers.detail", entry_id=entry_id) + "#procedure")
+        ),
+        lambda stored: f"運用手順書（第{stored.version}版）を作成しました。",
+    )
 
 
 @bp.route("/<int:entry_id>/procedure/<int:version>.docx")
