@@ -145,3 +145,13 @@ def test_an_officer_cannot_open_a_case_or_an_application_for_another_department(
     )
     assert response.status_code == 403 and "変更できるのは" in response.get_data(as_text=True)
     assert UseApplication.select().count() == 0
+
+
+def test_the_dashboard_lists_only_the_own_department_cases(app, client, make_staff, owned):
+    from vendorcheck.store.models import Assessment
+
+    Assessment.update(status="submitted").execute()
+    as_user(client, staff_of(make_staff, "officer", department="消防部局"))
+    assert "事務部局の案件" not in client.get("/").get_data(as_text=True)
+    as_user(client, staff_of(make_staff, "viewer"))
+    assert "事務部局の案件" in client.get("/").get_data(as_text=True)

@@ -24,7 +24,7 @@ def dashboard():
         organisation=get_organisation(),
         my_events=my_events,
         recent=recent,
-        board=case_service.dashboard(),
+        board=case_service.dashboard(reader=current_reader()),
         status_labels=assessment_status.LABELS,
         upcoming_days=case_service.UPCOMING_DAYS,
         overdue_remediations=judgement.overdue_remediations(),
