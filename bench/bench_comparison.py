@@ -40,7 +40,7 @@ VENDORS, SECTIONS, PER_SECTION = 50, 8, 25  # 200 questions
 def synthetic_questionnaire(directory: Path) -> Path:
     """Eight sections of 25 mixed questions, with conditions, mandatory tiers and findings."""
     lines = [
-        'id = "bench_compare"', "version = 1", 'kinds = ["cloud"]',
+        'id = "bench_compare"', "version = 1", 'respondent = "vendor"', 'kinds = ["cloud"]',
         'title = { ja = "比較計測用の確認書" }',
         "[thresholds]", '"1" = { pass = 60 }', '"2" = { pass = 70 }', '"3" = { pass = 80 }',
     ]  # fmt: skip

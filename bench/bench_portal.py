@@ -37,6 +37,7 @@ def synthetic_questionnaire(directory: Path, questions: int = 200) -> None:
     lines = [
         'id = "bench"',
         "version = 1",
+        'respondent = "vendor"',
         'kinds = ["cloud"]',
         'title = { ja = "計測用の確認書", en = "Benchmark questionnaire" }',
         "[thresholds]",

@@ -8,6 +8,7 @@ import re
 import shutil
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -169,6 +170,11 @@ def runner(app):
     return command_runner(app)
 
 
+def home_department() -> Department:
+    """The department test staff and cases belong to unless a test says otherwise."""
+    return Department.get(Department.name == "事務部局")
+
+
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     html = client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
@@ -189,6 +195,8 @@ class StaffFactory:
 
         db = self.app.extensions["vendorcheck_db"]
         with db.connection_context():
+            if "department_id" not in extra:  # cases of tests belong to 事務部局 too
+                extra["department_id"] = home_department().id
             staff, _ = staff_service.create_staff(
                 Actor.system("test"),
                 login_id=login_id or f"{role}{len(self.created) + 1}",
@@ -270,6 +278,7 @@ class HttpServer:
     base_url: str
     routes: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)
+    headers: list = field(default_factory=list)  # the request headers, in order
 
     def serve(
         self,
@@ -277,8 +286,12 @@ class HttpServer:
         body: bytes | str,
         status: int = 200,
         content_type: str = "text/plain; charset=utf-8",
+        headers: dict | None = None,
+        delay: float = 0.0,
     ):
-        self.routes[path] = (status, content_type, body.encode() if isinstance(body, str) else body)
+        """Answer GET path; headers (e.g. Location) are added, delay seconds pass first."""
+        data = body.encode() if isinstance(body, str) else body
+        self.routes[path] = (status, content_type, data, headers or {}, delay)
         return self.base_url + path
 
 
@@ -290,10 +303,15 @@ def http_server() -> Iterator[HttpServer]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             state.requests.append(self.path)
-            status, content_type, body = state.routes.get(
-                self.path, (404, "text/plain", b"not found")
+            state.headers.append(dict(self.headers))
+            status, content_type, body, headers, delay = state.routes.get(
+                self.path, (404, "text/plain", b"not found", {}, 0.0)
             )
+            if delay:
+                time.sleep(delay)
             self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -90,7 +90,7 @@ def test_annex_errors_exit_non_zero_in_japanese_and_store_nothing(
 
 
 def test_annex_of_an_unsubmitted_assessment_is_refused(app, db, runner, tmp_path):
-    assessment = make_assessment(app, "cloud_light", submit=False)
+    assessment = make_assessment(app, "outsourcing", submit=False)
     result = runner.invoke(args=["annex", str(assessment.id), "-o", str(tmp_path / "a.docx")])
     assert result.exit_code == 1
     assert "提出された回答がないため、特記事項を作成できません" in _output(result)

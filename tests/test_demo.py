@@ -57,17 +57,11 @@ def test_demo_prints_logins_that_work_for_every_role(demo):
     assert "http://vendorcheck.test/login" in demo
 
 
-def test_demo_produces_each_state_and_one_case_of_each_kind(demo):
+def test_demo_produces_each_state_and_one_case_of_each_vendor_answered_kind(demo):
     assert get_organisation().name == "架空市"
     assert get_organisation().classification_scheme == "r6"
-    assert {case.kind for case in Case.select()} == {
-        "outsourcing",
-        "system",
-        "cloud",
-        "cloud_light",
-        "sns",
-    }
-    assert Case.select().count() == 5
+    assert {case.kind for case in Case.select()} == {"outsourcing", "system", "cloud"}
+    assert Case.select().count() == 3
     assert {a.status for a in Assessment.select()} == set(status.STORED)
     vendors = list(Vendor.select())
     assert 6 <= len(vendors) <= 8
@@ -126,7 +120,8 @@ def test_cloud_bidders_differ_clearly_for_the_comparison(demo):
     cloud = Case.get(Case.kind == "cloud")
     bidders = list(Assessment.select().where(Assessment.case == cloud))
     assert len(bidders) >= 5
-    assert all(bidder.status == status.SUBMITTED for bidder in bidders)
+    assert sorted(b.status for b in bidders).count(status.ACCEPTED) == 1  # the chosen one
+    assert {b.status for b in bidders} == {status.SUBMITTED, status.ACCEPTED}
     cards = {bidder.vendor.name: review.scorecard(bidder) for bidder in bidders}
     verdicts = [card.verdict for card in cards.values()]
     assert VERDICT_CONFORMING in verdicts and VERDICT_NONCONFORMING in verdicts
@@ -179,10 +174,33 @@ def test_demo_after_init_keeps_the_existing_administrator(runner, db):
 def test_demo_leaves_nothing_behind_when_it_fails_halfway(app, runner, db, tmp_path):
     folder = tmp_path / "questionnaires"
     folder.mkdir()
-    for name in ("outsourcing", "system", "cloud"):  # no cloud_light or sns questionnaire
+    for name in ("outsourcing", "system"):  # no cloud questionnaire
         shutil.copy(ROOT / "questionnaires" / f"{name}.toml", folder)
     app.config["QUESTIONNAIRES_DIR"] = str(folder)
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 1 and "確認書が見つかりません" in result.output
     assert (Staff.select().count(), Vendor.select().count(), Case.select().count()) == (0, 0, 0)
     assert get_organisation().name != "架空市"
+
+
+def test_demo_register_has_flagged_sns_accounts_services_and_a_change_of_responsible(demo):
+    from vendorcheck.domain import registers as reg
+    from vendorcheck.services.official_accounts import official_accounts
+    from vendorcheck.services.registers import entry_flags
+    from vendorcheck.store.models import RegisterEntry, RegisterPerson, UseApplication
+
+    sns = list(RegisterEntry.select().where(RegisterEntry.entry_type == reg.SNS))
+    services = list(RegisterEntry.select().where(RegisterEntry.entry_type == reg.SERVICE))
+    assert len(sns) >= 5 and len(services) >= 5
+    flags = {entry.name: entry_flags(entry) for entry in sns}
+    assert any("no_mfa" in f for f in flags.values())
+    assert any("not_listed" in f for f in flags.values())
+    cloud = next(e for e in services if e.case_id)
+    assert cloud.case.kind == "cloud" and cloud.assessment.status == status.ACCEPTED
+    assert cloud.status == reg.ACTIVE
+    waiting = UseApplication.get(UseApplication.kind == "cloud_light")
+    assert waiting.status == reg.SUBMITTED and waiting.entry.status == reg.APPLIED
+    changed = RegisterPerson.select().where(RegisterPerson.reason.contains("交代"))
+    assert changed.count() == 1
+    assert len(official_accounts()) == len(sns)
+    assert not Assessment.select().join(Case).where(Case.kind.in_(("cloud_light", "sns"))).exists()

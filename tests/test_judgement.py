@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.conftest import home_department
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import parse_questionnaire
 from vendorcheck.domain.scoring import (
@@ -49,6 +50,7 @@ QUESTIONNAIRE = parse_questionnaire(
         """
 id = "scorecard_test"
 version = 1
+respondent = "vendor"
 kinds = ["outsourcing"]
 title = { ja = "採点表テスト用確認書" }
 
@@ -153,6 +155,7 @@ class Build:
             classification_level="2",
             tier=2,
             contract_end=contract_end,
+            department=home_department(),
         )
         (link,) = invite(
             staff_actor(self.officer),

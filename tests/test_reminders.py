@@ -28,7 +28,7 @@ def invite(app, db, make_staff):
     catalogue = questionnaire_service.catalogue(app.config)
     made = []
 
-    def _invite(email="sales@vendor.example.jp", language="ja", kind="sns", level="1"):
+    def _invite(email="sales@vendor.example.jp", language="ja", kind="outsourcing", level="1"):
         n = len(made) + 1
         vendor = vendor_service.create_vendor(
             actor, name=f"株式会社テスト{n}", contact_name="青木 美咲", contact_email=email

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vendorcheck.domain.ismap import DEFAULT_PATTERNS, parse_header_setting
-from vendorcheck.shipped import CLAUSES, QUESTIONNAIRES, checkout_root, shipped_path
+from vendorcheck.shipped import CLAUSES, QUESTIONNAIRES, SNS_PROCEDURE, checkout_root, shipped_path
 
 ENV_PREFIX = "VENDORCHECK_"
 INSTANCE_PATH_ENV = ENV_PREFIX + "INSTANCE_PATH"
@@ -186,6 +186,38 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ISMAP_MAX_MB", 20, "ISMAP リスト（取得・取り込むファイル）の最大サイズ（MB）。", int),
 )
 
+SETTINGS += (
+    Setting(
+        "SNS_PROCEDURE_TEMPLATE",
+        None,
+        "SNS 運用手順書の様式（TOML）。既定は同梱の様式（リポジトリでは contract_templates/sns_procedure.toml）。",
+    ),
+    Setting(
+        "OFFICIAL_ACCOUNTS_PUBLIC",
+        True,
+        "公式アカウント一覧 /official-accounts（.json・.csv）をログインなしで公開する。",
+        _bool,
+    ),
+    Setting(
+        "OFFICIAL_LINKS_TIMEOUT_SECONDS",
+        10,
+        "check-official-links が公式ウェブサイトのページを取得するときのタイムアウト（秒）。",
+        float,
+    ),
+    Setting(
+        "OFFICIAL_LINKS_MAX_KB",
+        2048,
+        "check-official-links が読み込むページの上限（KB）。超えるページは確認できなかったとします。",
+        int,
+    ),
+    Setting(
+        "OFFICIAL_LINKS_ALLOW_PRIVATE",
+        False,
+        "check-official-links がプライベート・ループバックのアドレスにも接続することを許す（試験用）。",
+        _bool,
+    ),
+)
+
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
@@ -280,6 +312,8 @@ def load_settings(
         parsed["QUESTIONNAIRES_DIR"] = str(default_questionnaires_dir())
     if not parsed["CLAUSES_DIR"]:
         parsed["CLAUSES_DIR"] = str(default_clauses_dir())
+    if not parsed["SNS_PROCEDURE_TEMPLATE"]:
+        parsed["SNS_PROCEDURE_TEMPLATE"] = str(shipped_path(SNS_PROCEDURE))
     if not parsed["SECRET_KEY"]:
         parsed["SECRET_KEY"] = _instance_secret_key(instance_path)
     return parsed

@@ -18,6 +18,7 @@ PACKAGED = "_shipped"
 QUESTIONNAIRES = "questionnaires"
 CLAUSES = "contract_templates/clauses"
 BASE_DOCX = "contract_templates/base.docx"
+SNS_PROCEDURE = "contract_templates/sns_procedure.toml"
 REQUIREMENTS = "docs/REQUIREMENTS.md"
 REQUIREMENT_TITLES = "docs/requirements_ja.toml"
 

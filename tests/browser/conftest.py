@@ -12,7 +12,7 @@ from vendorcheck.services.questionnaires import catalogue
 def portal(app, live_server):
     """Invite a vendor to a case and return (portal URL, assessment id, questionnaire)."""
 
-    def _portal(kind: str = "cloud_light", tier: int = 1, name: str = "回答株式会社"):
+    def _portal(kind: str = "cloud", tier: int = 1, name: str = "回答株式会社"):
         with app.extensions["vendorcheck_db"].connection_context():
             link = invite_vendor(
                 app.config,

@@ -49,14 +49,12 @@ def test_invite_answer_return_resubmit_accept(app, live_server, browser, make_st
 
     page.goto(f"{live_server}/cases/new")
     page.get_by_label("案件名", exact=True).fill("庁内チャットサービスの利用")
-    page.get_by_label("案件の種類").select_option("cloud_light")
+    page.get_by_label("案件の種類").select_option("cloud")
     page.get_by_label("所管部局").select_option(label="事務部局")
     page.get_by_label("取り扱う情報の分類").select_option(index=1)
     levels = page.locator("#classification_level option").all_inner_texts()
-    low = next(
-        i for i, text in enumerate(levels) if "1" in text and "2" not in text and "3" not in text
-    )
-    page.get_by_label("取り扱う情報の分類").select_option(index=low)
+    two = next(i for i, text in enumerate(levels) if text.startswith("機密性2"))
+    page.get_by_label("取り扱う情報の分類").select_option(index=two)
     page.get_by_role("button", name="作成する").click()
     page.wait_for_url(re.compile(r"/cases/\d+$"))
     case_url = page.url
@@ -69,7 +67,7 @@ def test_invite_answer_return_resubmit_accept(app, live_server, browser, make_st
 
     vendor = browser.new_context(locale="ja-JP")
     vendor_page = vendor.new_page()
-    questionnaire = catalogue(app.config).for_kind("cloud_light")[0]
+    questionnaire = catalogue(app.config).for_kind("cloud", respondent="vendor")[0]
     _answer_every_section(vendor_page, link, questionnaire)
     assert "第1版として提出しました" in vendor_page.content()
 

@@ -33,6 +33,7 @@ def _arguments(name: str, tmp_path: Path) -> list[str]:
         "backup": ["backup", "-o", str(tmp_path / "b.db")],
         "restore": ["restore", str(tmp_path / "none.db")],
         "ismap": ["ismap", "check", "C21-0008-2"],
+        "register": ["register", "list"],
     }.get(name, [name])
 
 

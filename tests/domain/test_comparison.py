@@ -26,6 +26,7 @@ QUESTIONNAIRE = parse_questionnaire(
         """
 id = "compare_domain"
 version = 1
+respondent = "vendor"
 kinds = ["outsourcing"]
 title = { ja = "比較の単体テスト" }
 

@@ -17,6 +17,7 @@ from vendorcheck.domain.requirements import load_requirements
 VALID = """
 id = "cloud"
 version = 1
+respondent = "vendor"
 kinds = ["cloud"]
 title = { ja = "外部サービス 確認書", en = "Cloud questionnaire" }
 
@@ -392,3 +393,40 @@ def test_progress_and_missing_required_count_only_questions_that_apply(tmp_path)
         "legal.other_law_detail",
     )
     assert questionnaire.missing_required({}, 1) == ("sub.uses_subcontractors",)
+
+
+def test_a_file_must_name_its_respondent(tmp_path):
+    text = VALID.replace('respondent = "vendor"\n', "")
+    with pytest.raises(QuestionnaireError) as error:
+        load_questionnaire(write(tmp_path, text), load_requirements())
+    assert any("cloud.toml: respondent には" in e for e in error.value.errors)
+
+
+@pytest.mark.parametrize("value", ['"staff"', "1", '["vendor"]'])
+def test_an_unknown_respondent_is_refused(tmp_path, value):
+    text = VALID.replace('respondent = "vendor"', f"respondent = {value}")
+    with pytest.raises(QuestionnaireError) as error:
+        load_questionnaire(write(tmp_path, text), load_requirements())
+    assert any('"department"' in e for e in error.value.errors)
+
+
+def test_department_respondent_survives_the_snapshot(tmp_path):
+    from vendorcheck.domain.questionnaire import Questionnaire
+
+    text = VALID.replace('respondent = "vendor"', 'respondent = "department"')
+    questionnaire = load_questionnaire(write(tmp_path, text), load_requirements())
+    again = Questionnaire.from_snapshot(questionnaire.to_snapshot())
+    assert again.respondent == "department"
+    assert again.content_hash == questionnaire.content_hash
+
+
+def test_shipped_questionnaires_name_the_right_respondent():
+    shipped = load_directory(Path(__file__).resolve().parents[2] / "questionnaires")
+    respondents = {qid: q.respondent for qid, q in shipped.items()}
+    assert respondents == {
+        "outsourcing": "vendor",
+        "system": "vendor",
+        "cloud": "vendor",
+        "cloud_light": "department",
+        "sns": "department",
+    }

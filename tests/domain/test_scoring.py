@@ -22,6 +22,7 @@ from vendorcheck.domain.scoring import (
 EXAMPLE = """
 id = "example"
 version = 1
+respondent = "vendor"
 kinds = ["outsourcing"]
 title = { ja = "採点の例" }
 

@@ -68,6 +68,7 @@ def build(sections: list[dict]) -> Questionnaire:
     data = {
         "id": "prop",
         "version": 1,
+        "respondent": "vendor",
         "kinds": ["outsourcing"],
         "title": {"ja": "性質テスト"},
         "thresholds": {"1": {"pass": 50}, "2": {"pass": 60}, "3": {"pass": 70}},

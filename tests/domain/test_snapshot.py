@@ -12,6 +12,7 @@ from vendorcheck.domain.questionnaire import Questionnaire, QuestionnaireError, 
 EVERY_TYPE = """
 id = "everything"
 version = 3
+respondent = "vendor"
 kinds = ["cloud", "system"]
 title = { ja = "全種類", en = "Every type" }
 description = { ja = "説明" }

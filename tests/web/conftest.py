@@ -14,9 +14,7 @@ BASE_URL = "http://vendorcheck.test"
 def invite(app, db):
     """Invite a vendor to a case of a kind; return (portal path, assessment)."""
 
-    def _invite(
-        kind: str = "cloud_light", language: str = "ja", vendor_name: str = "テスト株式会社"
-    ):
+    def _invite(kind: str = "cloud", language: str = "ja", vendor_name: str = "テスト株式会社"):
         link = invite_vendor(
             app.config,
             kind=kind,

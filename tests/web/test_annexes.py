@@ -17,10 +17,10 @@ import pytest
 from peewee import DatabaseError
 
 from tests.answering import TINY_PDF, section_form
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, home_department
 from vendorcheck.domain.clauses import load_clauses
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.domain.requirements import KINDS
+from vendorcheck.domain.requirements import CONTRACT_COVERAGE
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import invitations
@@ -109,6 +109,7 @@ def make_assessment(
         tier=tier,
         contract_start=START,
         contract_end=END,
+        department=home_department(),
     )
     link = invitations.invite(
         Actor.system("test"),
@@ -166,7 +167,7 @@ def officer(login_as, db):
 # --- preview and generation ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", [k for k in CONTRACT_COVERAGE if k != "sns"])
 def test_preview_and_generated_docx_have_the_same_numbered_articles(app, client, officer, kind):
     assessment = make_assessment(app, kind)
     page = client.get(f"/assessments/{assessment.id}/annex")
@@ -345,7 +346,7 @@ def test_vendor_text_with_control_characters_and_html_does_not_break_it(app, cli
 
 
 def test_nothing_submitted_shows_a_japanese_message_and_stores_nothing(app, client, officer):
-    assessment = make_assessment(app, "cloud_light", submit=False)
+    assessment = make_assessment(app, "outsourcing", submit=False)
     page = client.get(f"/assessments/{assessment.id}/annex").get_data(as_text=True)
     assert "提出された回答がないため、特記事項を作成できません" in page
     assert "この内容で特記事項を作成する" not in page
@@ -357,7 +358,7 @@ def test_nothing_submitted_shows_a_japanese_message_and_stores_nothing(app, clie
 
 
 def test_viewer_sees_the_preview_but_cannot_generate(app, client, login_as, db):
-    assessment = make_assessment(app, "sns")
+    assessment = make_assessment(app, "system")
     login_as("viewer")
     page = client.get(f"/assessments/{assessment.id}/annex").get_data(as_text=True)
     assert "第１条（総則）" in page and "この内容で特記事項を作成する" not in page
@@ -369,7 +370,7 @@ def test_viewer_sees_the_preview_but_cannot_generate(app, client, login_as, db):
 
 
 def test_review_page_links_to_the_annex(app, client, officer):
-    assessment = make_assessment(app, "cloud_light")
+    assessment = make_assessment(app, "cloud")
     page = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
     assert f'href="/assessments/{assessment.id}/annex"' in page
 

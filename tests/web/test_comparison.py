@@ -17,6 +17,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
+from tests.conftest import home_department
 from vendorcheck.domain.jp import wareki
 from vendorcheck.domain.questionnaire import parse_questionnaire
 from vendorcheck.domain.scoring import score
@@ -44,6 +45,7 @@ QUESTIONNAIRE = parse_questionnaire(
         """
 id = "bid_test"
 version = 1
+respondent = "vendor"
 kinds = ["outsourcing"]
 title = { ja = "比較テスト用確認書" }
 
@@ -132,7 +134,13 @@ def _answer_and_submit(assessment: Assessment, answers: dict[str, str]) -> None:
 
 def make_case(bidders: list[tuple[str, dict[str, str] | None]], title: str = "庁内LAN更新") -> Case:
     """A tier-2 case with one assessment per (vendor name, answers or None: not submitted)."""
-    case = Case.create(title=title, kind="outsourcing", classification_level="2", tier=2)
+    case = Case.create(
+        title=title,
+        kind="outsourcing",
+        classification_level="2",
+        tier=2,
+        department=home_department(),
+    )
     vendors = [_vendor(name) for name, _ in bidders]
     links = invite(
         ACTOR,
@@ -482,7 +490,13 @@ def test_case_without_submissions_says_so_and_refuses_exports(client, officer, d
 
 
 def test_case_with_nobody_invited_says_so(client, officer, db):
-    case = Case.create(title="招待前の案件", kind="outsourcing", classification_level="2", tier=2)
+    case = Case.create(
+        title="招待前の案件",
+        kind="outsourcing",
+        classification_level="2",
+        tier=2,
+        department=home_department(),
+    )
     _, html = _page(client, case)
     assert "まだ事業者を招待していない" in html
 

@@ -12,7 +12,9 @@ from tests.web.test_cases import invite, make_case, post_case
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import invitations
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.mail import SmtpSettings, deliver_pending
+from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.services.vendors import create_vendor
 from vendorcheck.store.models import AccessToken, Assessment, AuditEvent, Case, MailMessage
 
@@ -277,7 +279,7 @@ def test_no_questionnaire_for_the_kind_is_explained(app, client, login_as, db, m
     from vendorcheck.services.questionnaires import QuestionnaireCatalogue
 
     case = make_case(kind="sns", classification_level="1")
-    monkeypatch.setattr(QuestionnaireCatalogue, "for_kind", lambda self, kind: [])
+    monkeypatch.setattr(QuestionnaireCatalogue, "for_kind", lambda self, kind, respondent=None: [])
     login_as("officer")
     html = client.get(f"/cases/{case.id}/invite").get_data(as_text=True)
     assert "使える確認書がありません" in html and '<form method="post" action="/cases/' not in html
@@ -309,3 +311,24 @@ def test_html_in_names_is_escaped_on_every_page_that_shows_them(app, client, log
         page = client.get(path).get_data(as_text=True)
         assert "<script>" not in page, path
         assert "&lt;script&gt;" in page, path
+
+
+def test_a_department_self_check_cannot_be_sent_to_a_vendor(app, client, login_as, db):
+    case = make_case(kind="sns", classification_level="1")
+    vendor = create_vendor(SYSTEM, name="株式会社ひかりソーシャル", contact_email="a@example.jp")
+    login_as("officer")
+    page = client.get(f"/cases/{case.id}/invite").get_data(as_text=True)
+    assert "使える確認書がありません" in page
+    sns = catalogue(app.config).for_kind("sns")[0]
+    assert sns.respondent == "department"
+    with pytest.raises(ServiceError, match="事業者には送れません"):
+        invitations.invite(
+            SYSTEM,
+            case,
+            [vendor.id],
+            sns,
+            deadline=None,
+            language="ja",
+            settings=invitations.LinkSettings("http://vendorcheck.test"),
+        )
+    assert Assessment.select().count() == 0

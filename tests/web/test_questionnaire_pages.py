@@ -27,6 +27,7 @@ SMALL = textwrap.dedent(
     """
     id = "{id}"
     version = {version}
+    respondent = "department"
     kinds = ["cloud_light"]
     title = {{ ja = "{title}" }}
 

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, home_department
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import parse_questionnaire
 from vendorcheck.services import answers as answer_service
@@ -29,6 +29,7 @@ QUESTIONNAIRE = parse_questionnaire(
         """
 id = "review_test"
 version = 2
+respondent = "vendor"
 kinds = ["outsourcing"]
 title = { ja = "審査テスト用確認書" }
 
@@ -90,7 +91,11 @@ def _vendor(name: str, email: str) -> Vendor:
 
 def _invite(staff, *vendors: Vendor) -> list[Assessment]:
     case = Case.create(
-        title=f"庁内LAN保守 {SCRIPT}", kind="outsourcing", classification_level="2", tier=2
+        title=f"庁内LAN保守 {SCRIPT}",
+        kind="outsourcing",
+        classification_level="2",
+        tier=2,
+        department=home_department(),
     )
     links = invite(
         _staff_actor(staff),

@@ -148,7 +148,7 @@ def demo_command() -> None:
     base_url = config["BASE_URL"].rstrip("/")
     click.echo(
         f"デモデータを読み込みました（{demo_service.ORGANISATION}: 案件 {result.cases} 件、"
-        f"事業者 {result.vendors} 社、回答 {result.assessments} 件）。"
+        f"事業者 {result.vendors} 社、回答 {result.assessments} 件、台帳 {result.register_entries} 件）。"
     )
     if result.ismap_entries:
         click.echo(

@@ -135,12 +135,12 @@ QUESTION_COVERAGE: Mapping[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
+# No cloud_light: a 約款 service signs no annex; its result is the use approval (registers).
 CONTRACT_COVERAGE: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "outsourcing": ids_in_range("OUT", 4, 17),
         "system": (*ids_in_range("OUT", 4, 17), "OUT-19"),
         "cloud": (*ids_in_range("CLD", 5, 12), "CLD-16"),
-        "cloud_light": ("CLL-02",),
         "sns": ("SNS-03", "SNS-04", "SNS-09"),
     }
 )

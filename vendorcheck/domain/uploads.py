@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import unicodedata
@@ -146,3 +147,15 @@ def check_upload(
         allowed = "、".join(KIND_LABELS[k] for k in accept)
         raise UploadRejected(f"この質問で受け付けるファイルは {allowed} です。")
     return AcceptedFile(name, kind, content_type)
+
+
+def stored_file_columns(accepted: AcceptedFile, data: bytes) -> dict[str, object]:
+    """The columns every table of stored files shares (name, type, kind, size, hash, bytes)."""
+    return {
+        "filename": accepted.filename,
+        "content_type": accepted.content_type,
+        "file_kind": accepted.kind,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "data": data,
+    }

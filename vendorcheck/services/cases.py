@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, fn
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.access import Reader
 from vendorcheck.domain.classification import CONFIDENTIAL_FROM_TIER, Scheme
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.requirements import KIND_LABELS
@@ -244,6 +245,7 @@ class CaseFilter:
     kind: str = ""
     status: str = ""
     text: str = ""
+    reader: Reader | None = None  # the department rule: None lists every case (commands)
 
 
 @dataclass
@@ -266,6 +268,8 @@ def list_cases(
     )
     if criteria.department_id:
         query = query.where(Case.department == criteria.department_id)
+    if criteria.reader is not None and not criteria.reader.sees_all:
+        query = query.where(Case.department == (criteria.reader.department_id or 0))
     if criteria.kind:
         query = query.where(Case.kind == criteria.kind)
     if criteria.status:
@@ -310,14 +314,22 @@ class Dashboard:
         return sum(self.counts.values())
 
 
-def dashboard(*, today: dt.date | None = None, limit: int = 20) -> Dashboard:
-    """Counts by effective status and the assessments needing attention, in four queries."""
+def dashboard(
+    *, today: dt.date | None = None, limit: int = 20, reader: Reader | None = None
+) -> Dashboard:
+    """Counts by effective status and the assessments needing attention, in four queries;
+    with a reader, only the cases of the reader's department (ciso and admin: all)."""
     today = today or today_jst()
     counts: Counter = Counter()
+    mine = Case.id.is_null(False)
+    if reader is not None and not reader.sees_all:
+        mine = Case.department == (reader.department_id or 0)
     grouped = (
         Assessment.select(
             Assessment.status, Assessment.deadline, fn.COUNT(Assessment.id).alias("n")
         )
+        .join(Case)
+        .where(mine)
         .group_by(Assessment.status, Assessment.deadline)
         .tuples()
     )
@@ -327,6 +339,7 @@ def dashboard(*, today: dt.date | None = None, limit: int = 20) -> Dashboard:
     upcoming = (
         _assessment_rows()
         .where(
+            mine,
             editable,
             Assessment.deadline >= today,
             Assessment.deadline <= today + dt.timedelta(days=UPCOMING_DAYS),
@@ -336,7 +349,7 @@ def dashboard(*, today: dt.date | None = None, limit: int = 20) -> Dashboard:
     )
     overdue = (
         _assessment_rows()
-        .where(editable, Assessment.deadline < today)
+        .where(mine, editable, Assessment.deadline < today)
         .order_by(Assessment.deadline, Assessment.id)
         .limit(limit)
     )
@@ -352,7 +365,7 @@ def dashboard(*, today: dt.date | None = None, limit: int = 20) -> Dashboard:
             join_type=JOIN.LEFT_OUTER,
             attr="submission",
         )
-        .where(Assessment.status == status.SUBMITTED)
+        .where(mine, Assessment.status == status.SUBMITTED)
         .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
         .limit(limit)
     )

@@ -25,3 +25,14 @@ class TooManyAttempts(ServiceError):
 def too_long(label: str, limit: int) -> str:
     """The message for text over its limit, said the same way by use cases and forms."""
     return f"{label}は{limit}文字以内で入力してください。"
+
+
+class Forbidden(Exception):
+    """The staff member's department or role does not allow this; the web shows 403.
+
+    Not a ServiceError on purpose: a view that shows a ServiceError beside a field must
+    never turn a refusal into a form message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -140,6 +140,12 @@ def invite(
         raise ServiceError("回答の言語を選んでください。", field="language")
     if case.kind not in questionnaire.kinds:
         raise ServiceError("この案件の種類に合わない確認書です。", field="questionnaire_id")
+    if questionnaire.respondent != "vendor":
+        raise ServiceError(
+            "この確認書は利用を申請する課が回答する自己点検です。事業者には送れません"
+            "（外部サービス・SNS の利用申請から回答してください）。",
+            field="questionnaire_id",
+        )
     if deadline is not None and deadline < today_jst():
         raise ServiceError("回答期限には今日以降の日付を入力してください。", field="deadline")
     links = []

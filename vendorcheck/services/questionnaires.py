@@ -88,8 +88,14 @@ class QuestionnaireCatalogue:
     def get(self, questionnaire_id: str) -> Questionnaire | None:
         return self._folder.current().questionnaires.get(questionnaire_id)
 
-    def for_kind(self, kind: str) -> list[Questionnaire]:
-        return [questionnaire for questionnaire in self.all() if kind in questionnaire.kinds]
+    def for_kind(self, kind: str, respondent: str | None = None) -> list[Questionnaire]:
+        """The questionnaires of a kind, optionally only those a given respondent answers."""
+        return [
+            questionnaire
+            for questionnaire in self.all()
+            if kind in questionnaire.kinds
+            and (respondent is None or questionnaire.respondent == respondent)
+        ]
 
 
 def catalogue(app_config: Mapping[str, object]) -> QuestionnaireCatalogue:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit, expiry, ismap_reminders, judgement
+from vendorcheck.services import audit, expiry, ismap_reminders, judgement, register_reviews
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
@@ -31,10 +31,18 @@ class ReminderReport:
     remediation: int = 0  # notices of accepted remediations past their due date
     expiry: int = 0  # notices of certificates expiring within 90 days
     ismap: int = 0  # notices of ISMAP registrations expiring within 90 days or before the end
+    register_reviews: int = 0  # overdue register reviews mailed to the 責任者
 
     @property
     def queued(self) -> int:
-        return self.vendor + self.overdue + self.remediation + self.expiry + self.ismap
+        return (
+            self.vendor
+            + self.overdue
+            + self.remediation
+            + self.expiry
+            + self.ismap
+            + self.register_reviews
+        )
 
 
 def _due(today: dt.date) -> list[Assessment]:
@@ -171,5 +179,6 @@ def queue_reminders(today: dt.date | None = None) -> ReminderReport:
         remediation=remediation,
         expiry=expiring,
         ismap=ismap,
+        register_reviews=register_reviews.queue_overdue_reminders(today),
         no_address=no_address + remediation_unaddressed + expiry_unaddressed + ismap_unaddressed,
     )

@@ -7,11 +7,12 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from peewee import JOIN
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from vendorcheck.domain.passwords import password_problems
 from vendorcheck.domain.roles import ROLES_BY_ID, role_label
-from vendorcheck.services import audit
+from vendorcheck.services import audit, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.store.db import database
@@ -193,6 +194,16 @@ def list_staff() -> list[Staff]:
     return list(Staff.select().order_by(Staff.active.desc(), Staff.login_id))
 
 
+def active_staff() -> list[Staff]:
+    """Accounts that can be named as 責任者 and the like, by name."""
+    return list(
+        Staff.select(Staff, Department)
+        .join(Department, JOIN.LEFT_OUTER)
+        .where(Staff.active == True)  # noqa: E712
+        .order_by(Staff.display_name)
+    )
+
+
 def get_staff(staff_id: int) -> Staff:
     staff = Staff.get_or_none(Staff.id == staff_id)
     if staff is None:
@@ -234,8 +245,11 @@ def update_staff(
         )
         if staff.active and not active:
             staff.session_nonce = secrets.token_hex(16)
+        active_changed = staff.active != active
         staff.active = active
         staff.save()
+        if active_changed:  # entries naming them as 責任者 need (or no longer need) a new one
+            register_people.staff_status_changed(staff.id)
         after = staff_snapshot(staff)
         if before != after:
             changed = ", ".join(k for k in after if before[k] != after[k])

@@ -8,15 +8,20 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from vendorcheck.web import (
     admin,
     annexes,
+    applications,
     audit_log,
     auth,
     cases,
     comparison,
+    department_access,
     errors,
     home,
     ismap,
+    official_accounts,
     portal,
     questionnaires,
+    register_files,
+    registers,
     review,
     scorecard,
     security,
@@ -35,6 +40,7 @@ def install(app: Flask) -> None:
     template_helpers.install(app)
     errors.install(app)
     auth.install(app)
+    department_access.install(app)
     for blueprint in (
         auth.bp,
         home.bp,
@@ -49,5 +55,9 @@ def install(app: Flask) -> None:
         comparison.bp,
         scorecard.bp,
         ismap.bp,
+        applications.bp,
+        registers.bp,
+        register_files.bp,
+        official_accounts.bp,
     ):
         app.register_blueprint(blueprint)

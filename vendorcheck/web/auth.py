@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 
+from vendorcheck.domain.access import Reader
 from vendorcheck.domain.roles import can
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
@@ -42,6 +43,14 @@ def current_actor() -> Actor:
     if staff is None:
         return Actor("anonymous", None, "未ログイン", client_address())
     return Actor("staff", staff.id, f"{staff.display_name}（{staff.login_id}）", client_address())
+
+
+def current_reader() -> Reader:
+    """The logged-in staff member for the department rule (domain/access.py)."""
+    staff = g.get("staff")
+    if staff is None:
+        return Reader(None, "", None)
+    return Reader(staff.id, staff.role, staff.department_id)
 
 
 def _load_staff() -> Any:

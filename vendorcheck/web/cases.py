@@ -10,13 +10,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import cases as case_service
-from vendorcheck.services import invitations
+from vendorcheck.services import department_access, invitations
 from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.assessments import assessment_in_case
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
-from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.forms import (
     Form,
     IsoDateField,
@@ -116,10 +116,12 @@ def _case_form(case=None) -> CaseForm:
     form = CaseForm(obj=case if case is not None and request.method == "GET" else None)
     if case is not None and request.method == "GET":
         form.department_id.data = case.department_id or 0
+    reader = current_reader()
     departments = [
         d
         for d in list_departments()
-        if d.active or (case is not None and d.id == case.department_id)
+        if (d.active or (case is not None and d.id == case.department_id))
+        and reader.may_change(d.id)
     ]
     form.kind.choices = choices([("", "選択してください"), *case_service.KIND_LABELS.items()])
     form.department_id.choices = choices(
@@ -152,8 +154,9 @@ def _case_input(form: CaseForm) -> case_service.CaseInput:
 @require("view")
 def index():
     form = CaseFilterForm(request.args)
+    reader = current_reader()
     form.department.choices = choices(
-        [(0, "すべて"), *[(d.id, d.name) for d in list_departments()]]
+        [(0, "すべて"), *[(d.id, d.name) for d in list_departments() if reader.may_read(d.id)]]
     )
     form.kind.choices = choices([("", "すべて"), *case_service.KIND_LABELS.items()])
     form.status.choices = choices(
@@ -165,6 +168,7 @@ def index():
         kind=form.kind.data if form.kind.data in case_service.KIND_LABELS else "",
         status=form.status.data if form.status.data in case_service.STATUS_FILTERS else "",
         text=(form.text.data or "")[:200],
+        reader=current_reader(),
     )
     filtered = any((criteria.department_id, criteria.kind, criteria.status, criteria.text.strip()))
     return render_template(
@@ -187,6 +191,7 @@ def new():
     status = 200
     if form.validate_on_submit():
         try:
+            department_access.check_department(current_reader(), form.department_id.data or None)
             case = case_service.create_case(current_actor(), _case_input(form))
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -232,6 +237,7 @@ def edit(case_id: int):
     status = 200
     if form.validate_on_submit():
         try:
+            department_access.check_department(current_reader(), form.department_id.data or None)
             case_service.update_case(current_actor(), case.id, _case_input(form))
         except ServiceError as exc:
             apply_service_error(form, exc)
@@ -249,7 +255,7 @@ def edit(case_id: int):
 def invite(case_id: int):
     case = case_service.get_case(case_id)
     today = today_jst()
-    available = catalogue(current_app.config).for_kind(case.kind)
+    available = catalogue(current_app.config).for_kind(case.kind, respondent="vendor")
     deadline = (
         case.answer_deadline if case.answer_deadline and case.answer_deadline >= today else None
     )

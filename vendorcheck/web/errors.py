@@ -9,7 +9,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from vendorcheck.services.errors import NotFound
+from vendorcheck.services.errors import Forbidden, NotFound
 
 log = logging.getLogger("vendorcheck.web")
 
@@ -80,6 +80,10 @@ def loggable_path(path: str) -> str:
     return re.sub(r"^/p/[^/]+", "/p/<token>", path)
 
 
+def _forbidden(error: Forbidden):
+    return render_error(403, error.message)
+
+
 def _unexpected(error: Exception):
     log.exception(
         "unhandled error on %s %s", request.method, loggable_path(request.path), exc_info=error
@@ -91,4 +95,5 @@ def install(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(Forbidden, _forbidden)
     app.register_error_handler(Exception, _unexpected)

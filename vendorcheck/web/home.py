@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template
 
 from vendorcheck.domain import assessment_status
-from vendorcheck.services import audit, expiry, judgement
+from vendorcheck.domain.jp import today_jst
+from vendorcheck.services import applications, audit, expiry, judgement, registers
 from vendorcheck.services import cases as case_service
 from vendorcheck.services.organisation import get_organisation
-from vendorcheck.web.auth import require
+from vendorcheck.web.auth import current_reader, require
 
 bp = Blueprint("home", __name__)
 
@@ -23,12 +24,14 @@ def dashboard():
         organisation=get_organisation(),
         my_events=my_events,
         recent=recent,
-        board=case_service.dashboard(),
+        board=case_service.dashboard(reader=current_reader()),
         status_labels=assessment_status.LABELS,
         upcoming_days=case_service.UPCOMING_DAYS,
         overdue_remediations=judgement.overdue_remediations(),
         expiring=expiry.expiring_soon(),
         expiry_days=expiry.WINDOW_DAYS,
+        overdue_reviews=registers.overdue_reviews(current_reader(), today_jst()),
+        waiting_applications=applications.waiting(current_reader(), limit=20),
     )
 
 

@@ -22,6 +22,7 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
+from vendorcheck.services.drafts import errors_of_draft
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.services.invitations import LinkGone, LinkSettings, resolve_link
 from vendorcheck.services.organisation import get_organisation
@@ -108,19 +109,6 @@ def _context(questionnaire: Questionnaire, draft: Draft) -> dict[str, Any]:
     }
 
 
-def _errors_from_draft(questionnaire: Questionnaire, draft: Draft) -> dict[str, str]:
-    """Re-validate what failed before, so the messages show again after a reload."""
-    errors = {}
-    for question_id, raw in draft.invalid.items():
-        try:
-            _, error = questionnaire.question(question_id).clean(raw)
-        except KeyError:
-            continue
-        if error:
-            errors[question_id] = error
-    return errors
-
-
 def _evidence_items(section_questions: set[str]) -> dict[str, list[dict[str, Any]]]:
     items: dict[str, list[dict[str, Any]]] = {}
     for evidence in answer_service.active_evidence(g.assessment):
@@ -150,7 +138,7 @@ def overview():
     )
 
 
-def _off_page_context(
+def off_page_context(
     questionnaire: Questionnaire, section_id: str, answers: dict, applicable: set[str]
 ) -> str:
     """Answers of the other sections, for conditions.js to evaluate conditions across pages."""
@@ -187,7 +175,7 @@ def _render_section(
     draft = draft or read_draft(assessment)
     context = _context(questionnaire, draft)
     shown_answers = {**draft.answers, **draft.invalid}
-    all_errors = {**_errors_from_draft(questionnaire, draft), **(errors or {})}
+    all_errors = {**errors_of_draft(questionnaire, draft), **(errors or {})}
     sections = context["visible_sections"]
     position = next((i for i, s in enumerate(sections) if s.id == section_id), None)
     next_section = (
@@ -206,7 +194,7 @@ def _render_section(
         },
         evidence=_evidence_items({q.id for q in section.questions}),
         next_section=next_section,
-        off_page=_off_page_context(questionnaire, section.id, draft.answers, context["applicable"]),
+        off_page=off_page_context(questionnaire, section.id, draft.answers, context["applicable"]),
         max_evidence_mb=current_app.config["MAX_EVIDENCE_MB"],
         shown=" ".join(q.id for q in section.questions if q.id in context["applicable"]),
         stale=stale or [],

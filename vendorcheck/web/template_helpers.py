@@ -25,6 +25,9 @@ def _user_can(permission: str) -> bool:
 def install(app: Flask) -> None:
     app.jinja_env.filters["jst"] = jst
     app.jinja_env.filters["wareki"] = lambda d: wareki(d) if d else ""
+    app.jinja_env.filters["wareki_iso"] = lambda text: (
+        wareki(dt.date.fromisoformat(text)) if text else ""
+    )
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.globals["user_can"] = _user_can
     app.jinja_env.trim_blocks = True

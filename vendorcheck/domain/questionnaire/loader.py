@@ -26,7 +26,9 @@ def load_questionnaire(
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise QuestionnaireError([f"{path.name}: TOML として読めません（{error}）"]) from error
     catalogue = requirements if requirements is not None else load_requirements()
-    return parse_questionnaire(data, path.name, expected_id=path.stem, requirements=catalogue)
+    return parse_questionnaire(
+        data, path.name, expected_id=path.stem, requirements=catalogue, file_rules=True
+    )
 
 
 def load_directory(

@@ -36,6 +36,7 @@ class Questionnaire:
     thresholds: tuple[tuple[int, float], ...]
     sections: tuple[Section, ...]
     description: Text | None = None
+    respondent: str = "vendor"  # reader.RESPONDENTS: a bidder by link, or the department
 
     # Lookups are computed once per (immutable) questionnaire; scoring relies on them.
     @functools.cached_property
@@ -111,6 +112,8 @@ class Questionnaire:
             "kinds": list(self.kinds),
             "title": self.title.to_data(),
         }
+        if self.respondent != "vendor":  # absent means vendor: older snapshots keep their hash
+            data["respondent"] = self.respondent
         if self.description:
             data["description"] = self.description.to_data()
         data["thresholds"] = {str(tier): {"pass": mark} for tier, mark in self.thresholds}
@@ -136,6 +139,9 @@ def parse_questionnaire(
     *,
     expected_id: str | None = None,
     requirements: Mapping[str, Requirement] | None = None,
+    file_rules: bool = False,
 ) -> Questionnaire:
-    """Build a questionnaire from TOML-shaped data; requirement ids are checked when given."""
-    return Questionnaire(**read_questionnaire(data, source, expected_id, requirements))  # type: ignore[arg-type]
+    """Build a questionnaire from TOML-shaped data; requirement ids are checked when given
+    (file_rules: a file a person edits, where `respondent` is required)."""
+    fields = read_questionnaire(data, source, expected_id, requirements, file_rules)
+    return Questionnaire(**fields)  # type: ignore[arg-type]

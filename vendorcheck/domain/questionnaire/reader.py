@@ -22,7 +22,11 @@ from vendorcheck.domain.requirements import KINDS, REQUIREMENT_ID, Requirement
 
 ITEM_ID = re.compile(r"[a-z0-9_]+")
 QUESTION_ID = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)+")
-FILE_KEYS = frozenset({"id", "version", "kinds", "title", "description", "thresholds", "sections"})
+FILE_KEYS = frozenset(
+    {"id", "version", "respondent", "kinds", "title", "description", "thresholds", "sections"}
+)
+# Who answers a questionnaire: a bidder by link, or the applying section inside vendorcheck.
+RESPONDENTS = ("vendor", "department")
 SECTION_KEYS = frozenset({"id", "title", "description", "show_if", "questions"})
 QUESTION_KEYS = frozenset(
     {"id", "type", "text", "hint", "requirements", "weight"}
@@ -47,9 +51,12 @@ def _did_you_mean(key: str, known: frozenset[str]) -> str:
 class _Reader:
     """Turn parsed TOML into a questionnaire's fields, collecting every problem on the way."""
 
-    def __init__(self, source: str, catalogue: Mapping[str, Requirement] | None) -> None:
+    def __init__(
+        self, source: str, catalogue: Mapping[str, Requirement] | None, file_rules: bool = False
+    ) -> None:
         self.source = source
         self.catalogue = catalogue
+        self.file_rules = file_rules  # a file a person edits, not a stored snapshot
         self.problems: list[str] = []
 
     def report(self, where: str, message: str) -> None:
@@ -102,6 +109,7 @@ class _Reader:
         for kind in kinds:
             if kind not in KINDS:
                 self.report("kinds: ", f"未知の種別 '{kind}' です（{', '.join(KINDS)}）")
+        respondent = self.respondent(data)
         title = self.text("", data, "title", required=True)
         description = self.text("", data, "description")
         thresholds = self.thresholds(data.get("thresholds"))
@@ -115,7 +123,22 @@ class _Reader:
             "thresholds": thresholds,
             "sections": sections,
             "description": description,
+            "respondent": respondent,
         }
+
+    def respondent(self, data: Mapping[str, object]) -> str:
+        """Who answers: required in a file; a snapshot without it was issued to a vendor."""
+        if "respondent" not in data and not self.file_rules:
+            return "vendor"
+        value = data.get("respondent")
+        if value not in RESPONDENTS:
+            self.report(
+                "",
+                'respondent には "vendor"（事業者がリンクから回答）又は'
+                ' "department"（申請する課が vendorcheck 内で回答）を指定してください',
+            )
+            return "vendor"
+        return str(value)
 
     def thresholds(self, raw: object) -> tuple[tuple[int, float], ...]:
         if not isinstance(raw, Mapping):
@@ -270,9 +293,13 @@ def read_questionnaire(
     source: str,
     expected_id: str | None,
     requirements: Mapping[str, Requirement] | None,
+    file_rules: bool = False,
 ) -> dict[str, object]:
-    """Return a questionnaire's fields read from data; raise QuestionnaireError with every problem."""
-    reader = _Reader(source, requirements)
+    """Return a questionnaire's fields read from data; raise QuestionnaireError with every problem.
+
+    file_rules: the data is a file a person edits, so `respondent` must be written out.
+    """
+    reader = _Reader(source, requirements, file_rules)
     fields = reader.questionnaire(data, expected_id)
     if reader.problems:
         raise QuestionnaireError(reader.problems)
