@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from vendorcheck.domain.jp import wareki
 from vendorcheck.services import audit
@@ -32,6 +34,14 @@ class ContractLinkSettings:
     base_url: str
     days_after_end: int = 180
     max_failures_per_address: int = 20
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ContractLinkSettings:
+        return cls(
+            config["BASE_URL"],
+            config["CONTRACT_LINK_DAYS_AFTER_END"],
+            config["PORTAL_MAX_FAILURES_PER_ADDRESS"],
+        )
 
 
 @dataclass(frozen=True)

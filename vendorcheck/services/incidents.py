@@ -5,7 +5,9 @@ are mailed to the CISO at once."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.services import audit
@@ -21,6 +23,17 @@ CHANNELS = (("link", "報告用リンク"), ("phone", "電話"), ("mail", "メ�
 CHANNEL_LABELS = dict(CHANNELS)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 MAX_PERSONAL_RECORDS = 100_000_000
+
+
+def severity_from_config(config: Mapping[str, Any]) -> rules.SeverityRules:
+    """The severity rules of the settings; a bad classification name is a clear error."""
+    try:
+        return rules.SeverityRules.parse(
+            str(config["INCIDENT_SEVERE_CLASSIFICATIONS"]),
+            int(config["INCIDENT_SEVERE_PERSONAL_RECORDS"]),
+        )
+    except ValueError as error:
+        raise ServiceError(f"設定 INCIDENT_SEVERE_CLASSIFICATIONS: {error}") from error
 
 
 @dataclass(frozen=True)

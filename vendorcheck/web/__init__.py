@@ -12,6 +12,9 @@ from vendorcheck.web import (
     auth,
     cases,
     comparison,
+    contract_portal,
+    contract_review,
+    contracts,
     errors,
     home,
     ismap,
@@ -49,5 +52,8 @@ def install(app: Flask) -> None:
         comparison.bp,
         scorecard.bp,
         ismap.bp,
+        contracts.bp,
+        contract_review.bp,
+        contract_portal.bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,0 +1,396 @@
+"""The vendor's contract pages: no account, one hashed link per contract, every page scoped to
+it (periodic reports, incident reports, corrective requests, the end-of-contract proofs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.jp import parse_date, today_jst
+from vendorcheck.domain.uploads import UploadRejected
+from vendorcheck.services import (
+    contract_end,
+    contract_links,
+    contracts,
+    incidents,
+    inspections,
+    periodic_reports,
+)
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
+from vendorcheck.services.invitations import LinkGone
+from vendorcheck.services.organisation import get_organisation
+from vendorcheck.store.models import Contract
+from vendorcheck.web.auth import client_address
+from vendorcheck.web.downloads import attachment
+
+bp = Blueprint("contract_portal", __name__, url_prefix="/c/<token>")
+
+DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
+
+
+class ContractPortalError(Exception):
+    def __init__(self, status_code: int, message: str) -> None:
+        super().__init__(message)
+        self.status_code, self.message = status_code, message
+
+
+@bp.url_value_preprocessor
+def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    g.referrer_policy = "no-referrer"  # the token is in the URL: never send it elsewhere
+    token = (values or {}).pop("token", "")
+    settings = contract_links.ContractLinkSettings.from_config(current_app.config)
+    try:
+        contract = contract_links.resolve(token, client_address(), settings)
+    except TooManyAttempts as exc:
+        raise ContractPortalError(429, exc.message) from exc
+    except LinkGone as exc:
+        raise ContractPortalError(410, exc.message) from exc
+    except NotFound as exc:
+        raise ContractPortalError(404, exc.message) from exc
+    g.contract_token, g.contract = token, contract
+
+
+@bp.url_defaults
+def _add_token(_endpoint: str, values: dict[str, Any]) -> None:
+    if "token" not in values and g.get("contract_token"):
+        values["token"] = g.contract_token
+
+
+@bp.errorhandler(ContractPortalError)
+def _portal_error(error: ContractPortalError):
+    titles = {
+        404: "リンクが正しくありません",
+        410: "このリンクは無効になりました",
+        429: "しばらく時間をおいてください",
+    }
+    return render_template(
+        "portal/error.html",
+        title=titles.get(error.status_code, "エラー"),
+        message=error.message,
+        organisation=None,
+    ), error.status_code
+
+
+def _actor():
+    return contract_links.vendor_actor(g.contract, client_address())
+
+
+def _common(**extra: Any) -> dict[str, Any]:
+    contract: Contract = g.contract
+    return {
+        "contract": contract,
+        "organisation": get_organisation(),
+        "status_labels": rules.CONTRACT_STATUS_LABELS,
+        **extra,
+    }
+
+
+def _max_bytes() -> int:
+    return current_app.config["MAX_EVIDENCE_MB"] * 1024 * 1024
+
+
+def _attach(subject: str) -> list[str]:
+    """Store the uploaded files of a form; return the messages of those refused."""
+    refused = []
+    for storage in request.files.getlist("file"):
+        if not storage or not storage.filename:
+            continue
+        try:
+            contracts.add_evidence(
+                g.contract,
+                subject,
+                storage.filename,
+                storage.read(_max_bytes() + 1),
+                by="vendor",
+                max_bytes=_max_bytes(),
+            )
+        except (UploadRejected, ServiceError) as exc:
+            refused.append(
+                f"「{storage.filename}」を添付できませんでした: {getattr(exc, 'message', str(exc))}"
+            )
+    return refused
+
+
+def parse_datetime(text: str) -> dt.datetime | None:
+    """A Japan wall-clock time typed as 2026-08-01T09:30 → naive UTC, or None."""
+    value = unicodedata.normalize("NFKC", text or "").strip()
+    for fmt in DATETIME_FORMATS:
+        try:
+            return rules.utc_from_jst(dt.datetime.strptime(value, fmt))
+        except ValueError:
+            continue
+    return None
+
+
+@bp.route("/")
+def overview():
+    contract: Contract = g.contract
+    today = today_jst()
+    return render_template(
+        "contract_portal/overview.html",
+        **_common(
+            reports=periodic_reports.reports_of(contract),
+            report_labels=periodic_reports.STATUS_LABELS,
+            open_to_vendor=lambda report: periodic_reports.open_to_vendor(report, today),
+            incidents=incidents.incidents_of(contract),
+            corrective=inspections.corrective_of(contract),
+            corrective_labels=inspections.CORRECTIVE_LABELS,
+            end_items=contract_end.items_of(contract),
+            end_labels=contract_end.ITEM_LABELS,
+            articles=contracts.articles_of(contract),
+        ),
+    )
+
+
+# --- periodic reports ----------------------------------------------------------------------
+
+
+def _report_page(report, errors: dict[str, str] | None = None, status: int = 200):
+    contract: Contract = g.contract
+    draft = periodic_reports.read_draft(report)
+    return render_template(
+        "contract_portal/report.html",
+        **_common(
+            report=report,
+            label=periodic_reports.period_label(report),
+            items=contracts.obligations_of(contract),
+            draft=draft,
+            errors=errors or {},
+            compliance=rules.COMPLIANCE,
+            free_text=periodic_reports.FREE_TEXT,
+            editable=periodic_reports.open_to_vendor(report, today_jst()),
+            evidence=contracts.evidence_for(contract, f"report.{report.id}"),
+            max_evidence_mb=current_app.config["MAX_EVIDENCE_MB"],
+        ),
+    ), status
+
+
+def _report(report_id: int):
+    try:
+        return periodic_reports.get_report(g.contract, report_id)
+    except NotFound as exc:
+        raise ContractPortalError(404, exc.message) from exc
+
+
+@bp.route("/reports/<int:report_id>")
+def report(report_id: int):
+    return _report_page(_report(report_id))
+
+
+@bp.route("/reports/<int:report_id>", methods=["POST"])
+def save_report(report_id: int):
+    report = _report(report_id)
+    if not periodic_reports.open_to_vendor(report, today_jst()):
+        flash("この定期報告は今は提出できません（提出済み、または対象期間の開始前です）。", "error")
+        return redirect(url_for("contract_portal.report", report_id=report.id))
+    form = request.form.to_dict()
+    refused = _attach(f"report.{report.id}")
+    try:
+        if request.form.get("action") == "submit":
+            result = periodic_reports.submit(_actor(), report, form)
+        else:
+            result = periodic_reports.save_draft(report, form)
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("contract_portal.report", report_id=report.id))
+    report = _report(report_id)
+    if isinstance(result, dict):
+        if refused:
+            result = {**result, "file": " ".join(refused)}
+        if result:
+            return _report_page(report, result, 400)
+        flash("下書きを保存しました。", "success")
+        return redirect(url_for("contract_portal.report", report_id=report.id))
+    flash(f"定期報告（第{result.version}版）を提出しました。ありがとうございました。", "success")
+    for message in refused:
+        flash(message, "error")
+    return redirect(url_for("contract_portal.overview"))
+
+
+# --- incidents -----------------------------------------------------------------------------
+
+
+def _incident_form_page(values: dict[str, str], error: ServiceError | None = None):
+    return render_template(
+        "contract_portal/incident_new.html",
+        **_common(
+            values=values,
+            error=error,
+            classifications=rules.INCIDENT_CLASSIFICATIONS,
+            hours=g.contract.incident_report_hours,
+        ),
+    ), (400 if error else 200)
+
+
+@bp.route("/incidents/new")
+def new_incident():
+    return _incident_form_page({})
+
+
+def _int(text: str, field: str, label: str) -> int:
+    value = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
+    if not value:
+        return 0
+    if not value.isdigit() or len(value) > 9:
+        raise ServiceError(f"{label}は0以上の整数で入力してください。", field=field)
+    return int(value)
+
+
+def incident_input(form, *, by_staff: bool) -> incidents.IncidentInput:
+    """Read the incident form (shared by the vendor's and the staff's pages)."""
+    found = parse_datetime(form.get("found_at", ""))
+    if found is None:
+        raise ServiceError(
+            "事故を知った日時を 2026-08-01T09:30 のように入力してください。", field="found_at"
+        )
+    occurred_text = form.get("occurred_at", "").strip()
+    occurred = parse_datetime(occurred_text) if occurred_text else None
+    if occurred_text and occurred is None:
+        raise ServiceError(
+            "発生日時を 2026-08-01T09:30 のように入力してください。", field="occurred_at"
+        )
+    reported = None
+    if by_staff:
+        reported = parse_datetime(form.get("reported_at", ""))
+        if reported is None:
+            raise ServiceError("第一報を受けた日時を入力してください。", field="reported_at")
+    return incidents.IncidentInput(
+        found_at=found,
+        occurred_at=occurred,
+        reported_at=reported,
+        classification=form.get("classification", ""),
+        channel=form.get("channel", "link") if by_staff else "link",
+        summary=form.get("summary", ""),
+        information=form.get("information", ""),
+        personal_records=_int(
+            form.get("personal_records", ""), "personal_records", "個人情報の件数"
+        ),
+        measures=form.get("measures", ""),
+        marked_severe=by_staff and form.get("marked_severe") == "1",
+    )
+
+
+@bp.route("/incidents/new", methods=["POST"])
+def create_incident():
+    values = request.form.to_dict()
+    try:
+        data = incident_input(request.form, by_staff=False)
+        incident = incidents.report(
+            _actor(),
+            g.contract,
+            data,
+            severity=incidents.severity_from_config(current_app.config),
+            by_staff=False,
+        )
+    except ServiceError as exc:
+        return _incident_form_page(values, exc)
+    refused = _attach(f"incident.{incident.id}")
+    flash("事故の第一報を受け付けました。続報は事故の画面から送ってください。", "success")
+    for message in refused:
+        flash(message, "error")
+    return redirect(url_for("contract_portal.incident", incident_id=incident.id))
+
+
+def _incident(incident_id: int):
+    try:
+        return incidents.get_incident(g.contract, incident_id)
+    except NotFound as exc:
+        raise ContractPortalError(404, exc.message) from exc
+
+
+@bp.route("/incidents/<int:incident_id>")
+def incident(incident_id: int, error: ServiceError | None = None):
+    row = _incident(incident_id)
+    return render_template(
+        "contract_portal/incident.html",
+        **_common(
+            incident=row,
+            updates=incidents.updates_of(row),
+            classification=rules.INCIDENT_CLASSIFICATION_LABELS[row.classification],
+            error=error,
+        ),
+    ), (400 if error else 200)
+
+
+@bp.route("/incidents/<int:incident_id>", methods=["POST"])
+def add_incident_update(incident_id: int):
+    row = _incident(incident_id)
+    try:
+        incidents.add_update(_actor(), row, request.form.get("body", ""))
+    except ServiceError as exc:
+        return incident(incident_id, exc)
+    flash("続報を送りました。", "success")
+    return redirect(url_for("contract_portal.incident", incident_id=row.id))
+
+
+# --- corrective requests and the end of the contract --------------------------------------
+
+
+@bp.route("/corrective/<int:request_id>", methods=["POST"])
+def answer_corrective(request_id: int):
+    try:
+        row = inspections.get_corrective(g.contract, request_id)
+        inspections.vendor_answer(
+            _actor(),
+            row,
+            plan=request.form.get("plan", ""),
+            completion=request.form.get("completion", ""),
+        )
+    except NotFound as exc:
+        raise ContractPortalError(404, exc.message) from exc
+    except ServiceError as exc:
+        flash(f"是正要求 No.{request_id}: {exc.message}", "error")
+        return redirect(url_for("contract_portal.overview", _anchor=f"corrective-{request_id}"))
+    for message in _attach(f"corrective.{row.id}"):
+        flash(message, "error")
+    flash(f"是正要求 No.{row.id} への回答を送りました。", "success")
+    return redirect(url_for("contract_portal.overview"))
+
+
+@bp.route("/end/<int:item_id>", methods=["POST"])
+def report_end_item(item_id: int):
+    try:
+        item = contract_end.get_item(g.contract, item_id)
+    except NotFound as exc:
+        raise ContractPortalError(404, exc.message) from exc
+    refused = _attach(contract_end.evidence_subject(item))
+    for message in refused:
+        flash(message, "error")
+    done_text = request.form.get("done_on", "")
+    try:
+        contract_end.vendor_report(
+            _actor(),
+            item,
+            note=request.form.get("note", ""),
+            method=request.form.get("method", ""),
+            done_on=parse_date(done_text),
+        )
+    except ServiceError as exc:
+        flash(f"「{item.label}」: {exc.message}", "error")
+        return redirect(url_for("contract_portal.overview", _anchor=f"end-{item.id}"))
+    flash(f"「{item.label}」を報告しました。", "success")
+    return redirect(url_for("contract_portal.overview"))
+
+
+@bp.route("/evidence/<int:evidence_id>")
+def evidence(evidence_id: int):
+    try:
+        row = contracts.get_evidence(g.contract, evidence_id)
+    except NotFound as exc:
+        raise ContractPortalError(404, exc.message) from exc
+    return attachment(
+        bytes(row.data), row.filename, row.content_type, ascii_stem=f"evidence-{row.id}"
+    )
