@@ -79,6 +79,9 @@ def remind_command(today_text: str | None) -> None:
         f"90日以内に有効期限を迎える認証のお知らせ {report.expiry} 件を送信待ちに追加しました。"
     )
     click.echo(f"有効期限が近い ISMAP 登録のお知らせ {report.ismap} 件を送信待ちに追加しました。")
+    click.echo(
+        f"契約履行中（定期報告・是正要求）のリマインダー {report.monitoring} 件を送信待ちに追加しました。"
+    )
     if report.no_address:
         click.echo(
             f"宛先（メールアドレス）がないため送れないものが {report.no_address} 件あります。"

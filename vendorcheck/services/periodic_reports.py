@@ -40,6 +40,7 @@ FREE_TEXT = (
     ("incidents", "期間中に発生した事故・事故のおそれ"),
 )
 NEEDS_COMMENT = ("partial", "non_compliant")
+DAYS_BEFORE = (7, 3, 1)  # reminders before a report is due
 
 
 @dataclass

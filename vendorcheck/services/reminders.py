@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit, expiry, ismap_reminders, judgement
+from vendorcheck.services import audit, expiry, ismap_reminders, judgement, monitoring_board
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
@@ -31,10 +31,18 @@ class ReminderReport:
     remediation: int = 0  # notices of accepted remediations past their due date
     expiry: int = 0  # notices of certificates expiring within 90 days
     ismap: int = 0  # notices of ISMAP registrations expiring within 90 days or before the end
+    monitoring: int = 0  # contract period: reports due or overdue, overdue corrective requests
 
     @property
     def queued(self) -> int:
-        return self.vendor + self.overdue + self.remediation + self.expiry + self.ismap
+        return (
+            self.vendor
+            + self.overdue
+            + self.remediation
+            + self.expiry
+            + self.ismap
+            + self.monitoring
+        )
 
 
 def _due(today: dt.date) -> list[Assessment]:
@@ -166,10 +174,16 @@ def queue_reminders(today: dt.date | None = None) -> ReminderReport:
     remediation, remediation_unaddressed = judgement.queue_overdue_remediation_notices(today)
     expiring, expiry_unaddressed = expiry.queue_expiry_reminders(today)
     ismap, ismap_unaddressed = ismap_reminders.queue_ismap_expiry_reminders(today)
+    monitoring, monitoring_unaddressed = monitoring_board.queue_monitoring_reminders(today)
     return replace(
         report,
         remediation=remediation,
         expiry=expiring,
         ismap=ismap,
-        no_address=no_address + remediation_unaddressed + expiry_unaddressed + ismap_unaddressed,
+        monitoring=monitoring,
+        no_address=no_address
+        + remediation_unaddressed
+        + expiry_unaddressed
+        + ismap_unaddressed
+        + monitoring_unaddressed,
     )

@@ -16,9 +16,11 @@ from vendorcheck.services import (
     contracts,
     incidents,
     inspections,
+    monitoring_report,
     periodic_reports,
 )
 from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.web.annexes import DOCX_TYPE
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
@@ -260,3 +262,22 @@ def complete(contract_id: int):
         return _back(contract_id)
     flash(f"契約 {contract.number} を完了にしました。", "success")
     return _back(contract_id, "summary")
+
+
+@bp.route("/contracts/report.docx")
+@require("approve")
+def yearly_report():
+    """The yearly Word report to the 統括情報セキュリティ責任者 for one fiscal year."""
+    text = request.args.get("fiscal_year", "")
+    if not text.isdigit():
+        return render_error(400, "年度を西暦の数字で指定してください（例 2026）。")
+    try:
+        data, report = monitoring_report.yearly_report_docx(current_actor(), int(text))
+    except ServiceError as exc:
+        return render_error(400, exc.message)
+    return attachment(
+        data,
+        f"実施状況報告_{report.fiscal_year_label}.docx",
+        DOCX_TYPE,
+        ascii_stem=f"monitoring-report-{text}",
+    )

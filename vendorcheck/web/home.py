@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template
 
 from vendorcheck.domain import assessment_status
-from vendorcheck.services import audit, expiry, judgement
+from vendorcheck.domain.jp import today_jst
+from vendorcheck.domain.monitoring import fiscal_year_of
+from vendorcheck.services import audit, expiry, judgement, monitoring_board
 from vendorcheck.services import cases as case_service
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.web.auth import require
@@ -29,6 +31,8 @@ def dashboard():
         overdue_remediations=judgement.overdue_remediations(),
         expiring=expiry.expiring_soon(),
         expiry_days=expiry.WINDOW_DAYS,
+        monitoring=monitoring_board.board(),
+        fiscal_year_now=fiscal_year_of(today_jst()),
     )
 
 
