@@ -23,6 +23,7 @@ from vendorcheck.store.models import (
     MailMessage,
     PeriodicReport,
     PortalFailure,
+    Reconfirmation,
 )
 from vendorcheck.web.errors import loggable_path
 
@@ -287,3 +288,24 @@ def test_end_of_contract_through_the_pages(app, client, officer):
     client.post(f"{detail}/complete", data={"csrf_token": token})
     assert Contract.get_by_id(contract.id).status == "completed"
     assert AuditEvent.select().where(AuditEvent.action == "contract.complete").count() == 1
+
+
+def test_annual_reconfirmation_is_asked_and_scored_from_the_contract_page(app, client, officer):
+    start = dt.date.today() - dt.timedelta(days=400)
+    contract, _ = make_contract(app, starts_on=start, ends_on=start + dt.timedelta(days=1000))
+    detail = f"/contracts/{contract.id}"
+    page = client.get(detail).get_data(as_text=True)
+    assert "年次再確認を依頼する" in page
+    assert "年次再確認の時期を迎えた契約" in client.get("/").get_data(as_text=True)
+    token = csrf_token(client, detail)
+    asked = client.post(f"{detail}/reconfirmation", data={"csrf_token": token})
+    assert asked.status_code == 302
+    page = client.get(detail).get_data(as_text=True)
+    assert "年次再確認を依頼する" not in page and "再採点して前回の判定と比べる" in page
+    row = Reconfirmation.get()
+    early = client.post(f"{detail}/reconfirmation/{row.id}", data={"csrf_token": token})
+    assert early.status_code == 302
+    assert "まだ再確認の回答を提出していません" in client.get(detail).get_data(as_text=True)
+    assert (
+        client.post(f"{detail}/reconfirmation/999", data={"csrf_token": token}).status_code == 404
+    )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit
+from vendorcheck.services import audit, reconfirmation
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.inspections import overdue_corrective
 from vendorcheck.services.mail import queue_mail
@@ -28,6 +28,7 @@ class MonitoringBoard:
     overdue_reports: list[PeriodicReport]
     overdue_corrective: list[CorrectiveRequest]
     open_incidents: list[Incident]
+    reconfirmation_due: list[Contract]
     today: dt.date
 
 
@@ -56,6 +57,11 @@ def board(*, today: dt.date | None = None, limit: int = 20) -> MonitoringBoard:
         overdue_reports=overdue_reports(_start_of(today))[:limit],
         overdue_corrective=overdue_corrective(today)[:limit],
         open_incidents=list(incidents),
+        reconfirmation_due=[
+            contract
+            for contract in Contract.select().where(Contract.status == rules.ACTIVE)
+            if reconfirmation.is_due(contract, today)
+        ][:limit],
         today=today,
     )
 

@@ -507,6 +507,22 @@ class ContractEndItem(BaseModel):
         indexes = ((("contract", "key"), True),)
 
 
+class Reconfirmation(BaseModel):
+    """年次再確認: a re-assessment pre-filled from the last accepted answers, scored again."""
+
+    contract = ForeignKeyField(Contract, backref="reconfirmations", on_delete="CASCADE")
+    base_assessment = ForeignKeyField(Assessment, on_delete="RESTRICT", backref="+")
+    assessment = ForeignKeyField(Assessment, on_delete="RESTRICT", backref="+")
+    asked_on = DateField()  # the Japanese day it was asked for (the anniversary check)
+    base_version = IntegerField()
+    base_verdict = CharField(max_length=20)
+    verdict = CharField(max_length=20, default="")
+    changed = TextField(default="[]")  # JSON question ids changed from the base answers
+    corrective = ForeignKeyField(CorrectiveRequest, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+    evaluated_at = DateTimeField(null=True)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Organisation,
     Department,
@@ -541,4 +557,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     Finding,
     CorrectiveRequest,
     ContractEndItem,
+    Reconfirmation,
 )

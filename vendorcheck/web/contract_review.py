@@ -7,11 +7,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import parse_date
-from vendorcheck.services import contracts, incidents, inspections, periodic_reports
+from vendorcheck.services import contracts, incidents, inspections, periodic_reports, reconfirmation
 from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.contract_portal import incident_input
 from vendorcheck.web.errors import render_error
+from vendorcheck.web.portal import link_settings
 
 bp = Blueprint("contract_review", __name__, url_prefix="/contracts/<int:contract_id>")
 
@@ -270,3 +271,47 @@ def verify_corrective(contract_id: int, request_id: int):
         return _to_contract(contract_id, f"corrective-{request_id}")
     flash(f"是正要求 No.{request_id} を更新しました。", "success")
     return _to_contract(contract_id, "corrective")
+
+
+# --- annual re-confirmation ----------------------------------------------------------------
+
+
+@bp.route("/reconfirmation", methods=["POST"])
+@require("manage_cases")
+def start_reconfirmation(contract_id: int):
+    contract, missing = _contract_or_404(contract_id)
+    if missing:
+        return missing
+    try:
+        _row, url = reconfirmation.start(current_actor(), contract, link_settings())
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _to_contract(contract_id, "reconfirmation")
+    flash(
+        f"年次再確認を依頼しました。前回の回答を入力済みのリンクを事業者に送ります: {url}",
+        "success",
+    )
+    return _to_contract(contract_id, "reconfirmation")
+
+
+@bp.route("/reconfirmation/<int:row_id>", methods=["POST"])
+@require("manage_cases")
+def evaluate_reconfirmation(contract_id: int, row_id: int):
+    contract, missing = _contract_or_404(contract_id)
+    if missing:
+        return missing
+    try:
+        row = reconfirmation.evaluate(
+            current_actor(), reconfirmation.get_reconfirmation(contract, row_id)
+        )
+    except NotFound as exc:
+        return render_error(404, exc.message)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _to_contract(contract_id, "reconfirmation")
+    flash(
+        f"再採点しました（判定 {row.base_verdict} → {row.verdict}）。"
+        + ("判定が下がったため是正要求を出しました。" if row.corrective_id else ""),
+        "success",
+    )
+    return _to_contract(contract_id, "reconfirmation")

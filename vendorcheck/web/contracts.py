@@ -18,6 +18,7 @@ from vendorcheck.services import (
     inspections,
     monitoring_report,
     periodic_reports,
+    reconfirmation,
 )
 from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.web.annexes import DOCX_TYPE
@@ -168,6 +169,11 @@ def detail(contract_id: int):
         end_items=contract_end.items_of(contract),
         end_labels=contract_end.ITEM_LABELS,
         evidence=contracts.evidence_for(contract),
+        reconfirmation_due=reconfirmation.is_due(contract, today),
+        reconfirmations=[
+            (row, reconfirmation.changes(row))
+            for row in reconfirmation.reconfirmations_of(contract)
+        ],
         today=today,
     )
 

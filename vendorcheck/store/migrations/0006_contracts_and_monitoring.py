@@ -190,6 +190,21 @@ def up(migrator, db):
         class Meta:
             indexes = ((("contract", "key"), True),)
 
+    class Reconfirmation(Base):
+        contract = ForeignKeyField(Contract, on_delete="CASCADE")
+        base_assessment = ForeignKeyField(Assessment, on_delete="RESTRICT", backref="+")
+        assessment = ForeignKeyField(Assessment, on_delete="RESTRICT", backref="+")
+        asked_on = DateField()
+        base_version = IntegerField()
+        base_verdict = CharField(max_length=20)
+        verdict = CharField(max_length=20, default="")
+        changed = TextField(default="[]")
+        corrective = ForeignKeyField(
+            CorrectiveRequest, null=True, on_delete="SET NULL", backref="+"
+        )
+        created_at = DateTimeField(default=now)
+        evaluated_at = DateTimeField(null=True)
+
     db.create_tables(
         [
             Contract,
@@ -203,6 +218,7 @@ def up(migrator, db):
             Finding,
             CorrectiveRequest,
             ContractEndItem,
+            Reconfirmation,
         ]
     )
     for table in FROZEN_TABLES:
