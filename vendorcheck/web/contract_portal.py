@@ -35,16 +35,11 @@ from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.models import Contract
 from vendorcheck.web.auth import client_address
 from vendorcheck.web.downloads import attachment
+from vendorcheck.web.portal import PortalError, link_error, portal_error_page
 
 bp = Blueprint("contract_portal", __name__, url_prefix="/c/<token>")
 
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
-
-
-class ContractPortalError(Exception):
-    def __init__(self, status_code: int, message: str) -> None:
-        super().__init__(message)
-        self.status_code, self.message = status_code, message
 
 
 @bp.url_value_preprocessor
@@ -54,12 +49,8 @@ def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     settings = contract_links.ContractLinkSettings.from_config(current_app.config)
     try:
         contract = contract_links.resolve(token, client_address(), settings)
-    except TooManyAttempts as exc:
-        raise ContractPortalError(429, exc.message) from exc
-    except LinkGone as exc:
-        raise ContractPortalError(410, exc.message) from exc
-    except NotFound as exc:
-        raise ContractPortalError(404, exc.message) from exc
+    except (TooManyAttempts, LinkGone, NotFound) as exc:
+        raise link_error(exc) from exc
     g.contract_token, g.contract = token, contract
 
 
@@ -69,19 +60,13 @@ def _add_token(_endpoint: str, values: dict[str, Any]) -> None:
         values["token"] = g.contract_token
 
 
-@bp.errorhandler(ContractPortalError)
-def _portal_error(error: ContractPortalError):
-    titles = {
-        404: "リンクが正しくありません",
-        410: "このリンクは無効になりました",
-        429: "しばらく時間をおいてください",
-    }
-    return render_template(
-        "portal/error.html",
-        title=titles.get(error.status_code, "エラー"),
-        message=error.message,
-        organisation=None,
-    ), error.status_code
+bp.register_error_handler(PortalError, portal_error_page)
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound):
+    """A report, incident, request, item or file that is not this contract's."""
+    return portal_error_page(PortalError(404, error.message))
 
 
 def _actor():
@@ -179,10 +164,7 @@ def _report_page(report, errors: dict[str, str] | None = None, status: int = 200
 
 
 def _report(report_id: int):
-    try:
-        return periodic_reports.get_report(g.contract, report_id)
-    except NotFound as exc:
-        raise ContractPortalError(404, exc.message) from exc
+    return periodic_reports.get_report(g.contract, report_id)
 
 
 @bp.route("/reports/<int:report_id>")
@@ -305,10 +287,7 @@ def create_incident():
 
 
 def _incident(incident_id: int):
-    try:
-        return incidents.get_incident(g.contract, incident_id)
-    except NotFound as exc:
-        raise ContractPortalError(404, exc.message) from exc
+    return incidents.get_incident(g.contract, incident_id)
 
 
 @bp.route("/incidents/<int:incident_id>")
@@ -341,16 +320,14 @@ def add_incident_update(incident_id: int):
 
 @bp.route("/corrective/<int:request_id>", methods=["POST"])
 def answer_corrective(request_id: int):
+    row = inspections.get_corrective(g.contract, request_id)
     try:
-        row = inspections.get_corrective(g.contract, request_id)
         inspections.vendor_answer(
             _actor(),
             row,
             plan=request.form.get("plan", ""),
             completion=request.form.get("completion", ""),
         )
-    except NotFound as exc:
-        raise ContractPortalError(404, exc.message) from exc
     except ServiceError as exc:
         flash(f"是正要求 No.{request_id}: {exc.message}", "error")
         return redirect(url_for("contract_portal.overview", _anchor=f"corrective-{request_id}"))
@@ -362,10 +339,7 @@ def answer_corrective(request_id: int):
 
 @bp.route("/end/<int:item_id>", methods=["POST"])
 def report_end_item(item_id: int):
-    try:
-        item = contract_end.get_item(g.contract, item_id)
-    except NotFound as exc:
-        raise ContractPortalError(404, exc.message) from exc
+    item = contract_end.get_item(g.contract, item_id)
     refused = _attach(contract_end.evidence_subject(item))
     for message in refused:
         flash(message, "error")
@@ -387,10 +361,7 @@ def report_end_item(item_id: int):
 
 @bp.route("/evidence/<int:evidence_id>")
 def evidence(evidence_id: int):
-    try:
-        row = contracts.get_evidence(g.contract, evidence_id)
-    except NotFound as exc:
-        raise ContractPortalError(404, exc.message) from exc
+    row = contracts.get_evidence(g.contract, evidence_id)
     return attachment(
         bytes(row.data), row.filename, row.content_type, ascii_stem=f"evidence-{row.id}"
     )

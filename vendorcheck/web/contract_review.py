@@ -9,21 +9,20 @@ from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import parse_date
 from vendorcheck.services import contracts, incidents, inspections, periodic_reports, reconfirmation
 from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.contract_portal import incident_input
 from vendorcheck.web.errors import render_error
-from vendorcheck.web.portal import link_settings
 
 bp = Blueprint("contract_review", __name__, url_prefix="/contracts/<int:contract_id>")
 
 FINDING_ROWS = 3
 
 
-def _contract_or_404(contract_id: int):
-    try:
-        return contracts.get_contract(contract_id), None
-    except NotFound as exc:
-        return None, render_error(404, exc.message)
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound):
+    """A contract, report, incident or request that is not there (or not this contract's)."""
+    return render_error(404, error.message)
 
 
 def _to_contract(contract_id: int, anchor: str):
@@ -54,26 +53,16 @@ def _report_page(contract, report, error: ServiceError | None = None):
 @bp.route("/reports/<int:report_id>")
 @require("view")
 def report(contract_id: int, report_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
-    try:
-        row = periodic_reports.get_report(contract, report_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    contract = contracts.get_contract(contract_id)
+    row = periodic_reports.get_report(contract, report_id)
     return _report_page(contract, row)
 
 
 @bp.route("/reports/<int:report_id>", methods=["POST"])
 @require("manage_cases")
 def review_report(contract_id: int, report_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
-    try:
-        row = periodic_reports.get_report(contract, report_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    contract = contracts.get_contract(contract_id)
+    row = periodic_reports.get_report(contract, report_id)
     try:
         if request.form.get("decision") == "accept":
             periodic_reports.accept(current_actor(), row)
@@ -105,9 +94,7 @@ def _incident_form(contract, values, error: ServiceError | None = None):
 @bp.route("/incidents/new", methods=["GET", "POST"])
 @require("manage_cases")
 def new_incident(contract_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
+    contract = contracts.get_contract(contract_id)
     if request.method == "GET":
         return _incident_form(contract, {})
     values = request.form.to_dict()
@@ -147,26 +134,16 @@ def _incident_page(contract, row, error: ServiceError | None = None):
 @bp.route("/incidents/<int:incident_id>")
 @require("view")
 def incident(contract_id: int, incident_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
-    try:
-        row = incidents.get_incident(contract, incident_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    contract = contracts.get_contract(contract_id)
+    row = incidents.get_incident(contract, incident_id)
     return _incident_page(contract, row)
 
 
 @bp.route("/incidents/<int:incident_id>", methods=["POST"])
 @require("manage_cases")
 def follow_incident(contract_id: int, incident_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
-    try:
-        row = incidents.get_incident(contract, incident_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    contract = contracts.get_contract(contract_id)
+    row = incidents.get_incident(contract, incident_id)
     try:
         if request.form.get("action") == "close":
             incidents.close(current_actor(), row, request.form.get("body", ""))
@@ -200,9 +177,7 @@ def _inspection_page(contract, values, error: ServiceError | None = None):
 @bp.route("/inspections/new", methods=["GET", "POST"])
 @require("manage_cases")
 def new_inspection(contract_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
+    contract = contracts.get_contract(contract_id)
     if request.method == "GET":
         return _inspection_page(contract, {})
     form = request.form
@@ -231,9 +206,7 @@ def new_inspection(contract_id: int):
 @bp.route("/corrective", methods=["POST"])
 @require("manage_cases")
 def issue_corrective(contract_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
+    contract = contracts.get_contract(contract_id)
     finding = request.form.get("finding_id", "")
     try:
         row = inspections.issue_corrective(
@@ -253,19 +226,15 @@ def issue_corrective(contract_id: int):
 @bp.route("/corrective/<int:request_id>", methods=["POST"])
 @require("manage_cases")
 def verify_corrective(contract_id: int, request_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
+    contract = contracts.get_contract(contract_id)
+    row = inspections.get_corrective(contract, request_id)
     try:
-        row = inspections.get_corrective(contract, request_id)
         inspections.verify(
             current_actor(),
             row,
             close=request.form.get("decision") == "close",
             note=request.form.get("note", ""),
         )
-    except NotFound as exc:
-        return render_error(404, exc.message)
     except ServiceError as exc:
         flash(f"是正要求 No.{request_id}: {exc.message}", "error")
         return _to_contract(contract_id, f"corrective-{request_id}")
@@ -279,11 +248,11 @@ def verify_corrective(contract_id: int, request_id: int):
 @bp.route("/reconfirmation", methods=["POST"])
 @require("manage_cases")
 def start_reconfirmation(contract_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
+    contract = contracts.get_contract(contract_id)
     try:
-        _row, url = reconfirmation.start(current_actor(), contract, link_settings())
+        _row, url = reconfirmation.start(
+            current_actor(), contract, LinkSettings.from_config(current_app.config)
+        )
     except ServiceError as exc:
         flash(exc.message, "error")
         return _to_contract(contract_id, "reconfirmation")
@@ -297,15 +266,10 @@ def start_reconfirmation(contract_id: int):
 @bp.route("/reconfirmation/<int:row_id>", methods=["POST"])
 @require("manage_cases")
 def evaluate_reconfirmation(contract_id: int, row_id: int):
-    contract, missing = _contract_or_404(contract_id)
-    if missing:
-        return missing
+    contract = contracts.get_contract(contract_id)
+    asked = reconfirmation.get_reconfirmation(contract, row_id)
     try:
-        row = reconfirmation.evaluate(
-            current_actor(), reconfirmation.get_reconfirmation(contract, row_id)
-        )
-    except NotFound as exc:
-        return render_error(404, exc.message)
+        row = reconfirmation.evaluate(current_actor(), asked)
     except ServiceError as exc:
         flash(exc.message, "error")
         return _to_contract(contract_id, "reconfirmation")

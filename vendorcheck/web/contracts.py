@@ -57,11 +57,10 @@ class ContractForm(Form):
     )
 
 
-def _contract(contract_id: int):
-    try:
-        return contracts.get_contract(contract_id)
-    except NotFound:
-        return None
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound):
+    """A contract, an assessment, an item or a file that is not there (or not this contract's)."""
+    return render_error(404, error.message)
 
 
 @bp.route("/contracts/")
@@ -89,10 +88,7 @@ def _new_page(assessment, form: ContractForm, status: int = 200):
 @bp.route("/assessments/<int:assessment_id>/contract", methods=["GET", "POST"])
 @require("manage_cases")
 def new(assessment_id: int):
-    try:
-        assessment = annex_service.get_assessment(assessment_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    assessment = annex_service.get_assessment(assessment_id)
     versions = annex_service.versions(assessment)
     form = ContractForm()
     form.annex_version.choices = choices(
@@ -145,9 +141,7 @@ def new(assessment_id: int):
 @bp.route("/contracts/<int:contract_id>")
 @require("view")
 def detail(contract_id: int):
-    contract = _contract(contract_id)
-    if contract is None:
-        return render_error(404, "指定された契約はありません。")
+    contract = contracts.get_contract(contract_id)
     today = today_jst()
     return render_template(
         "contracts/detail.html",
@@ -181,9 +175,7 @@ def detail(contract_id: int):
 @bp.route("/contracts/<int:contract_id>/link", methods=["POST"])
 @require("manage_cases")
 def reissue_link(contract_id: int):
-    contract = _contract(contract_id)
-    if contract is None:
-        return render_error(404, "指定された契約はありません。")
+    contract = contracts.get_contract(contract_id)
     link = contract_links.reissue(
         current_actor(),
         contract,
@@ -196,13 +188,7 @@ def reissue_link(contract_id: int):
 @bp.route("/contracts/<int:contract_id>/evidence/<int:evidence_id>")
 @require("view")
 def evidence(contract_id: int, evidence_id: int):
-    contract = _contract(contract_id)
-    try:
-        if contract is None:
-            raise NotFound("指定された契約はありません。")
-        row = contracts.get_evidence(contract, evidence_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    row = contracts.get_evidence(contracts.get_contract(contract_id), evidence_id)
     return attachment(
         bytes(row.data), row.filename, row.content_type, ascii_stem=f"evidence-{row.id}"
     )
@@ -218,9 +204,7 @@ def _back(contract_id: int, anchor: str = "end"):
 @bp.route("/contracts/<int:contract_id>/end", methods=["POST"])
 @require("manage_cases")
 def start_closing(contract_id: int):
-    contract = _contract(contract_id)
-    if contract is None:
-        return render_error(404, "指定された契約はありません。")
+    contract = contracts.get_contract(contract_id)
     try:
         items = contract_end.start_closing(current_actor(), contract)
     except ServiceError as exc:
@@ -235,16 +219,11 @@ def start_closing(contract_id: int):
 @bp.route("/contracts/<int:contract_id>/end/<int:item_id>", methods=["POST"])
 @require("manage_cases")
 def decide_end_item(contract_id: int, item_id: int):
-    contract = _contract(contract_id)
+    item = contract_end.get_item(contracts.get_contract(contract_id), item_id)
     try:
-        if contract is None:
-            raise NotFound("指定された契約はありません。")
-        item = contract_end.get_item(contract, item_id)
         contract_end.decide(
             current_actor(), item, request.form.get("decision", ""), request.form.get("reason", "")
         )
-    except NotFound as exc:
-        return render_error(404, exc.message)
     except ServiceError as exc:
         flash(f"「{item.label}」: {exc.message}", "error")
         return _back(contract_id, f"end-{item_id}")
@@ -258,9 +237,7 @@ def decide_end_item(contract_id: int, item_id: int):
 @bp.route("/contracts/<int:contract_id>/complete", methods=["POST"])
 @require("manage_cases")
 def complete(contract_id: int):
-    contract = _contract(contract_id)
-    if contract is None:
-        return render_error(404, "指定された契約はありません。")
+    contract = contracts.get_contract(contract_id)
     try:
         contract_end.complete(current_actor(), contract)
     except ServiceError as exc:
