@@ -29,6 +29,21 @@ from vendorcheck.store.models import (
     PeriodicReport,
 )
 
+MAX_TEXT = 4000
+
+
+def clean_text(
+    value: str, field: str, label: str, *, required: bool = False, limit: int = MAX_TEXT
+) -> str:
+    """Strip a text a person typed; refuse it blank (when required) or too long, in Japanese."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ServiceError(f"{label}を入力してください。", field=field)
+    if len(value) > limit:
+        raise ServiceError(f"{label}は{limit}文字以内で入力してください。", field=field)
+    return value
+
+
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 OPEN_REPORT_STATES = ("pending", "returned")
 OPEN_CORRECTIVE_STATES = ("open", "planned", "completed")

@@ -12,13 +12,12 @@ from typing import Any
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.contracts import refresh_next_due
+from vendorcheck.services.contracts import clean_text, refresh_next_due
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Contract, Finding, Incident, IncidentUpdate, Staff, utcnow
 
-MAX_TEXT = 4000
 CHANNELS = (("link", "報告用リンク"), ("phone", "電話"), ("mail", "メール"), ("other", "その他"))
 CHANNEL_LABELS = dict(CHANNELS)
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
@@ -48,15 +47,6 @@ class IncidentInput:
     personal_records: int = 0
     measures: str = ""
     marked_severe: bool = False
-
-
-def _text(value: str, field: str, label: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError(f"{label}を入力してください。", field=field)
-    if len(value) > MAX_TEXT:
-        raise ServiceError(f"{label}は{MAX_TEXT}文字以内で入力してください。", field=field)
-    return value
 
 
 def _check(data: IncidentInput, reported_at: dt.datetime, now: dt.datetime) -> None:
@@ -113,7 +103,7 @@ def report(
         raise Conflict("完了した契約には事故を登録できません。")
     reported_at = (data.reported_at or now) if by_staff else now
     _check(data, reported_at, now)
-    summary = _text(data.summary, "summary", "事故の概要", required=True)
+    summary = clean_text(data.summary, "summary", "事故の概要", required=True)
     hours = contract.incident_report_hours
     late = rules.is_late_report(data.found_at, reported_at, hours)
     severe = rules.is_severe(
@@ -130,9 +120,9 @@ def report(
             channel=data.channel if by_staff else "link",
             classification=data.classification,
             summary=summary,
-            information=_text(data.information, "information", "関係する情報"),
+            information=clean_text(data.information, "information", "関係する情報"),
             personal_records=data.personal_records,
-            measures=_text(data.measures, "measures", "講じた措置"),
+            measures=clean_text(data.measures, "measures", "講じた措置"),
             severe=severe,
             late=late,
         )
@@ -142,7 +132,7 @@ def report(
                 source="incident",
                 source_id=incident.id,
                 text=f"事故の第一報が特記事項の期限（知った時から{hours}時間以内）を"
-                f"{rules.lateness_text(data.found_at, reported_at, hours)}過ぎていました。",
+                f"{rules.latenessclean_text(data.found_at, reported_at, hours)}過ぎていました。",
                 severity="medium",
             )
         notified = _ciso_mail(contract, incident) if severe else 0
@@ -189,7 +179,7 @@ def updates_of(incident: Incident) -> list[IncidentUpdate]:
 
 def add_update(actor: Actor, incident: Incident, body: str) -> IncidentUpdate:
     """A follow-up report (続報) from the vendor or staff, until the incident is closed."""
-    body = _text(body, "body", "続報の内容", required=True)
+    body = clean_text(body, "body", "続報の内容", required=True)
     if incident.status == "closed":
         raise Conflict("この事故は対応完了として閉じられています。")
     with database.atomic():
@@ -207,7 +197,7 @@ def add_update(actor: Actor, incident: Incident, body: str) -> IncidentUpdate:
 
 
 def close(actor: Actor, incident: Incident, note: str) -> None:
-    note = _text(note, "note", "対応完了の確認内容", required=True)
+    note = clean_text(note, "note", "対応完了の確認内容", required=True)
     if incident.status == "closed":
         raise Conflict("この事故はすでに閉じられています。")
     with database.atomic():

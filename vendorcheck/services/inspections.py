@@ -13,14 +13,13 @@ from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.contracts import obligations_of, refresh_next_due
+from vendorcheck.services.contracts import clean_text, obligations_of, refresh_next_due
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Contract, CorrectiveRequest, Finding, Inspection, utcnow
 
-MAX_TEXT = 4000
 CHECK_RESULTS = (("ok", "適合"), ("ng", "不適合"), ("na", "対象外"))
 CHECK_RESULT_LABELS = dict(CHECK_RESULTS)
 OPEN, PLANNED, COMPLETED, CLOSED = "open", "planned", "completed", "closed"
@@ -43,19 +42,10 @@ class InspectionInput:
     findings: Sequence[tuple[str, str]] = ()  # (text, severity)
 
 
-def _text(value: str, field_name: str, label: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError(f"{label}を入力してください。", field=field_name)
-    if len(value) > MAX_TEXT:
-        raise ServiceError(f"{label}は{MAX_TEXT}文字以内で入力してください。", field=field_name)
-    return value
-
-
 def record_inspection(actor: Actor, contract: Contract, data: InspectionInput) -> Inspection:
     if data.inspected_on is None:
         raise ServiceError("検査の実施日を入力してください。", field="inspected_on")
-    inspectors = _text(data.inspectors, "inspectors", "検査者", required=True)[:300]
+    inspectors = clean_text(data.inspectors, "inspectors", "検査者", required=True)[:300]
     checklist = {}
     for item in obligations_of(contract):
         result, note = data.checklist.get(item.key, ("", ""))
@@ -64,11 +54,11 @@ def record_inspection(actor: Actor, contract: Contract, data: InspectionInput) -
         checklist[item.key] = {
             "label": item.label,
             "result": result,
-            "note": _text(note, "checklist", "点検の所見"),
+            "note": clean_text(note, "checklist", "点検の所見"),
         }
     findings = []
     for text, severity in data.findings:
-        text = _text(text, "findings", "指摘事項")
+        text = clean_text(text, "findings", "指摘事項")
         if not text:
             continue
         if severity not in rules.SEVERITY_LABELS:
@@ -79,9 +69,9 @@ def record_inspection(actor: Actor, contract: Contract, data: InspectionInput) -
             contract=contract,
             inspected_on=data.inspected_on,
             inspectors=inspectors,
-            scope=_text(data.scope, "scope", "検査の範囲"),
+            scope=clean_text(data.scope, "scope", "検査の範囲"),
             checklist=json.dumps(checklist, ensure_ascii=False),
-            notes=_text(data.notes, "notes", "備考"),
+            notes=clean_text(data.notes, "notes", "備考"),
             created_by=actor.id if actor.kind == "staff" else None,
         )
         for text, severity in findings:
@@ -147,7 +137,7 @@ def issue_corrective(
     finding_id: int | None = None,
     today: dt.date | None = None,
 ) -> CorrectiveRequest:
-    request = _text(request, "request", "是正を求める内容", required=True)
+    request = clean_text(request, "request", "是正を求める内容", required=True)
     if due_on is None:
         raise ServiceError("是正の期限を入力してください。", field="due_on")
     if due_on < (today or today_jst()):
@@ -196,8 +186,8 @@ def vendor_answer(
     """The vendor's plan (計画) or completion report (完了報告) through its link."""
     if row.status == CLOSED:
         raise Conflict("この是正要求は確認済みで終了しています。")
-    plan = _text(plan, "plan", "是正計画")
-    completion = _text(completion, "completion", "完了報告")
+    plan = clean_text(plan, "plan", "是正計画")
+    completion = clean_text(completion, "completion", "完了報告")
     if not plan and not completion:
         raise ServiceError("是正計画または完了報告を入力してください。", field="plan")
     changes: dict[str, object] = {}
@@ -219,7 +209,7 @@ def vendor_answer(
 
 def verify(actor: Actor, row: CorrectiveRequest, *, close: bool, note: str) -> None:
     """Staff close a request whose completion they verified, or send it back with a note."""
-    note = _text(note, "note", "確認の内容", required=not close)
+    note = clean_text(note, "note", "確認の内容", required=not close)
     if row.status != COMPLETED:
         raise Conflict("完了報告が提出された是正要求だけを確認できます。")
     with database.atomic():
