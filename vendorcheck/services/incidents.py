@@ -132,7 +132,7 @@ def report(
                 source="incident",
                 source_id=incident.id,
                 text=f"事故の第一報が特記事項の期限（知った時から{hours}時間以内）を"
-                f"{rules.latenessclean_text(data.found_at, reported_at, hours)}過ぎていました。",
+                f"{rules.lateness_text(data.found_at, reported_at, hours)}過ぎていました。",
                 severity="medium",
             )
         notified = _ciso_mail(contract, incident) if severe else 0
