@@ -309,3 +309,88 @@ def test_annual_reconfirmation_is_asked_and_scored_from_the_contract_page(app, c
     assert (
         client.post(f"{detail}/reconfirmation/999", data={"csrf_token": token}).status_code == 404
     )
+
+
+def test_wrong_hostile_and_oversized_input_gets_japanese_errors_and_keeps_the_input(
+    app, client, officer
+):
+    start = dt.date.today().replace(day=1) - dt.timedelta(days=120)
+    contract, url = make_contract(app, starts_on=start, ends_on=start + dt.timedelta(days=364))
+    portal = _portal_path(url)
+    report = periodic_reports.reports_of(contract)[0]
+    form_path = f"{portal}reports/{report.id}"
+    token = _portal_csrf(client, form_path)
+    data = {"csrf_token": token, "action": "save", "incidents": "長" * 5000}
+    data["file"] = (io.BytesIO(b"MZ\x90\x00 not a document"), "tool.exe")
+    saved = client.post(form_path, data=data, content_type="multipart/form-data")
+    body = saved.get_data(as_text=True)
+    assert saved.status_code == 400
+    assert (
+        "4000文字以内で入力してください。" in body and "「tool.exe」を添付できませんでした" in body
+    )
+    assert "長" * 4001 in body  # what was typed comes back to be shortened, not lost
+    assert contracts.evidence_for(contract) == []
+    incident = client.post(
+        f"{portal}incidents/new",
+        data={
+            "csrf_token": token,
+            "found_at": "2026-11-30T09:00",
+            "classification": "leak",
+            "summary": "誤送信",
+            "personal_records": "99999999999",
+        },
+    )
+    assert incident.status_code == 400 and "個人情報の件数は0以上の整数" in incident.get_data(
+        as_text=True
+    )
+    future = client.post(
+        f"{portal}incidents/new",
+        data={
+            "csrf_token": token,
+            "found_at": "2099-01-01T00:00",
+            "classification": "leak",
+            "summary": "x",
+        },
+    )
+    assert future.status_code == 400 and "未来の日時" in future.get_data(as_text=True)
+    staff_token = csrf_token(client, f"/contracts/{contract.id}")
+    corrective = client.post(
+        f"/contracts/{contract.id}/corrective",
+        data={"csrf_token": staff_token, "request": "x", "due_on": "来週", "finding_id": "abc"},
+    )
+    assert corrective.status_code == 302
+    assert "是正の期限を入力してください。" in client.get(f"/contracts/{contract.id}").get_data(
+        as_text=True
+    )
+    inspection = client.post(
+        f"/contracts/{contract.id}/inspections/new",
+        data={
+            "csrf_token": staff_token,
+            "inspected_on": "2026-09-01",
+            "inspectors": "高橋",
+            "finding_1": "指摘",
+            "severity_1": "catastrophic",
+        },
+    )
+    assert inspection.status_code == 400 and "重要度を選んでください" in inspection.get_data(
+        as_text=True
+    )
+    assert client.post(f"{portal}reports/abc", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"{portal}end/999", data={"csrf_token": token}).status_code == 404
+    assert client.post(form_path, data={"action": "submit"}).status_code == 400  # no CSRF token
+
+
+def test_an_incomplete_draft_saves_without_errors(app, client, officer):
+    start = dt.date.today().replace(day=1) - dt.timedelta(days=120)
+    contract, url = make_contract(app, starts_on=start, ends_on=start + dt.timedelta(days=364))
+    report = periodic_reports.reports_of(contract)[0]
+    form_path = f"{_portal_path(url)}reports/{report.id}"
+    token = _portal_csrf(client, form_path)
+    key = contracts.obligations_of(contract)[0].key
+    saved = client.post(
+        form_path, data={"csrf_token": token, "action": "save", f"status__{key}": "partial"}
+    )
+    assert saved.status_code == 302
+    page = client.get(form_path).get_data(as_text=True)
+    assert f'name="status__{key}" value="partial" checked' in page
+    assert PeriodicReport.get_by_id(report.id).status == "pending"

@@ -96,15 +96,16 @@ def _draft_from_form(contract: Contract, form: Mapping[str, str]) -> ReportDraft
     return draft
 
 
-def problems(contract: Contract, draft: ReportDraft) -> dict[str, str]:
-    """Field name → Japanese message for every item that cannot be submitted as it is."""
+def problems(contract: Contract, draft: ReportDraft, *, complete: bool = True) -> dict[str, str]:
+    """Field name → Japanese message for every item that cannot be submitted as it is; with
+    complete=False (a draft) only what cannot even be kept: unknown choices, too long texts."""
     errors: dict[str, str] = {}
     for item in obligations_of(contract):
         answer = draft.items.get(item.key, {})
         state, comment = answer.get("status", ""), answer.get("comment", "").strip()
-        if state not in rules.COMPLIANCE_LABELS:
+        if state not in rules.COMPLIANCE_LABELS and (complete or state):
             errors[f"status__{item.key}"] = "遵守状況を選んでください。"
-        elif state in NEEDS_COMMENT and not comment:
+        elif complete and state in NEEDS_COMMENT and not comment:
             errors[f"comment__{item.key}"] = "未遵守の内容と対応をコメントに書いてください。"
         if len(comment) > MAX_TEXT:
             errors[f"comment__{item.key}"] = f"コメントは{MAX_TEXT}文字以内で入力してください。"
@@ -119,13 +120,15 @@ def _ensure_editable(report: PeriodicReport) -> None:
         raise Conflict("この定期報告は提出済みです。差し戻されたときだけ修正できます。")
 
 
-def save_draft(report: PeriodicReport, form: Mapping[str, str]) -> dict[str, str]:
+def save_draft(
+    report: PeriodicReport, form: Mapping[str, str], *, complete: bool = False
+) -> dict[str, str]:
     """Keep what the vendor typed (valid or not); return the problems to show beside it."""
     _ensure_editable(report)
     draft = _draft_from_form(report.contract, form)
     with database.atomic():
         PeriodicReport.update(draft=draft.to_json()).where(PeriodicReport.id == report.id).execute()
-    return problems(report.contract, draft)
+    return problems(report.contract, draft, complete=complete)
 
 
 def _staff_mail(contract: Contract, subject: str, body: str) -> None:
@@ -140,7 +143,7 @@ def submit(
     actor: Actor, report: PeriodicReport, form: Mapping[str, str], *, now: dt.datetime | None = None
 ) -> dict[str, str] | PeriodicReportVersion:
     """Save the form; when complete, freeze it as the next version. Returns problems or the version."""
-    errors = save_draft(report, form)
+    errors = save_draft(report, form, complete=True)
     if errors:
         return errors
     now = now or utcnow()
