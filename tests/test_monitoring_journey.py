@@ -265,11 +265,11 @@ def test_end_of_contract_completion_refused_while_an_item_is_open(app, db):
         )
     assert error.value.field == "file"
     contracts.add_evidence(
+        SYSTEM,
         contract,
         "end.certificate",
         "消去証明書.pdf",
         b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
-        by="vendor",
         max_bytes=10**6,
     )
     contract_end.vendor_report(

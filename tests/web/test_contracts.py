@@ -128,6 +128,7 @@ def test_vendor_files_a_report_by_link_and_staff_return_then_accept(app, client,
     assert "受理済み" in client.get(path).get_data(as_text=True)
     evidence = contracts.evidence_for(contract, f"report.{report.id}")
     assert [e.filename for e in evidence] == ["教育記録.pdf"]
+    assert AuditEvent.get(AuditEvent.action == "contract.evidence_add").actor_kind == "vendor"
     download = client.get(f"/contracts/{contract.id}/evidence/{evidence[0].id}")
     assert download.status_code == 200 and download.data == TINY_PDF
 

@@ -243,22 +243,32 @@ def refresh_next_due(contract: Contract) -> None:
 
 
 def add_evidence(
-    contract: Contract, subject: str, filename: str, data: bytes, *, by: str, max_bytes: int
+    actor: Actor, contract: Contract, subject: str, filename: str, data: bytes, *, max_bytes: int
 ) -> ContractEvidence:
     """Check an upload by content (the portal's allow-list) and keep it with the contract."""
     accepted = check_upload(filename, data, max_bytes=max_bytes, accept=("pdf", "image", "office"))
+    digest = hashlib.sha256(data).hexdigest()
     with database.atomic():
-        return ContractEvidence.create(
+        row = ContractEvidence.create(
             contract=contract,
             subject=subject,
             filename=accepted.filename,
             content_type=accepted.content_type,
             file_kind=accepted.kind,
             size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=digest,
             data=data,
-            uploaded_by_kind=by,
+            uploaded_by_kind=actor.kind,
         )
+        audit.record(
+            actor,
+            "contract.evidence_add",
+            "contract",
+            contract.id,
+            f"契約 {contract.number} に「{accepted.filename}」を添付（{subject}）",
+            after={"evidence": row.id, "subject": subject, "sha256": digest, "size": len(data)},
+        )
+    return row
 
 
 def evidence_for(contract: Contract, subject_prefix: str = "") -> list[ContractEvidence]:

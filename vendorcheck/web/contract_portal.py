@@ -3,8 +3,6 @@ it (periodic reports, incident reports, corrective requests, the end-of-contract
 
 from __future__ import annotations
 
-import datetime as dt
-import unicodedata
 from typing import Any
 
 from flask import (
@@ -20,7 +18,6 @@ from flask import (
 
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import parse_date, today_jst
-from vendorcheck.domain.uploads import UploadRejected
 from vendorcheck.services import (
     contract_end,
     contract_links,
@@ -34,12 +31,11 @@ from vendorcheck.services.invitations import LinkGone
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.models import Contract
 from vendorcheck.web.auth import client_address
+from vendorcheck.web.contract_forms import attach_uploads, incident_input
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.portal import PortalError, link_error, portal_error_page
 
 bp = Blueprint("contract_portal", __name__, url_prefix="/c/<token>")
-
-DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 
 
 @bp.url_value_preprocessor
@@ -81,43 +77,6 @@ def _common(**extra: Any) -> dict[str, Any]:
         "status_labels": rules.CONTRACT_STATUS_LABELS,
         **extra,
     }
-
-
-def _max_bytes() -> int:
-    return current_app.config["MAX_EVIDENCE_MB"] * 1024 * 1024
-
-
-def _attach(subject: str) -> list[str]:
-    """Store the uploaded files of a form; return the messages of those refused."""
-    refused = []
-    for storage in request.files.getlist("file"):
-        if not storage or not storage.filename:
-            continue
-        try:
-            contracts.add_evidence(
-                g.contract,
-                subject,
-                storage.filename,
-                storage.read(_max_bytes() + 1),
-                by="vendor",
-                max_bytes=_max_bytes(),
-            )
-        except (UploadRejected, ServiceError) as exc:
-            refused.append(
-                f"「{storage.filename}」を添付できませんでした: {getattr(exc, 'message', str(exc))}"
-            )
-    return refused
-
-
-def parse_datetime(text: str) -> dt.datetime | None:
-    """A Japan wall-clock time typed as 2026-08-01T09:30 → naive UTC, or None."""
-    value = unicodedata.normalize("NFKC", text or "").strip()
-    for fmt in DATETIME_FORMATS:
-        try:
-            return rules.utc_from_jst(dt.datetime.strptime(value, fmt))
-        except ValueError:
-            continue
-    return None
 
 
 @bp.route("/")
@@ -179,7 +138,7 @@ def save_report(report_id: int):
         flash("この定期報告は今は提出できません（提出済み、または対象期間の開始前です）。", "error")
         return redirect(url_for("contract_portal.report", report_id=report.id))
     form = request.form.to_dict()
-    refused = _attach(f"report.{report.id}")
+    refused = attach_uploads(_actor(), g.contract, f"report.{report.id}")
     try:
         if request.form.get("action") == "submit":
             result = periodic_reports.submit(_actor(), report, form)
@@ -222,49 +181,6 @@ def new_incident():
     return _incident_form_page({})
 
 
-def _int(text: str, field: str, label: str) -> int:
-    value = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
-    if not value:
-        return 0
-    if not value.isdigit() or len(value) > 9:
-        raise ServiceError(f"{label}は0以上の整数で入力してください。", field=field)
-    return int(value)
-
-
-def incident_input(form, *, by_staff: bool) -> incidents.IncidentInput:
-    """Read the incident form (shared by the vendor's and the staff's pages)."""
-    found = parse_datetime(form.get("found_at", ""))
-    if found is None:
-        raise ServiceError(
-            "事故を知った日時を 2026-08-01T09:30 のように入力してください。", field="found_at"
-        )
-    occurred_text = form.get("occurred_at", "").strip()
-    occurred = parse_datetime(occurred_text) if occurred_text else None
-    if occurred_text and occurred is None:
-        raise ServiceError(
-            "発生日時を 2026-08-01T09:30 のように入力してください。", field="occurred_at"
-        )
-    reported = None
-    if by_staff:
-        reported = parse_datetime(form.get("reported_at", ""))
-        if reported is None:
-            raise ServiceError("第一報を受けた日時を入力してください。", field="reported_at")
-    return incidents.IncidentInput(
-        found_at=found,
-        occurred_at=occurred,
-        reported_at=reported,
-        classification=form.get("classification", ""),
-        channel=form.get("channel", "link") if by_staff else "link",
-        summary=form.get("summary", ""),
-        information=form.get("information", ""),
-        personal_records=_int(
-            form.get("personal_records", ""), "personal_records", "個人情報の件数"
-        ),
-        measures=form.get("measures", ""),
-        marked_severe=by_staff and form.get("marked_severe") == "1",
-    )
-
-
 @bp.route("/incidents/new", methods=["POST"])
 def create_incident():
     values = request.form.to_dict()
@@ -279,7 +195,7 @@ def create_incident():
         )
     except ServiceError as exc:
         return _incident_form_page(values, exc)
-    refused = _attach(f"incident.{incident.id}")
+    refused = attach_uploads(_actor(), g.contract, f"incident.{incident.id}")
     flash("事故の第一報を受け付けました。続報は事故の画面から送ってください。", "success")
     for message in refused:
         flash(message, "error")
@@ -331,7 +247,7 @@ def answer_corrective(request_id: int):
     except ServiceError as exc:
         flash(f"是正要求 No.{request_id}: {exc.message}", "error")
         return redirect(url_for("contract_portal.overview", _anchor=f"corrective-{request_id}"))
-    for message in _attach(f"corrective.{row.id}"):
+    for message in attach_uploads(_actor(), g.contract, f"corrective.{row.id}"):
         flash(message, "error")
     flash(f"是正要求 No.{row.id} への回答を送りました。", "success")
     return redirect(url_for("contract_portal.overview"))
@@ -340,7 +256,7 @@ def answer_corrective(request_id: int):
 @bp.route("/end/<int:item_id>", methods=["POST"])
 def report_end_item(item_id: int):
     item = contract_end.get_item(g.contract, item_id)
-    refused = _attach(contract_end.evidence_subject(item))
+    refused = attach_uploads(_actor(), g.contract, contract_end.evidence_subject(item))
     for message in refused:
         flash(message, "error")
     done_text = request.form.get("done_on", "")

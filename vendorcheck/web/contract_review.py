@@ -11,7 +11,7 @@ from vendorcheck.services import contracts, incidents, inspections, periodic_rep
 from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.contract_portal import incident_input
+from vendorcheck.web.contract_forms import attach_uploads, incident_input
 from vendorcheck.web.errors import render_error
 
 bp = Blueprint("contract_review", __name__, url_prefix="/contracts/<int:contract_id>")
@@ -108,6 +108,8 @@ def new_incident(contract_id: int):
         )
     except ServiceError as exc:
         return _incident_form(contract, values, exc)
+    for message in attach_uploads(current_actor(), contract, f"incident.{row.id}"):
+        flash(message, "error")
     flash(
         f"事故 No.{row.id} を記録しました。"
         + ("第一報が期限を過ぎていたため、指摘事項に加えました。" if row.late else "")
@@ -196,9 +198,11 @@ def new_inspection(contract_id: int):
         ],
     )
     try:
-        inspections.record_inspection(current_actor(), contract, data)
+        inspection = inspections.record_inspection(current_actor(), contract, data)
     except ServiceError as exc:
         return _inspection_page(contract, form.to_dict(), exc)
+    for message in attach_uploads(current_actor(), contract, f"inspection.{inspection.id}"):
+        flash(message, "error")
     flash("検査を記録しました。是正が必要な指摘には是正要求を出してください。", "success")
     return _to_contract(contract_id, "inspections")
 
