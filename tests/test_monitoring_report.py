@@ -11,7 +11,8 @@ import docx
 
 from tests.monitoring_helpers import SYSTEM, make_contract
 from vendorcheck.domain import monitoring as rules
-from vendorcheck.services import incidents, inspections, periodic_reports
+from vendorcheck.services import contracts as contracts_service
+from vendorcheck.services import incidents, inspections, monitoring_board, periodic_reports
 from vendorcheck.services import monitoring_report as report_service
 from vendorcheck.services.contracts import obligations_of
 from vendorcheck.services.reminders import queue_reminders
@@ -152,3 +153,50 @@ def test_ciso_dashboard_panel_and_word_download(app, client, login_as):
 def test_yearly_report_is_for_the_ciso_and_admin(client, login_as):
     login_as("officer")
     assert client.get("/contracts/report.docx?fiscal_year=2026").status_code == 403
+
+
+def _count_queries(db, monkeypatch) -> list[str]:
+    executed: list[str] = []
+    original = db.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        executed.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(db, "execute_sql", counting)
+    return executed
+
+
+def _read_everything_shown(today):
+    for contract in contracts_service.list_contracts():
+        _ = (contract.vendor.name, contract.next_due_label)
+    panel = monitoring_board.board(today=today)
+    for report in panel.waiting_review + panel.overdue_reports:
+        _ = (report.contract.number, report.contract.title)
+    for request in panel.overdue_corrective:
+        _ = request.contract.number
+    for incident in panel.open_incidents:
+        _ = incident.contract.number
+    return panel
+
+
+def test_contract_list_and_panel_use_the_same_queries_however_many_contracts(app, db, monkeypatch):
+    today = dt.date(2027, 4, 20)
+    start = dt.date(2026, 4, 1)
+    make_contract(app, starts_on=start, ends_on=dt.date(2028, 3, 31))
+    executed = _count_queries(db, monkeypatch)
+    _read_everything_shown(today)
+    few = len(executed)
+    monkeypatch.undo()
+    for n in range(3):
+        make_contract(
+            app,
+            number=f"R8-{n}",
+            vendor_name=f"事業者{n}",
+            starts_on=start,
+            ends_on=dt.date(2028, 3, 31),
+        )
+    executed = _count_queries(db, monkeypatch)
+    panel = _read_everything_shown(today)
+    assert len(executed) == few <= 12
+    assert len(panel.reconfirmation_due) == 4 and len(panel.overdue_reports) == 16

@@ -271,3 +271,19 @@ def lateness_text(found_at: dt.datetime, reported_at: dt.datetime, hours: int) -
     days, rest = divmod(minutes, 24 * 60)
     text = f"{rest // 60}時間{rest % 60}分"
     return f"{days}日{text}" if days else text
+
+
+YEAR_DAYS = 365
+
+
+def reconfirmation_due(
+    starts_on: dt.date, ends_on: dt.date, last_asked: dt.date | None, today: dt.date
+) -> bool:
+    """A contract of over a year is re-confirmed once after each anniversary of its start."""
+    if (ends_on - starts_on).days <= YEAR_DAYS:
+        return False
+    years = (today - starts_on).days // YEAR_DAYS
+    if years < 1:
+        return False
+    anniversary = starts_on + dt.timedelta(days=YEAR_DAYS * years)
+    return last_asked is None or last_asked < anniversary

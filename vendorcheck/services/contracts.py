@@ -27,6 +27,7 @@ from vendorcheck.store.models import (
     ContractEvidence,
     CorrectiveRequest,
     PeriodicReport,
+    Vendor,
 )
 
 MAX_TEXT = 4000
@@ -199,7 +200,7 @@ def contracts_of_assessment(assessment: Assessment) -> list[Contract]:
 
 
 def list_contracts(status: str = "") -> list[Contract]:
-    query = Contract.select()
+    query = Contract.select(Contract, Vendor).join(Vendor)
     if status in rules.CONTRACT_STATUS_LABELS:
         query = query.where(Contract.status == status)
     return list(query.order_by(Contract.next_due_on.asc(nulls="LAST"), Contract.id))

@@ -57,11 +57,7 @@ def board(*, today: dt.date | None = None, limit: int = 20) -> MonitoringBoard:
         overdue_reports=overdue_reports(_start_of(today))[:limit],
         overdue_corrective=overdue_corrective(today)[:limit],
         open_incidents=list(incidents),
-        reconfirmation_due=[
-            contract
-            for contract in Contract.select().where(Contract.status == rules.ACTIVE)
-            if reconfirmation.is_due(contract, today)
-        ][:limit],
+        reconfirmation_due=reconfirmation.due_contracts(today, limit=limit),
         today=today,
     )
 

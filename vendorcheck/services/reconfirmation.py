@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import secrets
 
+from peewee import fn
+
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst, wareki
@@ -47,7 +49,6 @@ from vendorcheck.store.models import (
 VERDICT_RANK = {VERDICT_CONFORMING: 2, VERDICT_CONDITIONAL: 1, VERDICT_NONCONFORMING: 0}
 ANSWER_DAYS = 30
 CORRECTIVE_DAYS = 30
-YEAR = dt.timedelta(days=365)
 
 
 def verdict_fell(before: str, after: str) -> bool:
@@ -61,14 +62,38 @@ def latest_of(contract: Contract) -> Reconfirmation | None:
 
 def is_due(contract: Contract, today: dt.date) -> bool:
     """A contract of over a year, past an anniversary, not yet re-confirmed since that day."""
-    if contract.status != rules.ACTIVE or contract.ends_on - contract.starts_on <= YEAR:
-        return False
-    years = (today - contract.starts_on).days // 365
-    if years < 1:
-        return False
-    anniversary = contract.starts_on + dt.timedelta(days=365 * years)
     latest = latest_of(contract)
-    return latest is None or latest.asked_on < anniversary
+    return contract.status == rules.ACTIVE and rules.reconfirmation_due(
+        contract.starts_on, contract.ends_on, latest.asked_on if latest else None, today
+    )
+
+
+def due_contracts(today: dt.date, *, limit: int = 20) -> list[Contract]:
+    """The running contracts whose re-confirmation is due, in two queries."""
+    last_asked = {
+        contract_id: asked
+        for contract_id, asked in Reconfirmation.select(
+            Reconfirmation.contract, fn.MAX(Reconfirmation.asked_on)
+        )
+        .group_by(Reconfirmation.contract)
+        .tuples()
+    }
+    running = Contract.select().where(Contract.status == rules.ACTIVE)
+    due = [
+        contract
+        for contract in running.order_by(Contract.starts_on, Contract.id)
+        if rules.reconfirmation_due(
+            contract.starts_on, contract.ends_on, _as_date(last_asked.get(contract.id)), today
+        )
+    ]
+    return due[:limit]
+
+
+def _as_date(value: object) -> dt.date | None:
+    """SQLite hands back MAX() of a date column as text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 def _base(contract: Contract) -> Assessment:
