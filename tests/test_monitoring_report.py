@@ -82,7 +82,7 @@ def test_yearly_word_report_reads_back_per_department(app, db):
     contract_rows = tables[1]
     assert contract_rows[1][0] == contract.number and "履行中" in contract_rows[1][2]
     incident_rows = tables[2]
-    assert incident_rows[1][1] == "2026-08-01 09:00" and incident_rows[1][4] == "期限超過"
+    assert incident_rows[1][1] == "令和8年8月1日 09:00" and incident_rows[1][4] == "期限超過"
     assert tables[3][1][1] == "名簿を更新すること" and "期限超過" in tables[3][1][2]
     assert AuditEvent.get(AuditEvent.action == "monitoring.report").object_id == "2026"
     empty, _ = report_service.yearly_report_docx(SYSTEM, 2030)

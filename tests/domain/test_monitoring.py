@@ -100,7 +100,7 @@ def test_obligations_come_from_the_articles_in_force_and_the_individual_conditio
         "article.regular_report",
         "condition.1",
     ]
-    assert items[-1].label == "個別条件(1) 多要素認証を必須にする（期限 2026-09-30）"
+    assert items[-1].label == "個別条件(1) 多要素認証を必須にする（期限 令和8年9月30日）"
 
 
 def test_end_checklist_follows_the_clauses_and_adds_accounts_for_cloud():
@@ -120,3 +120,12 @@ def test_wall_clock_in_japan_round_trips_through_utc():
     stored = rules.utc_from_jst(local)
     assert stored == dt.datetime(2027, 3, 31, 23, 30)
     assert rules.jst_from_utc(stored) == local
+
+
+def test_reconfirmation_is_due_once_after_each_anniversary_of_a_contract_over_a_year():
+    start, end = dt.date(2026, 4, 1), dt.date(2029, 3, 31)
+    assert not rules.reconfirmation_due(start, end, None, dt.date(2027, 3, 31))
+    assert rules.reconfirmation_due(start, end, None, dt.date(2027, 4, 1))
+    assert not rules.reconfirmation_due(start, end, dt.date(2027, 4, 5), dt.date(2027, 12, 1))
+    assert rules.reconfirmation_due(start, end, dt.date(2027, 4, 5), dt.date(2028, 4, 1))
+    assert not rules.reconfirmation_due(start, dt.date(2027, 3, 31), None, dt.date(2027, 4, 1))

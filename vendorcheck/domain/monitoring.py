@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from vendorcheck.domain.jp import JST, era_year
+from vendorcheck.domain.jp import JST, era_year, wareki
 
 # --- the contract ----------------------------------------------------------------------------
 
@@ -75,7 +75,7 @@ def obligations(
         if article.clause_id not in NOT_OBLIGATIONS
     ]
     for index, condition in enumerate(conditions, start=1):
-        due = f"（期限 {condition.due.isoformat()}）" if condition.due else ""
+        due = f"（期限 {wareki(condition.due)}）" if condition.due else ""
         items.append(CheckItem(f"condition.{index}", f"個別条件({index}) {condition.action}{due}"))
     return items
 

@@ -35,6 +35,11 @@ NO_DEPARTMENT = "部局未設定"
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2000, 2100
 
 
+def _wareki_time(moment_utc: dt.datetime) -> str:
+    local = rules.jst_from_utc(moment_utc)
+    return f"{wareki(local.date())} {local:%H:%M}"
+
+
 def _contracts_in(fiscal_year: int, department_id: int | None) -> list[Contract]:
     first, last = rules.fiscal_year_bounds(fiscal_year)
     query = Contract.select().where(Contract.starts_on <= last, Contract.ends_on >= first)
@@ -96,7 +101,7 @@ def gather(
         parts[name]["incidents"].extend(
             IncidentLine(
                 contract=contract.number,
-                found=f"{rules.jst_from_utc(i.found_at):%Y-%m-%d %H:%M}",
+                found=_wareki_time(i.found_at),
                 classification=rules.INCIDENT_CLASSIFICATION_LABELS.get(
                     i.classification, i.classification
                 ),
