@@ -6,15 +6,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import docx
+import pytest
 
-from tests.monitoring_helpers import SYSTEM, make_contract
+from tests.monitoring_helpers import LINKS, SYSTEM, make_contract, token_of
 from vendorcheck.domain import monitoring as rules
+from vendorcheck.services import (
+    contract_links,
+    incidents,
+    inspections,
+    monitoring_board,
+    periodic_reports,
+)
 from vendorcheck.services import contracts as contracts_service
-from vendorcheck.services import incidents, inspections, monitoring_board, periodic_reports
 from vendorcheck.services import monitoring_report as report_service
 from vendorcheck.services.contracts import obligations_of
+from vendorcheck.services.invitations import LinkGone
 from vendorcheck.services.reminders import queue_reminders
 from vendorcheck.store.models import AuditEvent, Department, MailMessage
 
@@ -200,3 +209,21 @@ def test_contract_list_and_panel_use_the_same_queries_however_many_contracts(app
     panel = _read_everything_shown(today)
     assert len(executed) == few <= 12
     assert len(panel.reconfirmation_due) == 4 and len(panel.overdue_reports) == 16
+
+
+def test_a_report_is_asked_for_with_a_fresh_link_once_its_period_ends(app, db):
+    contract, url = make_contract(app)
+    before = queue_reminders(dt.date(2026, 6, 30), LINKS)
+    assert before.monitoring == 0  # the first quarter has not ended yet
+    asked = queue_reminders(dt.date(2026, 7, 1), LINKS)
+    assert asked.monitoring == 1
+    mail = MailMessage.get(
+        MailMessage.dedupe_key
+        == f"monitor:report-open:{periodic_reports.reports_of(contract)[0].id}"
+    )
+    assert "定期報告 第1回" in mail.body and "令和8年7月10日" in mail.body
+    fresh = re.search(r"http://vendorcheck.test/c/(\S+)/", mail.body).group(1)
+    assert contract_links.resolve(fresh, "127.0.0.1", LINKS).id == contract.id
+    with pytest.raises(LinkGone):
+        contract_links.resolve(token_of(url), "127.0.0.1", LINKS)
+    assert queue_reminders(dt.date(2026, 7, 2), LINKS).monitoring == 0

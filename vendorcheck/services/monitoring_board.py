@@ -8,14 +8,21 @@ from dataclasses import dataclass
 
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit, reconfirmation
+from vendorcheck.services import audit, contract_links, reconfirmation
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.inspections import overdue_corrective
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.services.periodic_reports import DAYS_BEFORE, overdue_reports, waiting_review
 from vendorcheck.store.db import database
-from vendorcheck.store.models import Contract, CorrectiveRequest, Incident, PeriodicReport, Staff
+from vendorcheck.store.models import (
+    Contract,
+    CorrectiveRequest,
+    Incident,
+    MailMessage,
+    PeriodicReport,
+    Staff,
+)
 
 OPEN_CONTRACT_STATES = (rules.ACTIVE, rules.CLOSING)
 
@@ -93,12 +100,51 @@ def _staff_address(contract: Contract) -> str:
     return staff.email if staff is not None and staff.active else ""
 
 
-def queue_monitoring_reminders(today: dt.date | None = None) -> tuple[int, int]:
-    """Reports due in 7/3/1 days and overdue ones, overdue corrective requests: (queued, no address)."""
+def _request_reports(today: dt.date, links: contract_links.ContractLinkSettings) -> int:
+    """Once a period has ended, ask for its report with a fresh link (the newest mail's link
+    is the one that works: links are stored only as hashes, so a reminder cannot repeat one)."""
+    organisation = get_organisation().name
+    opened = (
+        PeriodicReport.select(PeriodicReport, Contract)
+        .join(Contract)
+        .where(
+            PeriodicReport.status.in_(("pending",)),
+            PeriodicReport.period_end < today,
+            PeriodicReport.due_on >= today,
+            Contract.status == rules.ACTIVE,
+        )
+    )
+    queued = 0
+    for report in opened:
+        key = f"monitor:report-open:{report.id}"
+        if MailMessage.select().where(MailMessage.dedupe_key == key).exists():
+            continue
+        contract = report.contract
+        link = contract_links.issue(contract, links)
+        queue_mail(
+            contract.contact_email,
+            f"【{organisation}】定期報告の提出のお願い（{contract.title}）",
+            f"{contract.vendor.name}\n{contract.responsible_person} 様\n\n契約 {contract.number}"
+            f"「{contract.title}」の定期報告 第{report.sequence}回（{wareki(report.period_start)}〜"
+            f"{wareki(report.period_end)}）を {wareki(report.due_on)} までに提出してください。\n"
+            f"{link.url}\n\nこのメールのリンクが最新です（以前のメールのリンクは使えなくなりました）。\n",
+            dedupe_key=key,
+        )
+        queued += 1
+    return queued
+
+
+def queue_monitoring_reminders(
+    today: dt.date | None = None, links: contract_links.ContractLinkSettings | None = None
+) -> tuple[int, int]:
+    """Report requests with a fresh link once a period ends (when `links` is given), reports due
+    in 7/3/1 days and overdue ones, overdue corrective requests: (queued, no address)."""
     today = today or today_jst()
     queued = unaddressed = 0
     organisation = get_organisation().name
     with database.atomic():
+        if links is not None:
+            queued += _request_reports(today, links)
         soon = [today + dt.timedelta(days=days) for days in DAYS_BEFORE]
         upcoming = (
             PeriodicReport.select(PeriodicReport, Contract)

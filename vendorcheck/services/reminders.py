@@ -14,6 +14,7 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit, expiry, ismap_reminders, judgement, monitoring_board
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.contract_links import ContractLinkSettings
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
@@ -129,8 +130,11 @@ def overdue_notice(assessment: Assessment, today: dt.date) -> tuple[str, str]:
     return subject, body
 
 
-def queue_reminders(today: dt.date | None = None) -> ReminderReport:
-    """Queue today's reminders and overdue notices; a second run the same day queues nothing."""
+def queue_reminders(
+    today: dt.date | None = None, contract_links: ContractLinkSettings | None = None
+) -> ReminderReport:
+    """Queue today's reminders and overdue notices; a second run the same day queues nothing.
+    With contract_links, a periodic report whose period has ended is asked for with a fresh link."""
     today = today or today_jst()
     vendor_count = overdue_count = no_address = 0
     with database.atomic():
@@ -174,7 +178,9 @@ def queue_reminders(today: dt.date | None = None) -> ReminderReport:
     remediation, remediation_unaddressed = judgement.queue_overdue_remediation_notices(today)
     expiring, expiry_unaddressed = expiry.queue_expiry_reminders(today)
     ismap, ismap_unaddressed = ismap_reminders.queue_ismap_expiry_reminders(today)
-    monitoring, monitoring_unaddressed = monitoring_board.queue_monitoring_reminders(today)
+    monitoring, monitoring_unaddressed = monitoring_board.queue_monitoring_reminders(
+        today, contract_links
+    )
     return replace(
         report,
         remediation=remediation,
