@@ -157,6 +157,9 @@ def test_ciso_dashboard_panel_and_word_download(app, client, login_as):
     assert response.status_code == 200
     assert _read(response.data)[0][0].startswith("令和8年度")
     assert client.get("/contracts/report.docx?fiscal_year=abc").status_code == 400
+    other = Department.get(Department.name == "消防部局")
+    only_fire = client.get(f"/contracts/report.docx?fiscal_year=2026&department={other.id}")
+    assert "対象となる契約はありません。" in _read(only_fire.data)[0]
 
 
 def test_yearly_report_is_for_the_ciso_and_admin(client, login_as):

@@ -252,10 +252,13 @@ def complete(contract_id: int):
 def yearly_report():
     """The yearly Word report to the 統括情報セキュリティ責任者 for one fiscal year."""
     text = request.args.get("fiscal_year", "")
-    if not text.isdigit():
+    department = request.args.get("department", "")
+    if not text.isdigit() or not (department.isdigit() or department == ""):
         return render_error(400, "年度を西暦の数字で指定してください（例 2026）。")
     try:
-        data, report = monitoring_report.yearly_report_docx(current_actor(), int(text))
+        data, report = monitoring_report.yearly_report_docx(
+            current_actor(), int(text), department_id=int(department) if department else None
+        )
     except ServiceError as exc:
         return render_error(400, exc.message)
     return attachment(

@@ -9,7 +9,7 @@ from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.monitoring import fiscal_year_of
 from vendorcheck.services import audit, expiry, judgement, monitoring_board
 from vendorcheck.services import cases as case_service
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation import get_organisation, list_departments
 from vendorcheck.web.auth import require
 
 bp = Blueprint("home", __name__)
@@ -33,6 +33,7 @@ def dashboard():
         expiry_days=expiry.WINDOW_DAYS,
         monitoring=monitoring_board.board(),
         fiscal_year_now=fiscal_year_of(today_jst()),
+        departments=list_departments(include_inactive=False),
     )
 
 
