@@ -24,6 +24,7 @@ from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     AuditEvent,
     Finding,
+    IncidentUpdate,
     MailMessage,
     PeriodicReportVersion,
     Staff,
@@ -185,7 +186,9 @@ def test_incident_reported_late_is_a_finding_and_severe_one_mails_the_ciso(app, 
             now=found + dt.timedelta(days=1),
         )
     assert error.value.field == "reported_at"
-    incidents.add_update(SYSTEM, late, "原因は宛先の選択誤り。再発防止策を実施。")
+    follow_up = incidents.add_update(SYSTEM, late, "原因は宛先の選択誤り。再発防止策を実施。")
+    with pytest.raises(DatabaseError), database.atomic():
+        IncidentUpdate.update(body="書き換え").where(IncidentUpdate.id == follow_up.id).execute()
     incidents.close(SYSTEM, late, "再発防止策の実施を確認")
     with pytest.raises(Conflict):
         incidents.add_update(SYSTEM, incidents.get_incident(contract, late.id), "追加")
