@@ -12,10 +12,14 @@ from tests.monitoring_helpers import SYSTEM, make_contract
 from vendorcheck.domain.scoring import VERDICT_CONFORMING
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import judgement, reconfirmation
-from vendorcheck.services.annexes import latest_submission
-from vendorcheck.services.answers import submission_answers
+from vendorcheck.services.assessments import (
+    latest_submission,
+    questionnaire_of,
+    read_draft,
+    submission_answers,
+)
 from vendorcheck.services.errors import Conflict
-from vendorcheck.services.invitations import LinkSettings, questionnaire_of, resolve_link
+from vendorcheck.services.invitations import LinkSettings, resolve_link
 from vendorcheck.services.review import scorecard
 from vendorcheck.store.models import Assessment, CorrectiveRequest, Evidence, MailMessage
 
@@ -26,7 +30,7 @@ START, END = dt.date(2026, 4, 1), dt.date(2028, 3, 31)
 def _mandatory_choices(assessment, count: int):
     """Questions mandatory at this tier whose worst option scores 0: changing them lowers the verdict."""
     questionnaire = questionnaire_of(assessment)
-    draft = answer_service.read_draft(assessment)
+    draft = read_draft(assessment)
     applicable = questionnaire.applicable_questions(draft.answers, assessment.case.tier)
     picked = []
     for question in questionnaire.questions:
@@ -51,7 +55,7 @@ def _save_section(assessment, section_id: str, overrides: dict[str, str]) -> Non
     questionnaire = questionnaire_of(assessment)
     for _round in range(3):
         fresh = Assessment.get_by_id(assessment.id)
-        answers = answer_service.read_draft(fresh).answers
+        answers = read_draft(fresh).answers
         applicable = questionnaire.applicable_questions({**answers, **overrides}, fresh.case.tier)
         form = {}
         for question in questionnaire.section(section_id).questions:
@@ -105,7 +109,7 @@ def test_two_changed_answers_lower_the_verdict_and_open_a_corrective_request(app
     assert opened.id == row.assessment_id != contract.assessment_id
     base_answers = submission_answers(latest_submission(contract.assessment))
     new = Assessment.get_by_id(row.assessment_id)
-    prefilled = answer_service.read_draft(new).answers
+    prefilled = read_draft(new).answers
     files = {q.id for q in questionnaire_of(new).questions if q.type == "file"}
     assert {k: v for k, v in prefilled.items() if k not in files} == {
         k: v for k, v in base_answers.items() if k not in files

@@ -20,8 +20,11 @@ from vendorcheck.domain.scoring import (
     VERDICT_NONCONFORMING,
 )
 from vendorcheck.services import audit, inspections
-from vendorcheck.services.annexes import latest_submission
-from vendorcheck.services.answers import submission_answers
+from vendorcheck.services.assessments import (
+    latest_submission,
+    questionnaire_of,
+    submission_answers,
+)
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound
 from vendorcheck.services.invitations import (
@@ -29,7 +32,6 @@ from vendorcheck.services.invitations import (
     LinkSettings,
     hash_token,
     portal_url,
-    questionnaire_of,
 )
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation

@@ -11,6 +11,7 @@ from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import (
+    assessments,
     contract_end,
     contract_links,
     contracts,
@@ -88,7 +89,7 @@ def _new_page(assessment, form: ContractForm, status: int = 200):
 @bp.route("/assessments/<int:assessment_id>/contract", methods=["GET", "POST"])
 @require("manage_cases")
 def new(assessment_id: int):
-    assessment = annex_service.get_assessment(assessment_id)
+    assessment = assessments.get_assessment(assessment_id)
     versions = annex_service.versions(assessment)
     form = ContractForm()
     form.annex_version.choices = choices(
