@@ -12,6 +12,7 @@ import docx
 import pytest
 
 from tests.monitoring_helpers import LINKS, SYSTEM, make_contract, token_of
+from tests.web.test_cases import _count_queries  # one query counter for the suite
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.services import (
     contract_links,
@@ -165,18 +166,6 @@ def test_ciso_dashboard_panel_and_word_download(app, client, login_as):
 def test_yearly_report_is_for_the_ciso_and_admin(client, login_as):
     login_as("officer")
     assert client.get("/contracts/report.docx?fiscal_year=2026").status_code == 403
-
-
-def _count_queries(db, monkeypatch) -> list[str]:
-    executed: list[str] = []
-    original = db.execute_sql
-
-    def counting(sql, params=None, *args, **kwargs):
-        executed.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    monkeypatch.setattr(db, "execute_sql", counting)
-    return executed
 
 
 def _read_everything_shown(today):
