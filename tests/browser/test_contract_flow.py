@@ -87,4 +87,5 @@ def test_vendor_reports_by_link_and_staff_return_then_accept(
 
     staff.goto(f"{live_server}/contracts/{contract.id}")
     staff.get_by_role("link", name=f"事故 No.{incident.id}").click()
-    assert "作業用端末でマルウェアを検知" in staff.content()
+    staff.wait_for_url(re.compile(r"/incidents/\d+$"))
+    assert staff.get_by_text("作業用端末でマルウェアを検知").is_visible()
