@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -9,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import is_valid_corporate_number
 from vendorcheck.domain.scoring import (
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
 )
-from vendorcheck.services import invitations, review
+from vendorcheck.services import contract_end, invitations, periodic_reports, review
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.assessments import latest_answers, questionnaire_of, read_draft
@@ -26,7 +28,11 @@ from vendorcheck.store.models import (
     Assessment,
     AuditEvent,
     Case,
+    Contract,
+    CorrectiveRequest,
     Evidence,
+    Finding,
+    Incident,
     MailMessage,
     Remediation,
     ReviewComment,
@@ -204,3 +210,23 @@ def test_demo_register_has_flagged_sns_accounts_services_and_a_change_of_respons
     assert changed.count() == 1
     assert len(official_accounts()) == len(sns)
     assert not Assessment.select().join(Case).where(Case.kind.in_(("cloud_light", "sns"))).exists()
+
+
+def test_demo_has_a_running_and_a_closing_contract(demo):
+    running = Contract.get(Contract.status == rules.ACTIVE)
+    reports = periodic_reports.reports_of(running)
+    assert reports[0].status == "accepted"
+    overdue = periodic_reports.overdue_reports(dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    assert [r.id for r in overdue] == [reports[1].id]
+    incident = Incident.get(Incident.contract == running)
+    assert incident.late and Finding.get(Finding.source == "incident").source_id == incident.id
+    assert CorrectiveRequest.get(CorrectiveRequest.contract == running).status == "open"
+    closing = Contract.get(Contract.status == rules.CLOSING)
+    items = {item.key: item.status for item in contract_end.items_of(closing)}
+    assert items == {
+        "return": "confirmed",
+        "disposal": "submitted",
+        "certificate": "open",
+        "accounts": "open",
+    }
+    assert "契約履行中の事業者用リンク" in demo and demo.count("/c/") == 2

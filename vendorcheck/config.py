@@ -139,6 +139,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_TIMEOUT_SECONDS", 30, "SMTP 接続のタイムアウト（秒）。", int),
     Setting("LOG_LEVEL", "INFO", "ログの詳細度: DEBUG / INFO / WARNING / ERROR。"),
     Setting(
+        "CONTRACT_LINK_DAYS_AFTER_END",
+        180,
+        "契約期間中の事業者用リンク（定期報告・事故報告・終了手続）が契約終了日の何日後まで有効か。",
+        int,
+    ),
+    Setting(
+        "REPORT_DUE_DAYS",
+        10,
+        "定期報告の提出期限: 報告の対象期間の末日から何日後か（契約作成時の既定値）。",
+        int,
+    ),
+    Setting(
+        "INCIDENT_SEVERE_CLASSIFICATIONS",
+        "leak,unauthorised_access,malware",
+        "統括情報セキュリティ責任者へ直ちに通知する事故の分類（leak, loss, tampering, unauthorised_access, malware, outage, other をカンマ区切り）。",
+    ),
+    Setting(
+        "INCIDENT_SEVERE_PERSONAL_RECORDS",
+        1,
+        "この件数以上の個人情報が関わる事故は重大として直ちに通知します（0 で件数による判定なし）。",
+        int,
+    ),
+    Setting(
         "QUESTIONNAIRES_DIR",
         None,
         "確認書（questionnaires/*.toml）のフォルダー。既定は同梱の確認書（リポジトリでは questionnaires/）。",

@@ -34,6 +34,7 @@ def _arguments(name: str, tmp_path: Path) -> list[str]:
         "restore": ["restore", str(tmp_path / "none.db")],
         "ismap": ["ismap", "check", "C21-0008-2"],
         "register": ["register", "list"],
+        "monitoring": ["monitoring", "list"],
     }.get(name, [name])
 
 

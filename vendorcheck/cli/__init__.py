@@ -29,6 +29,7 @@ from vendorcheck.cli.data import backup_command, restore_command
 from vendorcheck.cli.documents import annex_command, compare_command, report_command
 from vendorcheck.cli.ismap import ismap_group
 from vendorcheck.cli.mail import remind_command, send_mail_command
+from vendorcheck.cli.monitoring import monitoring_group
 from vendorcheck.cli.registers import check_official_links_command, register_group
 from vendorcheck.cli.server import serve_command
 from vendorcheck.cli.setup import (
@@ -63,6 +64,7 @@ COMMANDS = (
     ismap_group,
     register_group,
     check_official_links_command,
+    monitoring_group,
 )
 
 __all__ = ["COMMANDS", "group", "main", "prepare_database"]

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from vendorcheck.cli.common import command, database, fail, parse_day
 from vendorcheck.services import mail as mail_service
 from vendorcheck.services import reminders as reminder_service
+from vendorcheck.services.contract_links import ContractLinkSettings
 
 
 @command("send-mail")
@@ -69,7 +70,9 @@ def remind_command(today_text: str | None) -> None:
     """回答期限のリマインダー（7・3・1日前）、期限超過・是正措置・認証期限のお知らせを送信待ちに入れます。"""
     today = parse_day(today_text)
     with database().connection_context():
-        report = reminder_service.queue_reminders(today)
+        report = reminder_service.queue_reminders(
+            today, ContractLinkSettings.from_config(current_app.config)
+        )
     click.echo(
         f"{report.today.isoformat()}: 事業者へのリマインダー {report.vendor} 件、"
         f"期限超過の職員への通知 {report.overdue} 件を送信待ちに追加しました。"
@@ -82,6 +85,9 @@ def remind_command(today_text: str | None) -> None:
     click.echo(
         f"定期点検の期限を過ぎた台帳の項目について、責任者への通知 {report.register_reviews} 件を"
         "送信待ちに追加しました。"
+    )
+    click.echo(
+        f"契約履行中（定期報告・是正要求）のリマインダー {report.monitoring} 件を送信待ちに追加しました。"
     )
     if report.no_address:
         click.echo(

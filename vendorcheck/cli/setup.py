@@ -10,12 +10,15 @@ from flask.cli import with_appcontext
 
 from vendorcheck.cli.common import command, database, fail
 from vendorcheck.config import describe_settings
+from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.roles import ROLES
+from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import demo as demo_service
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services import shipped_templates
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.contract_links import ContractLinkSettings
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.store.migrate import apply_migrations, migration_status
@@ -142,7 +145,13 @@ def demo_command() -> None:
                 lambda kind: next(iter(catalogue.for_kind(kind)), None),
                 links,
                 max_evidence_bytes=config["MAX_EVIDENCE_MB"] * 1024 * 1024,
+                contracts=(
+                    annex_service.clause_library(config),
+                    ContractLinkSettings.from_config(config),
+                ),
             )
+        except ClauseError as exc:
+            fail("条文ファイルを読み込めません: " + " ".join(exc.errors))
         except ServiceError as exc:
             fail(exc.message)
     base_url = config["BASE_URL"].rstrip("/")
@@ -166,6 +175,10 @@ def demo_command() -> None:
     for link in result.links:
         click.echo(f"  {link.case_title} / {link.vendor_name}（{link.state}）")
         click.echo(f"    {link.url}")
+    click.echo("\n契約履行中の事業者用リンク（定期報告・事故報告・返還・消去の報告ができます）:")
+    for contract_link in result.contract_links:
+        click.echo(f"  {contract_link.title}（{contract_link.state}）")
+        click.echo(f"    {contract_link.url}")
     click.echo(
         "\n招待・提出などのメールが送信待ちに入っています。宛先は example.jp の架空のアドレスです。"
     )

@@ -5,10 +5,11 @@ audit log, the outbox and the scorecards look as they would in use."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.clauses import Clause
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.roles import role_label
@@ -19,7 +20,9 @@ from vendorcheck.services import organisation as organisation_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.contract_links import ContractLinkSettings
 from vendorcheck.services.demo_answers import PROFILES, Profile, corporate_number, fill_in
+from vendorcheck.services.demo_contracts import DemoContractLink, load_demo_contracts
 from vendorcheck.services.demo_ismap import CLAIMS, import_demo_list
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.store.db import database
@@ -125,6 +128,7 @@ class DemoResult:
     assessments: int = 0
     ismap_entries: int = 0
     register_entries: int = 0
+    contract_links: list[DemoContractLink] = field(default_factory=list)
 
 
 def refusal_reason() -> str | None:
@@ -263,6 +267,7 @@ def load_demo(
     *,
     max_evidence_bytes: int,
     today: dt.date | None = None,
+    contracts: tuple[Sequence[Clause], ContractLinkSettings] | None = None,
 ) -> DemoResult:
     """Load the demonstration data in one transaction, or raise DemoRefused."""
     today = today or today_jst()
@@ -335,6 +340,11 @@ def load_demo(
                 label = status.LABELS[assessment.status]
                 result.links.append(OpenLink(case.title, vendor.name, label, link.url))
         result.register_entries = demo_registers.load_registers(people, questionnaire_for, today)
+        if contracts is not None:
+            clauses, contract_links = contracts
+            result.contract_links = load_demo_contracts(
+                officer_actor, clauses, contract_links, today
+            )
         result.cases, result.vendors, result.assessments = (
             len(cases),
             len(vendors),

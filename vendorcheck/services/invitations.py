@@ -246,29 +246,35 @@ def link_state(assessment: Assessment) -> str:
     return f"有効（{token.expires_at:%Y-%m-%d} まで）"
 
 
-def _record_failure(address: str) -> None:
+def record_link_failure(address: str) -> None:
+    """Count a wrong, expired or revoked vendor link (any kind of link) against an address."""
     with database.atomic():
         PortalFailure.create(client_address=address)
 
 
-def resolve_link(token: str, address: str, settings: LinkSettings) -> Assessment:
-    """Return the one assessment a link opens, or raise NotFound / LinkGone / TooManyAttempts."""
+def refuse_if_throttled(address: str, max_failures: int) -> None:
+    """Raise TooManyAttempts when an address has tried too many wrong vendor links lately."""
     since = utcnow() - FAILURE_WINDOW
     failures = PortalFailure.select().where(
         PortalFailure.client_address == address, PortalFailure.at >= since
     )
-    if failures.count() >= settings.max_failures_per_address:
+    if failures.count() >= max_failures:
         raise TooManyAttempts(
             "無効なリンクへのアクセスが続いたため、しばらくアクセスできません。15分ほど待ってから、お送りしたリンクを開き直してください。"
         )
+
+
+def resolve_link(token: str, address: str, settings: LinkSettings) -> Assessment:
+    """Return the one assessment a link opens, or raise NotFound / LinkGone / TooManyAttempts."""
+    refuse_if_throttled(address, settings.max_failures_per_address)
     row = AccessToken.get_or_none(AccessToken.token_hash == hash_token(token or ""))
     if row is None or len(token) > 100:
-        _record_failure(address)
+        record_link_failure(address)
         raise NotFound(
             "このリンクは正しくありません。メールに記載されたリンクをそのまま開いてください。"
         )
     if row.revoked_at is not None or row.expires_at <= utcnow():
-        _record_failure(address)
+        record_link_failure(address)
         raise LinkGone(
             "このリンクは無効になっています（期限切れ、または新しいリンクが発行されました）。依頼元の担当者に連絡してください。"
         )

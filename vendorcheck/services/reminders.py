@@ -12,8 +12,16 @@ from dataclasses import dataclass, replace
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit, expiry, ismap_reminders, judgement, register_reviews
+from vendorcheck.services import (
+    audit,
+    expiry,
+    ismap_reminders,
+    judgement,
+    monitoring_board,
+    register_reviews,
+)
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.contract_links import ContractLinkSettings
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
@@ -32,6 +40,7 @@ class ReminderReport:
     expiry: int = 0  # notices of certificates expiring within 90 days
     ismap: int = 0  # notices of ISMAP registrations expiring within 90 days or before the end
     register_reviews: int = 0  # overdue register reviews mailed to the 責任者
+    monitoring: int = 0  # contract period: reports due or overdue, overdue corrective requests
 
     @property
     def queued(self) -> int:
@@ -42,6 +51,7 @@ class ReminderReport:
             + self.expiry
             + self.ismap
             + self.register_reviews
+            + self.monitoring
         )
 
 
@@ -129,8 +139,11 @@ def overdue_notice(assessment: Assessment, today: dt.date) -> tuple[str, str]:
     return subject, body
 
 
-def queue_reminders(today: dt.date | None = None) -> ReminderReport:
-    """Queue today's reminders and overdue notices; a second run the same day queues nothing."""
+def queue_reminders(
+    today: dt.date | None = None, contract_links: ContractLinkSettings | None = None
+) -> ReminderReport:
+    """Queue today's reminders and overdue notices; a second run the same day queues nothing.
+    With contract_links, a periodic report whose period has ended is asked for with a fresh link."""
     today = today or today_jst()
     vendor_count = overdue_count = no_address = 0
     with database.atomic():
@@ -174,11 +187,19 @@ def queue_reminders(today: dt.date | None = None) -> ReminderReport:
     remediation, remediation_unaddressed = judgement.queue_overdue_remediation_notices(today)
     expiring, expiry_unaddressed = expiry.queue_expiry_reminders(today)
     ismap, ismap_unaddressed = ismap_reminders.queue_ismap_expiry_reminders(today)
+    monitoring, monitoring_unaddressed = monitoring_board.queue_monitoring_reminders(
+        today, contract_links
+    )
     return replace(
         report,
         remediation=remediation,
         expiry=expiring,
         ismap=ismap,
         register_reviews=register_reviews.queue_overdue_reminders(today),
-        no_address=no_address + remediation_unaddressed + expiry_unaddressed + ismap_unaddressed,
+        monitoring=monitoring,
+        no_address=no_address
+        + remediation_unaddressed
+        + expiry_unaddressed
+        + ismap_unaddressed
+        + monitoring_unaddressed,
     )

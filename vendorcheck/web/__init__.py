@@ -13,6 +13,9 @@ from vendorcheck.web import (
     auth,
     cases,
     comparison,
+    contract_portal,
+    contract_review,
+    contracts,
     department_access,
     errors,
     home,
@@ -59,5 +62,8 @@ def install(app: Flask) -> None:
         registers.bp,
         register_files.bp,
         official_accounts.bp,
+        contracts.bp,
+        contract_review.bp,
+        contract_portal.bp,
     ):
         app.register_blueprint(blueprint)

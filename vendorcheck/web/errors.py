@@ -77,7 +77,7 @@ def _not_found(error: NotFound):
 
 def loggable_path(path: str) -> str:
     """Hide a vendor link's token: tokens never appear in logs."""
-    return re.sub(r"^/p/[^/]+", "/p/<token>", path)
+    return re.sub(r"^/(p|c)/[^/]+", r"/\1/<token>", path)
 
 
 def _forbidden(error: Forbidden):

@@ -6,9 +6,10 @@ from flask import Blueprint, g, render_template
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
-from vendorcheck.services import applications, audit, expiry, judgement, registers
+from vendorcheck.domain.monitoring import fiscal_year_of
+from vendorcheck.services import applications, audit, expiry, judgement, monitoring_board, registers
 from vendorcheck.services import cases as case_service
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation import get_organisation, list_departments
 from vendorcheck.web.auth import current_reader, require
 
 bp = Blueprint("home", __name__)
@@ -32,6 +33,9 @@ def dashboard():
         expiry_days=expiry.WINDOW_DAYS,
         overdue_reviews=registers.overdue_reviews(current_reader(), today_jst()),
         waiting_applications=applications.waiting(current_reader(), limit=20),
+        monitoring=monitoring_board.board(),
+        fiscal_year_now=fiscal_year_of(today_jst()),
+        departments=list_departments(include_inactive=False),
     )
 
 

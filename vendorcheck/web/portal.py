@@ -43,6 +43,15 @@ class PortalError(Exception):
         self.status_code, self.message = status_code, message
 
 
+def link_error(error: ServiceError) -> PortalError:
+    """The page a revoked, expired or throttled vendor link (of any kind) gets: 410 or 429."""
+    if isinstance(error, TooManyAttempts):
+        return PortalError(429, error.message)
+    if isinstance(error, LinkGone):
+        return PortalError(410, error.message)
+    return PortalError(404, error.message)
+
+
 @bp.url_value_preprocessor
 def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.referrer_policy = "no-referrer"  # the token is in the URL: never send it elsewhere
@@ -51,10 +60,8 @@ def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
         assessment = resolve_link(
             token, client_address(), LinkSettings.from_config(current_app.config)
         )
-    except TooManyAttempts as exc:
-        raise PortalError(429, exc.message) from exc
-    except LinkGone as exc:
-        raise PortalError(410, exc.message) from exc
+    except (TooManyAttempts, LinkGone) as exc:
+        raise link_error(exc) from exc
     g.token, g.assessment = token, assessment
     g.lang = assessment.language if assessment.language in TEXT else "ja"
     g.t = TEXT[g.lang]
@@ -71,11 +78,12 @@ def _not_found(error: NotFound):
     """Nothing under this link has that id: the portal's own 404 (JSON for the autosave)."""
     if request.endpoint == "portal.autosave":
         return jsonify(ok=False, message=error.message), 404
-    return _portal_error(PortalError(404, error.message))
+    return portal_error_page(PortalError(404, error.message))
 
 
 @bp.errorhandler(PortalError)
-def _portal_error(error: PortalError):
+def portal_error_page(error: PortalError):
+    """The vendor-facing error page (no staff navigation, no-referrer) for portal errors."""
     titles = {
         404: "リンクが正しくありません",
         410: "このリンクは無効になりました",

@@ -1,0 +1,304 @@
+"""年次再確認: a contract running over a year gets a re-assessment on the same questionnaire,
+pre-filled from the last accepted answers; the vendor confirms or changes each answer by the
+portal link; staff see the changes, it is scored again, and a falling verdict triggers a
+corrective request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+
+from peewee import fn
+
+from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.jp import today_jst, wareki
+from vendorcheck.domain.scoring import (
+    VERDICT_CONDITIONAL,
+    VERDICT_CONFORMING,
+    VERDICT_NONCONFORMING,
+)
+from vendorcheck.services import audit, inspections
+from vendorcheck.services.assessments import (
+    latest_submission,
+    questionnaire_of,
+    submission_answers,
+)
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.errors import Conflict, NotFound
+from vendorcheck.services.invitations import (
+    TOKEN_BYTES,
+    LinkSettings,
+    hash_token,
+    portal_url,
+)
+from vendorcheck.services.mail import queue_mail
+from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.review import scorecard
+from vendorcheck.store.db import database
+from vendorcheck.store.models import (
+    AccessToken,
+    Assessment,
+    Contract,
+    Evidence,
+    Reconfirmation,
+    ReviewScore,
+    Submission,
+    utcnow,
+)
+
+VERDICT_RANK = {VERDICT_CONFORMING: 2, VERDICT_CONDITIONAL: 1, VERDICT_NONCONFORMING: 0}
+ANSWER_DAYS = 30
+CORRECTIVE_DAYS = 30
+
+
+def verdict_fell(before: str, after: str) -> bool:
+    return VERDICT_RANK.get(after, 0) < VERDICT_RANK.get(before, 0)
+
+
+def latest_of(contract: Contract) -> Reconfirmation | None:
+    query = Reconfirmation.select().where(Reconfirmation.contract == contract)
+    return query.order_by(Reconfirmation.id.desc()).first()
+
+
+def is_due(contract: Contract, today: dt.date) -> bool:
+    """A contract of over a year, past an anniversary, not yet re-confirmed since that day."""
+    latest = latest_of(contract)
+    return contract.status == rules.ACTIVE and rules.reconfirmation_due(
+        contract.starts_on, contract.ends_on, latest.asked_on if latest else None, today
+    )
+
+
+def due_contracts(today: dt.date, *, limit: int = 20) -> list[Contract]:
+    """The running contracts whose re-confirmation is due, in two queries."""
+    last_asked = {
+        contract_id: asked
+        for contract_id, asked in Reconfirmation.select(
+            Reconfirmation.contract, fn.MAX(Reconfirmation.asked_on)
+        )
+        .group_by(Reconfirmation.contract)
+        .tuples()
+    }
+    running = Contract.select().where(Contract.status == rules.ACTIVE)
+    due = [
+        contract
+        for contract in running.order_by(Contract.starts_on, Contract.id)
+        if rules.reconfirmation_due(
+            contract.starts_on, contract.ends_on, _as_date(last_asked.get(contract.id)), today
+        )
+    ]
+    return due[:limit]
+
+
+def _as_date(value: object) -> dt.date | None:
+    """SQLite hands back MAX() of a date column as text."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _base(contract: Contract) -> Assessment:
+    """The last accepted assessment of this contract: the newest accepted re-confirmation, or
+    the assessment the contract was made from."""
+    for row in (
+        Reconfirmation.select()
+        .where(Reconfirmation.contract == contract)
+        .order_by(Reconfirmation.id.desc())
+    ):
+        if row.assessment.status == status.ACCEPTED:
+            return row.assessment
+    return contract.assessment
+
+
+def _copy_evidence(base: Assessment, target: Assessment, answers: dict) -> dict:
+    """File answers point at the base's evidence: copy those files to the new assessment."""
+    questionnaire = questionnaire_of(base)
+    copied = dict(answers)
+    for question in questionnaire.questions:
+        if question.type != "file" or not answers.get(question.id):
+            continue
+        new_ids = []
+        for evidence_id in answers[question.id]:
+            source = Evidence.get_or_none(
+                Evidence.id == int(evidence_id), Evidence.assessment == base
+            )
+            if source is None:
+                continue
+            row = Evidence.create(
+                assessment=target,
+                question_id=source.question_id,
+                filename=source.filename,
+                content_type=source.content_type,
+                file_kind=source.file_kind,
+                size=source.size,
+                sha256=source.sha256,
+                data=bytes(source.data),
+            )
+            new_ids.append(str(row.id))
+        copied[question.id] = new_ids
+    return copied
+
+
+def start(
+    actor: Actor, contract: Contract, links: LinkSettings, *, today: dt.date | None = None
+) -> tuple[Reconfirmation, str]:
+    """Open the re-assessment with the last accepted answers filled in; mail the vendor its link."""
+    today = today or today_jst()
+    if not is_due(contract, today):
+        raise Conflict("この契約は、契約開始から1年を過ぎた年次再確認の時期ではありません。")
+    base = _base(contract)
+    submission = latest_submission(base)
+    if submission is None:
+        raise NotFound("再確認の元になる承認済みの回答がありません。")
+    answers = submission_answers(submission)
+    base_verdict = scorecard(base, answers).verdict
+    deadline = today + dt.timedelta(days=ANSWER_DAYS)
+    with database.atomic():
+        assessment = Assessment.create(
+            case=base.case,
+            vendor=base.vendor,
+            snapshot=base.snapshot,
+            language=base.language,
+            deadline=deadline,
+            invited_by=actor.id if actor.kind == "staff" else None,
+        )
+        prefilled = _copy_evidence(base, assessment, answers)
+        Assessment.update(
+            draft_answers=json.dumps({"answers": prefilled, "invalid": {}}, ensure_ascii=False)
+        ).where(Assessment.id == assessment.id).execute()
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        AccessToken.create(
+            assessment=assessment,
+            token_hash=hash_token(token),
+            expires_at=utcnow() + dt.timedelta(days=links.link_days),
+        )
+        url = portal_url(links.base_url, token)
+        row = Reconfirmation.create(
+            contract=contract,
+            base_assessment=base,
+            assessment=assessment,
+            asked_on=today,
+            base_version=submission.version,
+            base_verdict=base_verdict,
+        )
+        queue_mail(
+            contract.contact_email,
+            f"【{get_organisation().name}】年次の情報セキュリティ再確認のお願い（{contract.title}）",
+            f"{contract.vendor.name}\n{contract.responsible_person} 様\n\n契約 {contract.number}"
+            f"「{contract.title}」の年次再確認をお願いします。前回承認された回答を入力済みです。"
+            f"各回答を確認し、変わったところを修正して {wareki(deadline)} までに提出してください。\n{url}\n",
+        )
+        audit.record(
+            actor,
+            "reconfirmation.start",
+            "contract",
+            contract.id,
+            f"契約 {contract.number} の年次再確認を依頼（前回の判定 {base_verdict}）",
+            after={"assessment": assessment.id, "base_assessment": base.id, "deadline": deadline},
+        )
+    return row, url
+
+
+def changes(row: Reconfirmation) -> list[tuple[str, str, str, str]]:
+    """(question id, text, before, after) for every answer the vendor changed."""
+    latest = latest_submission(row.assessment)
+    if latest is None:
+        return []
+    questionnaire = questionnaire_of(row.assessment)
+    before = submission_answers(base_submission(row))
+    after = submission_answers(latest)
+    changed = []
+    for question in questionnaire.questions:
+        if question.type == "file":
+            continue
+        old, new = before.get(question.id), after.get(question.id)
+        if old != new:
+            changed.append(
+                (question.id, question.text.get("ja"), question.display(old), question.display(new))
+            )
+    return changed
+
+
+def base_submission(row: Reconfirmation) -> Submission:
+    """The accepted answers the re-assessment started from."""
+    return Submission.get(
+        Submission.assessment == row.base_assessment_id, Submission.version == row.base_version
+    )
+
+
+def _carry_review_scores(row: Reconfirmation, changed: set[str]) -> None:
+    """An unchanged answer keeps the reviewer's score it had; a changed one is judged afresh."""
+    own = {
+        r.question_id for r in ReviewScore.select().where(ReviewScore.assessment == row.assessment)
+    }
+    latest: dict[str, ReviewScore] = {}
+    query = ReviewScore.select().where(ReviewScore.assessment == row.base_assessment)
+    for score in query.order_by(ReviewScore.id):
+        latest[score.question_id] = score
+    for question_id, score in latest.items():
+        if question_id in changed or question_id in own:
+            continue
+        ReviewScore.create(
+            assessment=row.assessment,
+            question_id=question_id,
+            score=score.score,
+            reason=f"前回の審査から引継ぎ（回答に変更なし）: {score.reason}",
+            staff=score.staff_id,
+        )
+
+
+def evaluate(actor: Actor, row: Reconfirmation, *, today: dt.date | None = None) -> Reconfirmation:
+    """Score the re-submitted answers; a verdict lower than before opens a corrective request."""
+    today = today or today_jst()
+    row = Reconfirmation.get_by_id(row.id)
+    if row.evaluated_at is not None:
+        raise Conflict("この年次再確認は評価済みです。")
+    latest = latest_submission(row.assessment)
+    if latest is None:
+        raise Conflict("事業者がまだ再確認の回答を提出していません。")
+    changed = changes(row)
+    with database.atomic():
+        _carry_review_scores(row, {qid for qid, *_ in changed})
+        verdict = scorecard(row.assessment, submission_answers(latest)).verdict
+        corrective = None
+        if verdict_fell(row.base_verdict, verdict):
+            corrective = inspections.issue_corrective(
+                actor,
+                row.contract,
+                f"年次再確認で判定が「{row.base_verdict}」から「{verdict}」に下がりました。"
+                f"変更された回答（{', '.join(qid for qid, *_ in changed) or 'なし'}）について、"
+                "特記事項を満たすための是正計画を提出してください。",
+                today + dt.timedelta(days=CORRECTIVE_DAYS),
+                today=today,
+            )
+        Reconfirmation.update(
+            verdict=verdict,
+            changed=json.dumps([qid for qid, *_ in changed]),
+            corrective=corrective,
+            evaluated_at=utcnow(),
+        ).where(Reconfirmation.id == row.id).execute()
+        audit.record(
+            actor,
+            "reconfirmation.evaluate",
+            "contract",
+            row.contract_id,
+            f"契約 {row.contract.number} の年次再確認: 判定 {row.base_verdict} → {verdict}"
+            f"（変更 {len(changed)} 件）" + ("、是正要求を発行" if corrective else ""),
+            after={"verdict": verdict, "changed": [qid for qid, *_ in changed]},
+        )
+    return Reconfirmation.get_by_id(row.id)
+
+
+def reconfirmations_of(contract: Contract) -> list[Reconfirmation]:
+    query = Reconfirmation.select().where(Reconfirmation.contract == contract)
+    return list(query.order_by(Reconfirmation.id.desc()))
+
+
+def get_reconfirmation(contract: Contract, row_id: int) -> Reconfirmation:
+    row = Reconfirmation.get_or_none(
+        Reconfirmation.id == row_id, Reconfirmation.contract == contract
+    )
+    if row is None:
+        raise NotFound("指定された年次再確認はありません。")
+    return row

@@ -1,0 +1,270 @@
+"""Staff pages of contracts: the list, making one from an accepted assessment and its stored
+annex, the contract page with everything of its period, the link, the end of the contract."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+
+from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.jp import today_jst
+from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import (
+    assessments,
+    contract_end,
+    contract_links,
+    contracts,
+    incidents,
+    inspections,
+    monitoring_report,
+    periodic_reports,
+    reconfirmation,
+)
+from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.web.annexes import DOCX_TYPE
+from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.downloads import attachment
+from vendorcheck.web.errors import render_error
+from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
+
+bp = Blueprint("contracts", __name__)
+
+
+class ContractForm(Form):
+    annex_version = SelectField("特記事項の版", coerce=int, validate_choice=False)
+    number = StringField("契約番号", validators=[required("契約番号"), Length(max=100)])
+    title = StringField("契約名", validators=[required("契約名"), Length(max=200)])
+    starts_on = IsoDateField("契約期間の開始日（例 2026-04-01）", validators=[required("開始日")])
+    ends_on = IsoDateField("契約期間の終了日（例 2027-03-31）", validators=[required("終了日")])
+    responsible_person = StringField(
+        "事業者の責任者", validators=[required("責任者の氏名"), Length(max=100)]
+    )
+    contact_email = EmailField(
+        "報告用リンクの送付先メールアドレス",
+        validators=[required("メールアドレス"), Length(max=254)],
+    )
+    contacts = TextAreaField(
+        "事業者の連絡先（緊急連絡先・担当者）", validators=[Optional(), Length(max=2000)]
+    )
+    report_frequency = SelectField(
+        "定期報告の頻度",
+        choices=choices((key, label) for key, (label, _months) in rules.FREQUENCIES.items()),
+        description="特記事項「定期報告」の定め（仕様書等に定めがないときは四半期に1回以上）に合わせます。",
+    )
+    report_due_days = IntegerField(
+        "提出期限（期間の末日から何日後）",
+        validators=[NumberRange(0, 90, message="0〜90の整数で入力してください。")],
+    )
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound):
+    """A contract, an assessment, an item or a file that is not there (or not this contract's)."""
+    return render_error(404, error.message)
+
+
+@bp.route("/contracts/")
+@require("view")
+def index():
+    status = request.args.get("status", "")
+    return render_template(
+        "contracts/index.html",
+        contracts=contracts.list_contracts(status),
+        status=status,
+        status_labels=rules.CONTRACT_STATUS_LABELS,
+        today=today_jst(),
+    )
+
+
+def _new_page(assessment, form: ContractForm, status: int = 200):
+    return render_template(
+        "contracts/new.html",
+        assessment=assessment,
+        form=form,
+        existing=contracts.contracts_of_assessment(assessment),
+    ), status
+
+
+@bp.route("/assessments/<int:assessment_id>/contract", methods=["GET", "POST"])
+@require("manage_cases")
+def new(assessment_id: int):
+    assessment = assessments.get_assessment(assessment_id)
+    versions = annex_service.versions(assessment)
+    form = ContractForm()
+    form.annex_version.choices = choices(
+        (row.version, f"第{row.version}版（回答 第{row.submission_version}版）") for row in versions
+    )
+    if request.method == "GET":
+        case = assessment.case
+        form.title.data = case.title
+        form.starts_on.data, form.ends_on.data = case.contract_start, case.contract_end
+        form.responsible_person.data = assessment.vendor.contact_name
+        form.contact_email.data = assessment.vendor.contact_email
+        form.report_due_days.data = current_app.config["REPORT_DUE_DAYS"]
+        return _new_page(assessment, form)
+    if not versions:
+        form.form_errors.append(
+            "先に特記事項を作成してください。契約は保存された特記事項の版から作ります。"
+        )
+        return _new_page(assessment, form, 400)
+    if not form.validate_on_submit():
+        return _new_page(assessment, form, 400)
+    try:
+        contract, _link = contracts.create_contract(
+            current_actor(),
+            assessment,
+            contracts.ContractInput(
+                annex_version=form.annex_version.data,
+                number=form.number.data,
+                title=form.title.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                responsible_person=form.responsible_person.data,
+                contact_email=form.contact_email.data,
+                contacts=form.contacts.data or "",
+                report_frequency=form.report_frequency.data,
+                report_due_days=form.report_due_days.data,
+            ),
+            clauses=annex_service.clause_library(current_app.config),
+            links=contract_links.ContractLinkSettings.from_config(current_app.config),
+        )
+    except ServiceError as exc:
+        apply_service_error(form, exc)
+        return _new_page(assessment, form, 400)
+    flash(
+        f"契約 {contract.number} を作成しました。報告用リンクを {contract.contact_email} に送ります。",
+        "success",
+    )
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.route("/contracts/<int:contract_id>")
+@require("view")
+def detail(contract_id: int):
+    contract = contracts.get_contract(contract_id)
+    today = today_jst()
+    return render_template(
+        "contracts/detail.html",
+        contract=contract,
+        status_labels=rules.CONTRACT_STATUS_LABELS,
+        frequency_label=rules.FREQUENCIES[contract.report_frequency][0],
+        articles=contracts.articles_of(contract),
+        conditions=contracts.conditions_of(contract),
+        link_state=contract_links.link_state(contract),
+        reports=periodic_reports.reports_of(contract),
+        report_labels=periodic_reports.STATUS_LABELS,
+        incidents=incidents.incidents_of(contract),
+        classification_labels=rules.INCIDENT_CLASSIFICATION_LABELS,
+        inspections=inspections.inspections_of(contract),
+        findings=inspections.findings_of(contract),
+        severity_labels=rules.SEVERITY_LABELS,
+        corrective=inspections.corrective_of(contract),
+        corrective_labels=inspections.CORRECTIVE_LABELS,
+        end_items=contract_end.items_of(contract),
+        end_labels=contract_end.ITEM_LABELS,
+        evidence=contracts.evidence_for(contract),
+        reconfirmation_due=reconfirmation.is_due(contract, today),
+        reconfirmations=[
+            (row, reconfirmation.changes(row))
+            for row in reconfirmation.reconfirmations_of(contract)
+        ],
+        today=today,
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/link", methods=["POST"])
+@require("manage_cases")
+def reissue_link(contract_id: int):
+    contract = contracts.get_contract(contract_id)
+    link = contract_links.reissue(
+        current_actor(),
+        contract,
+        contract_links.ContractLinkSettings.from_config(current_app.config),
+    )
+    flash(f"新しい報告用リンクを {contract.contact_email} に送ります: {link.url}", "success")
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.route("/contracts/<int:contract_id>/evidence/<int:evidence_id>")
+@require("view")
+def evidence(contract_id: int, evidence_id: int):
+    row = contracts.get_evidence(contracts.get_contract(contract_id), evidence_id)
+    return attachment(
+        bytes(row.data), row.filename, row.content_type, ascii_stem=f"evidence-{row.id}"
+    )
+
+
+# --- the end of the contract ---------------------------------------------------------------
+
+
+def _back(contract_id: int, anchor: str = "end"):
+    return redirect(url_for("contracts.detail", contract_id=contract_id, _anchor=anchor))
+
+
+@bp.route("/contracts/<int:contract_id>/end", methods=["POST"])
+@require("manage_cases")
+def start_closing(contract_id: int):
+    contract = contracts.get_contract(contract_id)
+    try:
+        items = contract_end.start_closing(current_actor(), contract)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _back(contract_id)
+    flash(
+        f"終了手続を始めました（確認事項 {len(items)} 件）。事業者に報告を依頼します。", "success"
+    )
+    return _back(contract_id)
+
+
+@bp.route("/contracts/<int:contract_id>/end/<int:item_id>", methods=["POST"])
+@require("manage_cases")
+def decide_end_item(contract_id: int, item_id: int):
+    item = contract_end.get_item(contracts.get_contract(contract_id), item_id)
+    try:
+        contract_end.decide(
+            current_actor(), item, request.form.get("decision", ""), request.form.get("reason", "")
+        )
+    except ServiceError as exc:
+        flash(f"「{item.label}」: {exc.message}", "error")
+        return _back(contract_id, f"end-{item_id}")
+    flash(
+        f"「{item.label}」を{contract_end.ITEM_LABELS[request.form['decision']]}にしました。",
+        "success",
+    )
+    return _back(contract_id)
+
+
+@bp.route("/contracts/<int:contract_id>/complete", methods=["POST"])
+@require("manage_cases")
+def complete(contract_id: int):
+    contract = contracts.get_contract(contract_id)
+    try:
+        contract_end.complete(current_actor(), contract)
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return _back(contract_id)
+    flash(f"契約 {contract.number} を完了にしました。", "success")
+    return _back(contract_id, "summary")
+
+
+@bp.route("/contracts/report.docx")
+@require("approve")
+def yearly_report():
+    """The yearly Word report to the 統括情報セキュリティ責任者 for one fiscal year."""
+    text = request.args.get("fiscal_year", "")
+    department = request.args.get("department", "")
+    if not text.isdigit() or not (department.isdigit() or department == ""):
+        return render_error(400, "年度を西暦の数字で指定してください（例 2026）。")
+    try:
+        data, report = monitoring_report.yearly_report_docx(
+            current_actor(), int(text), department_id=int(department) if department else None
+        )
+    except ServiceError as exc:
+        return render_error(400, exc.message)
+    return attachment(
+        data,
+        f"実施状況報告_{report.fiscal_year_label}.docx",
+        DOCX_TYPE,
+        ascii_stem=f"monitoring-report-{text}",
+    )
