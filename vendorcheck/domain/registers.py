@@ -108,6 +108,7 @@ class EntryFacts:
     needs_responsible: bool
     classification_tier: int
     ismap_number: str
+    ismap_unconfirmed: bool = False  # a number is recorded but the ISMAP lists do not bear it out
 
 
 FLAG_LABELS = MappingProxyType(
@@ -119,6 +120,7 @@ FLAG_LABELS = MappingProxyType(
         "review_overdue": "定期点検の期限切れ",
         "needs_responsible": "責任者の登録が必要",
         "no_ismap": "ISMAP 登録番号が未記録",
+        "ismap_unconfirmed": "ISMAP 登録を確認できない（リストにない・期限切れ・他の事業者など）",
     }
 )
 
@@ -139,6 +141,8 @@ def flags(facts: EntryFacts, today: dt.date) -> tuple[str, ...]:
             found.append("not_listed")
     elif facts.classification_tier >= 2 and not facts.ismap_number.strip():
         found.append("no_ismap")
+    elif facts.ismap_number.strip() and facts.ismap_unconfirmed:
+        found.append("ismap_unconfirmed")
     if facts.next_review_on and facts.next_review_on < today:
         found.append("review_overdue")
     if facts.needs_responsible:

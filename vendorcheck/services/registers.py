@@ -4,7 +4,7 @@ within the department rule, edit, move between states, retire with disposal evid
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from peewee import JOIN, fn
@@ -12,10 +12,11 @@ from peewee import JOIN, fn
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import REFUSED_CHANGE, REFUSED_READ, Reader
 from vendorcheck.domain.classification import Scheme
+from vendorcheck.domain.ismap_checks import Claim, ClaimCheck
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.register_fields import FieldError, clean_value, fields_for
 from vendorcheck.domain.uploads import UploadRejected, check_upload, stored_file_columns
-from vendorcheck.services import audit
+from vendorcheck.services import audit, ismap
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Forbidden, NotFound, ServiceError
 from vendorcheck.services.organisation import organisation_scheme
@@ -98,7 +99,8 @@ def list_entries(reader: Reader, criteria: EntryFilter, page_size: int = PAGE_SI
         query.order_by(RegisterEntry.id.desc()).limit(page_size).offset((page - 1) * page_size)
     )
     scheme, today = organisation_scheme(), today_jst()
-    flags = {entry.id: entry_flags(entry, today, scheme) for entry in rows}
+    checks = ismap_checks(rows, today)
+    flags = {entry.id: entry_flags(entry, today, scheme, checks) for entry in rows}
     return EntryPage(rows, total, page, pages, flags)
 
 
@@ -127,10 +129,39 @@ def tier_of(level_code: str, scheme: Scheme | None = None) -> int:
         return 1
 
 
+def ismap_checks(entries: Iterable[RegisterEntry], today: dt.date) -> dict[int, ClaimCheck]:
+    """The ISMAP check of every service entry that records a registration number (one query)."""
+    claimed = [e for e in entries if e.entry_type == reg.SERVICE and e.ismap_number.strip()]
+    checks = ismap.check_claims(
+        (
+            Claim(
+                e.ismap_number,
+                provider=e.provider_name,
+                service=e.name,
+                until=e.next_review_on,
+            )
+            for e in claimed
+        ),
+        today,
+    )
+    return {entry.id: check for entry, check in zip(claimed, checks, strict=True)}
+
+
+def _unconfirmed(check: ClaimCheck | None) -> bool:
+    return check is not None and any(sev in ("high", "medium") for sev, _ in check.findings)
+
+
 def entry_flags(
-    entry: RegisterEntry, today: dt.date | None = None, scheme: Scheme | None = None
+    entry: RegisterEntry,
+    today: dt.date | None = None,
+    scheme: Scheme | None = None,
+    checks: Mapping[int, ClaimCheck] | None = None,
 ) -> tuple[str, ...]:
-    """The entry's flags; pass the scheme when flagging many entries (one read, not one each)."""
+    """The entry's flags; when flagging many entries pass the scheme and ``ismap_checks`` of
+    them all (one read each, not one per entry)."""
+    today = today or today_jst()
+    if checks is None:
+        checks = ismap_checks([entry], today)
     facts = reg.EntryFacts(
         entry_type=entry.entry_type,
         status=entry.status,
@@ -143,8 +174,9 @@ def entry_flags(
         needs_responsible=entry.needs_responsible,
         classification_tier=tier_of(entry.classification_level, scheme),
         ismap_number=entry.ismap_number,
+        ismap_unconfirmed=_unconfirmed(checks.get(entry.id)),
     )
-    return reg.flags(facts, today or today_jst())
+    return reg.flags(facts, today)
 
 
 def clean_fields(entry_type: str, data: Mapping[str, object]) -> dict[str, object]:
