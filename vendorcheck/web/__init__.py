@@ -8,12 +8,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from vendorcheck.web import (
     admin,
     annexes,
+    assessment_list,
     audit_log,
     auth,
     cases,
     comparison,
     errors,
     home,
+    naming,
     portal,
     questionnaires,
     review,
@@ -30,6 +32,7 @@ def install(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     security.install(app)
     template_helpers.install(app)
+    naming.install(app)
     errors.install(app)
     auth.install(app)
     for blueprint in (
@@ -45,5 +48,6 @@ def install(app: Flask) -> None:
         annexes.bp,
         comparison.bp,
         scorecard.bp,
+        assessment_list.bp,
     ):
         app.register_blueprint(blueprint)

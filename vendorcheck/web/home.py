@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template
 
 from vendorcheck.domain import assessment_status
+from vendorcheck.domain.roles import can
 from vendorcheck.services import audit, expiry, judgement
 from vendorcheck.services import cases as case_service
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.ciso_queue import ciso_queue
+from vendorcheck.services.organisation import get_organisation, setup_progress
 from vendorcheck.web.auth import require
 
 bp = Blueprint("home", __name__)
@@ -21,6 +23,8 @@ def dashboard():
     return render_template(
         "home.html",
         organisation=get_organisation(),
+        setup=setup_progress(),
+        queue=ciso_queue() if can(g.staff.role, "approve") else None,
         my_events=my_events,
         recent=recent,
         board=case_service.dashboard(),
@@ -33,6 +37,4 @@ def dashboard():
 
 
 def _can_see_audit() -> bool:
-    from vendorcheck.domain.roles import can
-
     return can(g.staff.role, "view_audit")
