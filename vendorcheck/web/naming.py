@@ -13,7 +13,7 @@ from flask import Flask, g
 
 from vendorcheck.domain import jp
 from vendorcheck.domain.requirements import load_requirements
-from vendorcheck.services.invitations import questionnaire_of
+from vendorcheck.services.assessments import questionnaire_of
 
 SHORT_LENGTH = 40
 _REQUIREMENT_ID = re.compile(r"(?<![\w-])(?:OUT|CLD|CLL|CLS|SNS|AUD)-\d{2}(?![\w-])")
