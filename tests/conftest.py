@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from tests.commands import command_runner
 from tests.page_checker import page_problems
 from vendorcheck import create_app
+from vendorcheck.services.organisation import UNSET_NAME
 from vendorcheck.store.db import bind, open_database
 from vendorcheck.store.migrate import apply_migrations
 from vendorcheck.store.models import ALL_MODELS, Department, Organisation
@@ -30,6 +31,7 @@ REQUIRE_ALL = os.environ.get("VENDORCHECK_REQUIRE_ALL") == "1"
 PG_URL = os.environ.get("VENDORCHECK_TEST_DATABASE_URL", "")
 CHROMIUM = os.environ.get("VENDORCHECK_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "Correct-Horse-Battery-9"
+TEST_ORGANISATION = "テスト市"
 
 
 def missing(reason: str) -> None:
@@ -51,7 +53,7 @@ def _seed_defaults() -> None:
     spec = spec_from_file_location("m0001", MIGRATIONS_DIR / "0001_foundation.py")
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
-    Organisation.create(name="（団体名を設定してください）")
+    Organisation.create(name=UNSET_NAME)
     for order, name in enumerate(module.DEPARTMENTS, start=1):
         Department.create(name=name, sort_order=order)
 
@@ -143,6 +145,8 @@ def app(database_url, tmp_path):
     db = application.extensions["vendorcheck_db"]
     with db.connection_context():
         apply_migrations(db)
+        # Invitations need an organisation that is set up; tests of the first run reset it.
+        Organisation.update(name=TEST_ORGANISATION).execute()
     yield application
     if hasattr(db, "close_all"):
         db.close_all()

@@ -2,10 +2,52 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from html.parser import HTMLParser
 
 _UNLABELLED_TYPES = {"hidden", "submit", "button", "reset", "image"}
+
+# Raw ids that people must never read on a staff page (issue 16: names, not ids).
+# A question id is "section.question" in lower case with underscores (cert.ismap_number); the
+# lookarounds keep out mail addresses, host names, paths and file names (vendor@example.jp,
+# vendorcheck.test, 規程.pdf).
+QUESTION_ID = re.compile(
+    r"(?<![\w@./:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)*\.[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?![\w@./:-])"
+)
+_NOT_QUESTION_SUFFIXES = {
+    "jp",
+    "com",
+    "net",
+    "org",
+    "test",
+    "example",
+    "local",
+    "lg",
+    "go",
+    "pdf",
+    "docx",
+    "xlsx",
+    "xls",
+    "csv",
+    "txt",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "html",
+    "toml",
+    "py",
+    "svg",
+    "zip",
+    "json",
+}
+# A requirement id from REQUIREMENTS.md: OUT-12, CLD-04, AUD-01, SNS-03, CLS-02, CLL-01.
+REQUIREMENT_ID = re.compile(r"(?<![\w-])(?:OUT|CLD|CLL|CLS|SNS|AUD)-\d{2}(?![\w-])")
+# Text the reader does not see as page text, or typed by a user, is not checked; an element may
+# also say that it shows an id on purpose (the questionnaire preview for editors of the files).
+_UNCHECKED_TEXT = {"script", "style", "textarea", "title"}
+RAW_ID_ALLOWED = "data-raw-id"
 
 
 class _PageParser(HTMLParser):
@@ -23,9 +65,16 @@ class _PageParser(HTMLParser):
         self._h1_depth = 0
         self._label_depth = 0
         self._form: dict | None = None
+        self.staff_page = False
+        self.raw_ids: list[str] = []
+        self._unchecked: list[str] = []  # open elements whose text is not checked for ids
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
+        if tag == "nav" and "site-nav" in a.get("class", ""):
+            self.staff_page = True
+        if tag in _UNCHECKED_TEXT or RAW_ID_ALLOWED in a:
+            self._unchecked.append(tag)
         if tag == "html":
             self.html_lang = a.get("lang")
         if "id" in a:
@@ -51,6 +100,8 @@ class _PageParser(HTMLParser):
                 )
 
     def handle_endtag(self, tag: str) -> None:
+        if self._unchecked and self._unchecked[-1] == tag:
+            self._unchecked.pop()
         if tag == "title":
             self._in_title = False
         elif tag == "h1" and self._h1_depth:
@@ -61,10 +112,22 @@ class _PageParser(HTMLParser):
             self._form = None
 
     def handle_data(self, data: str) -> None:
+        if not self._unchecked:
+            self.raw_ids.extend(raw_ids(data))
         if self._in_title:
             self.title += data
         if self._h1_depth:
             self.h1_texts[-1] += data
+
+
+def raw_ids(text: str) -> list[str]:
+    """Question and requirement ids written in a piece of page text."""
+    found = [
+        m.group(0)
+        for m in QUESTION_ID.finditer(text)
+        if m.group(0).rsplit(".", 1)[1] not in _NOT_QUESTION_SUFFIXES
+    ]
+    return found + REQUIREMENT_ID.findall(text)
 
 
 def _squash(text: str) -> str:
@@ -94,6 +157,9 @@ def page_problems(html: str) -> list[str]:
         )
         if not labelled:
             problems.append(f"<{control['_tag']} name={control.get('name')!r}> has no label")
+    if parser.staff_page and parser.raw_ids:
+        shown = sorted(set(parser.raw_ids))[:8]
+        problems.append(f"raw question or requirement ids shown to staff: {shown}")
     for form in parser.forms:
         attrs = form["attrs"]
         if "action" not in attrs:

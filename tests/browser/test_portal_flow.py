@@ -17,6 +17,7 @@ from vendorcheck.services import answers as answer_service
 from vendorcheck.services import review
 from vendorcheck.services.assessments import read_draft
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.store.models import Assessment, Submission
 
 pytestmark = pytest.mark.browser
@@ -170,6 +171,7 @@ def test_returned_assessment_shows_comments_and_can_be_resubmitted(app, page, po
             Assessment.get_by_id(assessment_id),
             "記載を具体的にしてください。",
             {text_question.id: "対象となる規程名を書いてください。"},
+            links=LinkSettings(url.split("/p/")[0]),
         )
     page.goto(url)
     assert "記載を具体的にしてください。" in page.content()

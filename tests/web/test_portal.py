@@ -333,6 +333,7 @@ def test_submit_freezes_a_version_and_return_allows_a_second_one(client, invite,
         current,
         "全体を見直してください。",
         {question.id: "<b>具体的に</b>記載してください。"},
+        links=invitations.LinkSettings("http://vendorcheck.test"),
     )
     overview = client.get(path).get_data(as_text=True)
     assert "全体を見直してください。" in overview

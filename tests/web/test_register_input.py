@@ -38,7 +38,7 @@ def _apply(client, officer, kind="sns", **changes):
     [
         ({"name": "  "}, "名称を入力してください"),
         ({"url": "javascript:alert(1)"}, "http:// 又は https://"),
-        ({"classification_level": "2"}, "公開情報だけです（SNS-04）"),
+        ({"classification_level": "2"}, "公開情報だけです。分類は機密性1"),
         ({"purpose": "あ" * 2001}, "2000文字以内"),
         ({"start_date": "令和8年2月30日"}, "令和8年4月1日 の形"),
         ({"platform": "myspace"}, "一覧から選んでください"),
@@ -67,7 +67,10 @@ def test_script_in_fields_is_escaped_on_every_register_page(client, officer):
 
 def test_a_light_service_for_confidential_information_is_sent_to_a_vetting_case(client, officer):
     response = _apply(client, officer, kind="cloud_light", classification_level="2")
-    assert response.status_code == 400 and "CLS-02" in response.get_data(as_text=True)
+    assert (
+        response.status_code == 400
+        and "承認済みの確認結果を選んでください" in response.get_data(as_text=True)
+    )
 
 
 def test_retirement_needs_both_confirmations_and_evidence_and_leaves_the_public_list(

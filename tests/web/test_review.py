@@ -168,7 +168,7 @@ def test_page_shows_the_scorecard_and_the_submitted_answers(app, client, submitt
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "回答の審査" in html and "提出済み" in html
-    assert "<code>review_test</code> バージョン 2" in html and "区分2" in html
+    assert "審査テスト用確認書（第2版）" in html and "区分2" in html
     assert "判定: <strong>✓ 適合</strong>" in html
     assert "100.0 点" in html and "70 点（区分2）" in html
     assert "✓ 満たす" in html and "OUT-02" in html
@@ -190,7 +190,8 @@ def test_gaps_are_listed_by_severity_and_link_to_the_answer(client, officer):
     html = _page(client, assessment).get_data(as_text=True)
     assert "判定: <strong>✗ 不適合</strong>" in html
     assert "重大度「必須」（1 件）" in html and "重大度「高」（1 件）" in html
-    assert '<a href="#answer-a-policy"><code>a.policy</code></a>' in html
+    # named, not numbered: the link reads the question (issue 16), the id stays in data-question
+    assert 'href="#answer-a-policy" class="question-ref" data-question="a.policy"' in html
     assert 'id="answer-a-policy"' in html and 'id="answer-a-why_none"' in html
     assert "✗ 満たさない" in html or "△ 一部満たす" in html
 
@@ -325,7 +326,9 @@ def test_resubmission_makes_version_two_and_compare_shows_the_change(client, sub
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "第1版から第2版への変更（1 件）" in html
-    assert "<code>a.detail</code>" in html and "担当者は3名です。" in html and "二行目" in html
+    assert (
+        "管理体制を説明してください。" in html and "担当者は3名です。" in html and "二行目" in html
+    )
     assert "a.policy" not in html.split("<tbody>", 1)[1]  # unchanged answers are not listed
     assert_escaped(html)
     default = client.get(f"/assessments/{assessment.id}/compare")

@@ -66,7 +66,7 @@ def test_scorecard_shows_scores_verdict_requirements_evidence_and_certificates(c
     assert "70 点（区分2）" in html and "合格点（70 点）との比較" in html
     assert "✓ 合格点以上" in html
     assert "OUT-01" in html and "✓ 満たす" in html and "方針あり" in html
-    assert "<code>a.detail</code>" in html and "審査待ち" in html
+    assert 'data-question="a.detail"' in html and "審査待ち" in html
     assert "✓ 提出あり" in html and "登録証.pdf" in html
     assert "✗ 契約期間中に失効" in html and "契約期間の終了日" in html
     assert_escaped(html)

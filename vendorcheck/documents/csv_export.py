@@ -7,13 +7,13 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 
 BOM = "\ufeff"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: object) -> str:
     """Prefix a cell that a spreadsheet would read as a formula with an apostrophe."""
     text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 

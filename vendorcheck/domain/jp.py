@@ -118,3 +118,20 @@ def clean_for_xml(text: str) -> str:
     """Remove characters that XML forbids and bidi overrides; keep everything else."""
     text = _XML_FORBIDDEN.sub("", text or "")
     return _BIDI_CONTROLS.sub("", text)
+
+
+def jst_time(stored: dt.datetime, *, seconds: bool = False) -> str:
+    """The time of day in Japan of a stored timestamp: 13:53 (13:53:07 with seconds)."""
+    return in_japan(stored).strftime("%H:%M:%S" if seconds else "%H:%M")
+
+
+def wareki_datetime(stored: dt.datetime, *, seconds: bool = False) -> str:
+    """A stored timestamp as people read it: 令和8年12月22日 13:53 (Japan time)."""
+    local = in_japan(stored)
+    return f"{wareki(local.date())} {jst_time(stored, seconds=seconds)}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """The start of a long text (spacing folded) with an ellipsis; short texts unchanged."""
+    folded = " ".join((text or "").split())
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"

@@ -94,6 +94,22 @@ END_LABELS = {
     END_CERTIFICATE: "消去証明書の提出（消去の方法及び日付）",
     END_ACCOUNTS: "アカウントの削除（職員用・管理用）",
 }
+_EVIDENCE_SUBJECTS = {
+    "report": "定期報告",
+    "incident": "事故報告",
+    "inspection": "検査",
+    "corrective": "是正要求",
+}
+
+
+def evidence_subject_label(subject: str) -> str:
+    """What a contract file was attached to, as staff read it (never the stored key)."""
+    kind, _, rest = subject.partition(".")
+    if kind == "end":
+        return END_LABELS.get(rest, "契約終了の手続")
+    return _EVIDENCE_SUBJECTS.get(kind, "添付ファイル")
+
+
 _RETURN_CLAUSES = frozenset({"return_disposal", "cloud_exit", "cll_terms"})
 _DISPOSAL_CLAUSES = frozenset(
     {"return_disposal", "cloud_termination", "deletion_witness", "cloud_deletion_evidence"}

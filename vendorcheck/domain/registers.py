@@ -82,7 +82,7 @@ REVIEW_ITEMS: tuple[tuple[str, str, bool], ...] = (
     ("still_used", "現在も業務で利用している", True),
     ("people_right", "責任者・副責任者・担当者の登録が現在の体制と一致している", True),
     ("mfa_on", "多要素認証が有効になっている", True),
-    ("terms_checked", "利用規約・約款を再確認し、不利な変更がない（SNS-09）", True),
+    ("terms_checked", "利用規約・約款を再確認し、不利な変更がない", True),
     ("listed", "公式ウェブサイトの公式アカウント一覧に掲載されている", False),
 )
 REVIEW_INTERVAL_DAYS = 365

@@ -15,6 +15,7 @@ from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.mail import queue_mail
+from vendorcheck.services.organisation import site_name
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Evidence, Submission, utcnow
 
@@ -390,7 +391,7 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
         if staff is not None and staff.email:
             queue_mail(
                 staff.email,
-                f"【vendorcheck】回答が提出されました（{assessment.case.title} / {assessment.vendor.name}）",
+                f"【{site_name()}】回答が提出されました（{assessment.case.title} / {assessment.vendor.name}）",
                 f"案件「{assessment.case.title}」の {assessment.vendor.name} から確認書の回答（第{version}版）が提出されました。\n"
                 "vendorcheck にログインして審査してください。\n",
             )

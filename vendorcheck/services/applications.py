@@ -49,7 +49,7 @@ def _check_kind_and_level(kind: str, tier: int) -> None:
     if kind == "cloud_light" and tier >= CONFIDENTIAL_FROM_TIER:
         raise ServiceError(
             "機密性2以上の情報を扱う外部サービスは、調達案件で事業者を審査してから"
-            "「機密性2以上」の申請で承認済みの確認結果を選んでください（CLS-02）。",
+            "「機密性2以上」の申請で承認済みの確認結果を選んでください。",
             field="classification_level",
         )
     if kind == "cloud" and tier < CONFIDENTIAL_FROM_TIER:

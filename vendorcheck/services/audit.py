@@ -63,6 +63,17 @@ class AuditFilter:
     actor: str = ""
     since: dt.datetime | None = None
     until: dt.datetime | None = None
+    text: str = ""  # a keyword in the summary or the object id
+    order: str = "at"  # one of SORTABLE
+    descending: bool = True
+
+
+SORTABLE = {
+    "at": AuditEvent.at,
+    "actor": AuditEvent.actor_label,
+    "action": AuditEvent.action,
+    "object": AuditEvent.object_type,
+}
 
 
 def _filtered(criteria: AuditFilter):
@@ -77,7 +88,13 @@ def _filtered(criteria: AuditFilter):
         query = query.where(AuditEvent.at >= criteria.since)
     if criteria.until:
         query = query.where(AuditEvent.at < criteria.until)
-    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    text = criteria.text.strip()
+    if text:
+        query = query.where(AuditEvent.summary.contains(text) | (AuditEvent.object_id == text))
+    column = SORTABLE.get(criteria.order, AuditEvent.at)
+    if criteria.descending:
+        return query.order_by(column.desc(), AuditEvent.id.desc())
+    return query.order_by(column, AuditEvent.id)
 
 
 def search(

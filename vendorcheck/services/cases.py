@@ -81,13 +81,13 @@ def _check(
     if data.kind == "cloud" and level.tier < CONFIDENTIAL_FROM_TIER:
         raise ServiceError(
             f"{level.label_ja}の情報だけを扱う外部サービスは、種類に"
-            f"「{KIND_LABELS['cloud_light']}」を選んでください（CLS-02）。",
+            f"「{KIND_LABELS['cloud_light']}」を選んでください。",
             field="kind",
         )
     if data.kind == "cloud_light" and level.tier >= CONFIDENTIAL_FROM_TIER:
         raise ServiceError(
             f"{level.label_ja}の情報を扱う外部サービスは、種類に"
-            f"「{KIND_LABELS['cloud']}」を選んでください（CLS-02）。",
+            f"「{KIND_LABELS['cloud']}」を選んでください。",
             field="kind",
         )
     if data.contract_start and data.contract_end and data.contract_end < data.contract_start:
@@ -178,7 +178,7 @@ def get_case(case_id: int) -> Case:
 # --- assessments as staff see them ---------------------------------------------------------
 
 
-def _assessment_rows():
+def assessment_rows():
     """Assessments with their case, vendor and questionnaire id/version (not the big columns)."""
     return (
         Assessment.select(
@@ -211,7 +211,7 @@ def _assessment_rows():
 
 
 def assessments_of(case: Case) -> list[Assessment]:
-    return list(_assessment_rows().where(Assessment.case == case).order_by(Vendor.name_normalized))
+    return list(assessment_rows().where(Assessment.case == case).order_by(Vendor.name_normalized))
 
 
 def invited_vendor_ids(case: Case) -> set[int]:
@@ -337,7 +337,7 @@ def dashboard(
         counts[status.effective_status(stored, deadline, today)] += n
     editable = Assessment.status.in_(sorted(status.EDITABLE_BY_VENDOR))
     upcoming = (
-        _assessment_rows()
+        assessment_rows()
         .where(
             mine,
             editable,
@@ -348,13 +348,13 @@ def dashboard(
         .limit(limit)
     )
     overdue = (
-        _assessment_rows()
+        assessment_rows()
         .where(mine, editable, Assessment.deadline < today)
         .order_by(Assessment.deadline, Assessment.id)
         .limit(limit)
     )
     waiting = (
-        _assessment_rows()
+        assessment_rows()
         .select_extend(Submission.submitted_at)
         .join(
             Submission,

@@ -181,6 +181,7 @@ def _settle(
     people: Mapping[str, Staff],
     today: dt.date,
     revision: int,
+    links: invitations.LinkSettings,
 ) -> Assessment:
     """Take a filled-in assessment to its final state: submitted, returned, accepted, rejected."""
     vendor_actor = answer_service.vendor_actor(assessment, "")
@@ -196,8 +197,17 @@ def _settle(
             assessment,
             "2つの質問について追記をお願いします。修正のうえ再提出してください。",
             _return_comments(assessment),
+            links=links,
         )
     elif target == status.ACCEPTED:
+        for question_id in review.pending_review(review.scorecard(assessment)):
+            judgement.set_review_score(
+                officer_actor,
+                assessment,
+                question_id,
+                1.0,
+                "記述の内容を確認し、要件を満たすと判断した。",
+            )
         review.decide(
             Actor("staff", ciso.id, ciso.display_name),
             assessment,
@@ -334,7 +344,9 @@ def load_demo(
                     sections=2 if target == status.IN_PROGRESS else None,
                 )
                 if target != status.IN_PROGRESS:
-                    assessment = _settle(assessment, target, profile, people, today, revision)
+                    assessment = _settle(
+                        assessment, target, profile, people, today, revision, links
+                    )
             assessment = Assessment.get_by_id(assessment.id)
             if assessment.status in status.EDITABLE_BY_VENDOR:
                 label = status.LABELS[assessment.status]

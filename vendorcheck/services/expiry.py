@@ -22,7 +22,7 @@ from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import latest_answers, load_json, questionnaire_of
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.mail import queue_mail
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation import get_organisation, site_name
 from vendorcheck.services.questionnaires import questionnaire_from_snapshot
 from vendorcheck.services.vendors import CERTIFICATION_KINDS, EXPIRY_WARNING_DAYS
 from vendorcheck.store.db import database
@@ -346,11 +346,13 @@ def _inviting_staff(items: list[ExpiringItem]) -> tuple[dict[int, str], dict[int
 
 def _staff_notice(item: ExpiringItem) -> tuple[str, str]:
     where = (
-        f"案件「{item.case_title}」の回答（質問 {item.question_id}）"
+        f"案件「{item.case_title}」の回答（質問「{item.label}」）"
         if item.source == "answer"
         else "事業者の登録情報"
     )
-    subject = f"【vendorcheck】認証の有効期限が近づいています（{item.vendor_name} / {item.label}）"
+    subject = (
+        f"【{site_name()}】認証の有効期限が近づいています（{item.vendor_name} / {item.label}）"
+    )
     body = (
         f"{item.vendor_name} の「{item.label}」は、有効期限が {wareki(item.expires_on)}"
         f"（あと{item.days_left}日）です（{where}による）。\n\n"

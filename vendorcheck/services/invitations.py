@@ -16,7 +16,7 @@ from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.services.mail import queue_mail
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation import get_organisation, is_set_up
 from vendorcheck.services.questionnaires import snapshot_json
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
@@ -31,6 +31,21 @@ from vendorcheck.store.models import (
 
 TOKEN_BYTES = 32  # 256 bits
 FAILURE_WINDOW = dt.timedelta(minutes=15)
+
+
+ORGANISATION_NOT_SET_UP = (
+    "団体名がまだ設定されていないため、事業者を招待できません（招待メールに団体名が入ります）。"
+    "管理者が組織設定で団体名を設定してから招待してください。"
+)
+
+
+class OrganisationNotSetUp(ServiceError):
+    """Vendors would read a placeholder instead of the organisation's name."""
+
+
+def _require_organisation() -> None:
+    if not is_set_up():
+        raise OrganisationNotSetUp(ORGANISATION_NOT_SET_UP)
 
 
 class LinkGone(ServiceError):
@@ -89,6 +104,20 @@ def _new_token(assessment: Assessment, settings: LinkSettings) -> IssuedLink:
     return IssuedLink(assessment, portal_url(settings.base_url, token), expires_at)
 
 
+def greeting(vendor: Vendor) -> str:
+    """The opening of every mail to a vendor: the company, then the contact by name if known."""
+    contact = (vendor.contact_name or "").strip()
+    return f"{vendor.name}\n{contact + ' 様' if contact else 'ご担当者 様'}"
+
+
+def fresh_link(assessment: Assessment, settings: LinkSettings) -> IssuedLink:
+    """A new link for a mail (only hashes are stored, so an old link cannot be sent again).
+
+    Links already sent keep working until they expire or are revoked, so a vendor who has
+    the portal open is not cut off; call inside the transaction of the mail's event."""
+    return _new_token(assessment, settings)
+
+
 def _invitation_mail(link: IssuedLink, *, reissued: bool) -> None:
     assessment = link.assessment
     vendor, case = assessment.vendor, assessment.case
@@ -114,7 +143,7 @@ def _invitation_mail(link: IssuedLink, *, reissued: bool) -> None:
         )
         subject = f"【{organisation}】情報セキュリティ確認書のご回答のお願い（{case.title}）"
         body = (
-            f"{vendor.name}\n{vendor.contact_name + ' 様' if vendor.contact_name else 'ご担当者 様'}\n\n"
+            f"{greeting(vendor)}\n\n"
             f"{organisation}です。案件「{case.title}」について、{action}\n\n"
             f"回答期限: {deadline}\n\n"
             f"次のリンクから回答してください（アカウント登録は不要です。途中で保存し、後から続けられます）。\n{link.url}\n\n"
@@ -134,6 +163,7 @@ def invite(
     settings: LinkSettings,
 ) -> list[IssuedLink]:
     """Create one assessment per vendor with a link, and queue the invitation mails."""
+    _require_organisation()
     if not vendor_ids:
         raise ServiceError("招待する事業者を1社以上選んでください。", field="vendor_ids")
     if language not in {"ja", "en"}:
@@ -219,6 +249,7 @@ def revoke_link(actor: Actor, assessment: Assessment) -> int:
 
 def reissue_link(actor: Actor, assessment: Assessment, settings: LinkSettings) -> IssuedLink:
     """Revoke the old link at once and issue (and mail) a new one."""
+    _require_organisation()
     with database.atomic():
         AccessToken.update(revoked_at=utcnow()).where(
             AccessToken.assessment == assessment, AccessToken.revoked_at.is_null()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.jp import today_jst, wareki
+from vendorcheck.domain.jp import shorten, today_jst, wareki
 from vendorcheck.domain.questionnaire import Question
 from vendorcheck.domain.scoring import Scorecard
 from vendorcheck.services import audit
@@ -24,6 +24,7 @@ from vendorcheck.services.assessments import latest_answers, questionnaire_of
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.services.mail import queue_mail
+from vendorcheck.services.organisation import site_name
 from vendorcheck.store.db import database, is_sqlite
 from vendorcheck.store.models import (
     Assessment,
@@ -68,6 +69,11 @@ def _question(assessment: Assessment, question_id: str) -> Question:
         return questionnaire_of(assessment).question(question_id)
     except KeyError:
         raise NotFound("指定された質問はこの確認書にありません。") from None
+
+
+def _named(assessment: Assessment, question_id: str) -> str:
+    """A question as people read it in the audit log and mails: 「its text, shortened」."""
+    return f"「{shorten(_question(assessment, question_id).text.get('ja'), 30)}」"
 
 
 def _text(raw: object, label: str, limit: int, field: str) -> str:
@@ -144,7 +150,7 @@ def _append_review(
             "assessment.review_score_clear" if withdrawn else "assessment.review_score",
             "assessment",
             assessment.id,
-            f"{assessment.vendor.name} の質問 {question_id} {what}"
+            f"{assessment.vendor.name} の質問{_named(assessment, question_id)}{what}"
             f"（自動 {_figure(result.automatic)}、総合点 {before.total} → {after.total}）",
             before={**scores, "reviewed": result.reviewed, "final": result.final}
             | _card_summary(before),
@@ -269,7 +275,7 @@ def add_remediation(
             "remediation.add",
             "assessment",
             assessment.id,
-            f"{assessment.vendor.name} の質問 {question.id} に是正措置を登録（期限 {wareki(due_on)}）",
+            f"{assessment.vendor.name} の質問{_named(assessment, question.id)}に是正措置を登録（期限 {wareki(due_on)}）",
             after=_snapshot(row),
         )
     return row
@@ -322,7 +328,7 @@ def _step(actor: Actor, assessment: Assessment, remediation_id: int, step: str) 
             f"remediation.{step}",
             "assessment",
             assessment.id,
-            f"{assessment.vendor.name} の質問 {row.question_id} の是正措置を{summary}"
+            f"{assessment.vendor.name} の質問{_named(assessment, row.question_id)}の是正措置を{summary}"
             f"（判定 {before_card.verdict} → {after_card.verdict}）",
             before={**before, "verdict": before_card.verdict},
             after={**_snapshot(row), "verdict": after_card.verdict},
@@ -403,12 +409,12 @@ def queue_overdue_remediation_notices(today: dt.date | None = None) -> tuple[int
                 no_address += 1
                 continue
             subject = (
-                f"【vendorcheck】是正措置の期限を過ぎています"
+                f"【{site_name()}】是正措置の期限を過ぎています"
                 f"（{assessment.case.title} / {assessment.vendor.name}）"
             )
             body = (
                 f"案件「{assessment.case.title}」の {assessment.vendor.name} について承認した是正措置"
-                f"（質問 {row.question_id}）は、期限 {wareki(row.due_on)} を{item.days_late}日過ぎていますが、"
+                f"（質問{_named(assessment, row.question_id)}）は、期限 {wareki(row.due_on)} を{item.days_late}日過ぎていますが、"
                 f"まだ完了の記録がありません。\n\n是正措置: {row.action}\n\n"
                 "事業者に実施状況を確認し、完了していれば採点表で「完了」を記録してください。\n"
                 "このお知らせは完了が記録されるまで毎日1回送られます。\n"

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from vendorcheck.domain.classification import SCHEMES, build_scheme
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.store.db import database
-from vendorcheck.store.models import Department, Organisation, utcnow
+from vendorcheck.store.models import Department, Organisation, Staff, utcnow
 
 PARTY_TERMS = {
     "itaku": ("委託者", "受託者"),
     "kou": ("甲", "乙"),
 }
 PARTY_TERM_LABELS = {"itaku": "委託者／受託者", "kou": "甲／乙"}
+# The name migration 0001 seeds: an organisation still called this is not set up yet.
+UNSET_NAME = "（団体名を設定してください）"
+# What the header shows before the organisation has a name.
+PRODUCT_NAME = "委託先・外部サービス確認"
 
 MAX_ORGANISATION_NAME, MAX_DEPARTMENT_NAME = 200, 100
 
@@ -21,8 +27,41 @@ MAX_ORGANISATION_NAME, MAX_DEPARTMENT_NAME = 200, 100
 def get_organisation() -> Organisation:
     organisation = Organisation.select().order_by(Organisation.id).first()
     if organisation is None:  # migrations seed it; recreate if someone removed it by hand
-        organisation = Organisation.create(name="（団体名を設定してください）")
+        organisation = Organisation.create(name=UNSET_NAME)
     return organisation
+
+
+def is_set_up(organisation: Organisation | None = None) -> bool:
+    """Whether the organisation has its own name (vendors must never read the placeholder)."""
+    name = (organisation or get_organisation()).name.strip()
+    return bool(name) and name != UNSET_NAME
+
+
+def site_name() -> str:
+    """The organisation's name for headers and mail subjects, or the product's until it is set."""
+    organisation = get_organisation()
+    return organisation.name.strip() if is_set_up(organisation) else PRODUCT_NAME
+
+
+@dataclass(frozen=True)
+class SetupProgress:
+    """The first-run steps: a name for the organisation, its departments, its staff."""
+
+    organisation_named: bool
+    departments: int  # active departments
+    staff_members: int  # accounts other than admins
+
+    @property
+    def complete(self) -> bool:
+        return self.organisation_named and self.departments > 0 and self.staff_members > 0
+
+
+def setup_progress() -> SetupProgress:
+    return SetupProgress(
+        organisation_named=is_set_up(),
+        departments=Department.select().where(Department.active == True).count(),  # noqa: E712
+        staff_members=Staff.select().where(Staff.role != "admin", Staff.active == True).count(),  # noqa: E712
+    )
 
 
 def parse_extra_levels(text: str) -> dict[str, int]:

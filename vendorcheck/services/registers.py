@@ -201,7 +201,7 @@ def clean_fields(entry_type: str, data: Mapping[str, object]) -> dict[str, objec
             ) from None
     if entry_type == reg.SNS and level and tier_of(str(level)) >= 2:
         raise ServiceError(
-            "SNS アカウントで扱えるのは公開情報だけです（SNS-04）。分類は機密性1を選んでください。",
+            "SNS アカウントで扱えるのは公開情報だけです。分類は機密性1を選んでください。",
             field="classification_level",
         )
     return values

@@ -23,7 +23,7 @@ from vendorcheck.services import (
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.contract_links import ContractLinkSettings
 from vendorcheck.services.mail import queue_mail
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation import get_organisation, site_name
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Case, Staff, Vendor
 
@@ -129,7 +129,7 @@ def overdue_notice(assessment: Assessment, today: dt.date) -> tuple[str, str]:
     """Subject and body of the notice to the inviting staff member (always Japanese)."""
     vendor, case = assessment.vendor, assessment.case
     late = (today - assessment.deadline).days
-    subject = f"【vendorcheck】回答期限を過ぎています（{case.title} / {vendor.name}）"
+    subject = f"【{site_name()}】回答期限を過ぎています（{case.title} / {vendor.name}）"
     body = (
         f"案件「{case.title}」の {vendor.name} の確認書は、回答期限 {wareki(assessment.deadline)} を"
         f"{late}日過ぎていますが、まだ提出されていません（状態: {status.LABELS[assessment.status]}）。\n\n"

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.jp import shorten, wareki
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.scoring import Remediation as RemediationInput
 from vendorcheck.domain.scoring import Review, Scorecard, score
@@ -18,6 +19,7 @@ from vendorcheck.services.assessments import (
 )
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
+from vendorcheck.services.invitations import IssuedLink, LinkSettings, fresh_link, greeting
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
@@ -156,16 +158,26 @@ def add_comment(actor: Actor, assessment: Assessment, question_id: str, body: st
             "assessment.comment",
             "assessment",
             assessment.id,
-            f"質問 {question_id or '（全体）'} にコメント",
+            f"質問「{shorten(questionnaire.question(question_id).text.get('ja'), 30)}」にコメント"
+            if question_id
+            else "回答全体にコメント",
             after={"question": question_id, "body": body},
         )
     return comment
 
 
 def return_to_vendor(
-    actor: Actor, assessment: Assessment, message: str, comments: Mapping[str, str]
+    actor: Actor,
+    assessment: Assessment,
+    message: str,
+    comments: Mapping[str, str],
+    *,
+    links: LinkSettings,
 ) -> Assessment:
-    """Reopen the draft for the vendor with per-question comments (the next submission is a new version)."""
+    """Reopen the draft for the vendor with per-question comments (the next submission is a new version).
+
+    The mail carries a new link (queued in the outbox with the return), addressed to the
+    contact by name."""
     if assessment.status != status.SUBMITTED:
         raise Conflict("差し戻しできるのは提出済みの回答だけです。")
     message = _clean_comment(message)
@@ -202,6 +214,7 @@ def return_to_vendor(
         )
         if not updated:
             raise Conflict("この回答は別の操作で更新されています。ページを再読み込みしてください。")
+        link = fresh_link(assessment, links) if assessment.vendor.contact_email else None
         audit.record(
             actor,
             "assessment.return",
@@ -209,35 +222,58 @@ def return_to_vendor(
             assessment.id,
             f"{assessment.vendor.name} に差し戻し（第{assessment.submitted_version}版、コメント {len(cleaned)} 件）",
             before={"status": status.SUBMITTED},
-            after={"status": status.RETURNED, "message": message, "comments": cleaned},
+            after={
+                "status": status.RETURNED,
+                "message": message,
+                "comments": cleaned,
+                "link_expires_at": link.expires_at if link else None,
+            },
         )
-        _return_mail(assessment, message, len(cleaned))
+        if link is not None:
+            _return_mail(assessment, message, len(cleaned), link)
     return Assessment.get_by_id(assessment.id)
 
 
-def _return_mail(assessment: Assessment, message: str, count: int) -> None:
+def _return_mail(assessment: Assessment, message: str, count: int, link: IssuedLink) -> None:
     vendor = assessment.vendor
-    if not vendor.contact_email:
-        return
     organisation = get_organisation().name
+    link_until = wareki(link.expires_at.date())
     if assessment.language == "en":
         subject = f"[{organisation}] Your answers were returned: {assessment.case.title}"
         body = (
+            f"Dear {vendor.contact_name or vendor.name},\n\n"
             f'{organisation} returned your answers for "{assessment.case.title}" with {count} comment(s).\n'
-            f"{message}\n\nPlease open the link from the invitation e-mail, revise and submit again.\n"
+            f"{message}\n\nOpen this link to read the comments, revise and submit again:\n{link.url}\n\n"
+            f"The link is valid until {link.expires_at:%Y-%m-%d}. Do not forward it.\n"
         )
     else:
         subject = f"【{organisation}】確認書の差し戻しのお知らせ（{assessment.case.title}）"
         body = (
-            f"{vendor.name} ご担当者 様\n\n{organisation}です。案件「{assessment.case.title}」の確認書について、"
+            f"{greeting(vendor)}\n\n{organisation}です。案件「{assessment.case.title}」の確認書について、"
             f"修正をお願いする点があります（質問へのコメント {count} 件）。\n\n{message}\n\n"
-            "ご案内メールのリンクから、コメントを確認のうえ修正して再提出してください。\n"
+            f"次のリンクから、コメントを確認のうえ修正して再提出してください。\n{link.url}\n\n"
+            f"このリンクは {link_until} まで有効です。リンクを知っている人は誰でも回答できるため、転送しないでください。\n"
         )
     queue_mail(vendor.contact_email, subject, body)
 
 
-def decide(actor: Actor, assessment: Assessment, decision: str, reason: str) -> Assessment:
-    """Accept or reject a submitted assessment, with the reason recorded."""
+def pending_review(card: Scorecard) -> list[str]:
+    """Ids of the questions still waiting for a reviewer's score (the verdict is 未確定)."""
+    return [result.question_id for result in card.questions if result.status == "pending_review"]
+
+
+def decide(
+    actor: Actor,
+    assessment: Assessment,
+    decision: str,
+    reason: str,
+    *,
+    confirm_pending: bool = False,
+) -> Assessment:
+    """Accept or reject a submitted assessment, with the reason recorded.
+
+    Accepting while questions wait for a reviewer's score needs confirm_pending and a reason;
+    both go into the audit event."""
     if decision not in {status.ACCEPTED, status.REJECTED}:
         raise ServiceError("判断を選んでください。", field="decision")
     if assessment.status not in status.DECIDABLE:
@@ -246,6 +282,15 @@ def decide(actor: Actor, assessment: Assessment, decision: str, reason: str) -> 
     if decision == status.REJECTED and not reason:
         raise ServiceError("不採用の理由を入力してください。", field="reason")
     card = scorecard(assessment)
+    pending = pending_review(card) if decision == status.ACCEPTED else []
+    if pending and not confirm_pending:
+        raise ServiceError(
+            f"審査待ちの質問が {len(pending)} 件あり、判定は未確定です。採点表で評点をつけてから"
+            "承認するか、「審査待ちのまま承認する」を選び、理由を入力してください。",
+            field="confirm_pending",
+        )
+    if pending and not reason:
+        raise ServiceError("審査待ちのまま承認する理由を入力してください。", field="reason")
     with database.atomic():
         updated = (
             Assessment.update(
@@ -262,7 +307,9 @@ def decide(actor: Actor, assessment: Assessment, decision: str, reason: str) -> 
             f"assessment.{'accept' if decision == status.ACCEPTED else 'reject'}",
             "assessment",
             assessment.id,
-            f"{assessment.vendor.name} の回答を{label}（第{assessment.submitted_version}版、判定 {card.verdict}、{card.total} 点）",
+            f"{assessment.vendor.name} の回答を{label}（第{assessment.submitted_version}版、判定 {card.verdict}、{card.total} 点"
+            + (f"、審査待ち {len(pending)} 件のまま" if pending else "")
+            + "）",
             before={"status": status.SUBMITTED},
             after={
                 "status": decision,
@@ -270,6 +317,7 @@ def decide(actor: Actor, assessment: Assessment, decision: str, reason: str) -> 
                 "verdict": card.verdict,
                 "total": card.total,
                 "version": assessment.submitted_version,
+                **({"accepted_with_pending_review": pending} if pending else {}),
             },
         )
     return Assessment.get_by_id(assessment.id)

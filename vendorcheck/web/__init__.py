@@ -9,6 +9,7 @@ from vendorcheck.web import (
     admin,
     annexes,
     applications,
+    assessment_list,
     audit_log,
     auth,
     cases,
@@ -20,6 +21,7 @@ from vendorcheck.web import (
     errors,
     home,
     ismap,
+    naming,
     official_accounts,
     portal,
     questionnaires,
@@ -41,6 +43,7 @@ def install(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     security.install(app)
     template_helpers.install(app)
+    naming.install(app)
     errors.install(app)
     auth.install(app)
     department_access.install(app)
@@ -65,5 +68,6 @@ def install(app: Flask) -> None:
         contracts.bp,
         contract_review.bp,
         contract_portal.bp,
+        assessment_list.bp,
     ):
         app.register_blueprint(blueprint)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -21,7 +20,7 @@ from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.assessments import get_assessment
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.web.auth import current_actor, require
-from vendorcheck.web.downloads import attachment, name_part
+from vendorcheck.web.downloads import attachment, flash_download, name_part
 from vendorcheck.web.errors import render_error
 
 bp = Blueprint("annexes", __name__)
@@ -102,8 +101,10 @@ def generate(assessment_id: int):
         return _render(found, 500, chosen, exc.message)
     except ServiceError as exc:
         return _render(found, 400, chosen, exc.message)
-    flash(
-        f"特記事項の第{row.version}版を作成しました。下の一覧からダウンロードできます。", "success"
+    flash_download(
+        f"特記事項の第{row.version}版を作成しました。",
+        url_for(".download", assessment_id=found.id, version=row.version),
+        f"第{row.version}版をダウンロード（.docx）",
     )
     return redirect(url_for(".assessment", assessment_id=found.id, _anchor="versions"))
 

@@ -18,6 +18,7 @@ from flask import (
 )
 
 from vendorcheck.domain import registers as reg
+from vendorcheck.domain.jp import jst_time
 from vendorcheck.domain.register_fields import fields_for
 from vendorcheck.domain.uploads import UploadRejected
 from vendorcheck.services import applications as application_service
@@ -33,7 +34,6 @@ from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form
 from vendorcheck.web.portal import off_page_context
-from vendorcheck.web.template_helpers import jst
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -331,7 +331,7 @@ def autosave(application_id: int):
         revision=revision,
         errors=errors,
         progress=progress,
-        saved_at=jst(application.last_saved_at, "%H:%M"),
+        saved_at=jst_time(application.last_saved_at) if application.last_saved_at else "",
         message="自動保存しました。",
     )
 

@@ -1,4 +1,4 @@
-"""The audit log (AUD-01): filter on screen, export as CSV."""
+"""The audit log (AUD-01): filter, sort and page on screen; export as CSV or Excel."""
 
 from __future__ import annotations
 
@@ -7,16 +7,25 @@ import datetime as dt
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from vendorcheck.documents.csv_export import iter_csv
-from vendorcheck.domain.jp import now_jst, utc_start_of
+from vendorcheck.domain.jp import in_japan, now_jst, utc_start_of
 from vendorcheck.services import audit
+from vendorcheck.web import listing
 from vendorcheck.web.auth import require
 from vendorcheck.web.downloads import CSV_TYPE
 from vendorcheck.web.forms import AuditFilterForm, choices
-from vendorcheck.web.template_helpers import jst
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")
 
 PER_PAGE = 50
+
+COLUMNS = [
+    listing.Column("at", "日時", lambda e: in_japan(e.at).replace(tzinfo=None), css="nowrap"),
+    listing.Column("actor", "操作者", lambda e: e.actor_label),
+    listing.Column("action", "操作", lambda e: e.action),
+    listing.Column("object", "対象", lambda e: f"{e.object_type} {e.object_id}".strip()),
+    listing.Column("summary", "内容", lambda e: e.summary, sortable=False),
+    listing.Column("address", "接続元", lambda e: e.client_address, sortable=False),
+]
 
 
 def _criteria() -> tuple[AuditFilterForm, audit.AuditFilter, bool]:
@@ -28,10 +37,14 @@ def _criteria() -> tuple[AuditFilterForm, audit.AuditFilter, bool]:
     valid = form.validate() if request.args else True
     if not valid:
         return form, audit.AuditFilter(), False
+    sort, descending = listing.requested_sort(COLUMNS, "at", True)
     criteria = audit.AuditFilter(
         action=form.action.data or "",
         object_type=form.object_type.data or "",
         actor=(form.actor.data or "").strip(),
+        text=form.text.data or "",
+        order=sort,
+        descending=descending,
         since=utc_start_of(form.since.data) if form.since.data else None,
         until=utc_start_of(form.until.data + dt.timedelta(days=1)) if form.until.data else None,
     )
@@ -42,13 +55,24 @@ def _criteria() -> tuple[AuditFilterForm, audit.AuditFilter, bool]:
 @require("view_audit")
 def index():
     form, criteria, valid = _criteria()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    if valid and listing.wants_xlsx():
+        return listing.xlsx_response("監査ログ", "audit", COLUMNS, audit.iter_all(criteria))
+    page = listing.requested_page()
     events, total = audit.search(criteria, page=page, per_page=PER_PAGE) if valid else ([], 0)
-    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template(
-        "audit/index.html", form=form, events=events, total=total, page=page, pages=pages, args=args
-    ), (200 if valid else 400)
+    log = listing.paged(
+        COLUMNS,
+        events,
+        total=total,
+        sort=criteria.order,
+        descending=criteria.descending,
+        page=page,
+        endpoint="audit_log.index",
+        per_page=PER_PAGE,
+    )
+    args = listing.filter_args()
+    return render_template("audit/index.html", form=form, log=log, args=args), (
+        200 if valid else 400
+    )
 
 
 @bp.route("/export.csv")
@@ -72,7 +96,7 @@ def export_csv():
 
     rows = (
         (
-            jst(e.at, "%Y-%m-%d %H:%M:%S"),
+            in_japan(e.at).strftime("%Y-%m-%d %H:%M:%S"),
             e.actor_kind,
             e.actor_label,
             e.action,

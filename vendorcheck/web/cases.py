@@ -14,8 +14,9 @@ from vendorcheck.services import department_access, invitations
 from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.assessments import assessment_in_case
 from vendorcheck.services.errors import ServiceError
-from vendorcheck.services.organisation import list_departments, organisation_scheme
+from vendorcheck.services.organisation import is_set_up, list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
+from vendorcheck.web import listing
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.forms import (
     Form,
@@ -150,6 +151,34 @@ def _case_input(form: CaseForm) -> case_service.CaseInput:
     )
 
 
+def _status_summary(row: case_service.CaseRow) -> str:
+    if not row.total:
+        return "未招待"
+    return "、".join(
+        f"{assessment_status.LABELS[s]} {row.counts[s]}件"
+        for s in case_service.STATUS_FILTERS
+        if row.counts[s]
+    )
+
+
+def _case_columns(scheme) -> list[listing.Column]:
+    return [
+        listing.Column("title", "案件名", lambda r: r.case.title),
+        listing.Column("kind", "種類", lambda r: case_service.KIND_LABELS.get(r.case.kind, "")),
+        listing.Column(
+            "department",
+            "所管部局",
+            lambda r: r.case.department.name if r.case.department_id else "",
+        ),
+        listing.Column(
+            "level", "情報の分類", lambda r: _level_label(scheme, r.case.classification_level)
+        ),
+        listing.Column("deadline", "回答期限", lambda r: r.case.answer_deadline, css="nowrap"),
+        listing.Column("status", "回答の状況", _status_summary),
+        listing.Column("created", "作成日", lambda r: r.case.created_at, css="nowrap"),
+    ]
+
+
 @bp.route("/")
 @require("view")
 def index():
@@ -171,13 +200,24 @@ def index():
         reader=current_reader(),
     )
     filtered = any((criteria.department_id, criteria.kind, criteria.status, criteria.text.strip()))
+    scheme = organisation_scheme()
+    columns = _case_columns(scheme)
+    cases, ordered = listing.build(
+        case_service.list_cases(criteria),
+        columns,
+        endpoint="cases.index",
+        default_sort="created",
+        descending=True,
+    )
+    if listing.wants_xlsx():
+        return listing.xlsx_response("案件一覧", "cases", columns, ordered)
     return render_template(
         "cases/index.html",
         form=form,
-        rows=case_service.list_cases(criteria),
+        cases=cases,
         filtered=filtered,
-        scheme=organisation_scheme(),
         level_label=_level_label,
+        scheme=scheme,
         kind_labels=case_service.KIND_LABELS,
         status_labels=assessment_status.LABELS,
         status_order=case_service.STATUS_FILTERS,
@@ -267,7 +307,7 @@ def invite(case_id: int):
         (v.id, v.name + ("" if v.contact_email else "（メールアドレス未登録）")) for v in vendors
     )
     form.questionnaire_id.choices = choices(
-        (q.id, f"{q.title.ja}（{q.id} 第{q.version}版）") for q in available
+        (q.id, f"{q.title.ja}（第{q.version}版）") for q in available
     )
     status = 200
     if form.validate_on_submit():
@@ -297,6 +337,7 @@ def invite(case_id: int):
         case=case,
         available=available,
         vendors=vendors,
+        organisation_ready=is_set_up(),
         invited=case_service.invited_vendor_ids(case),
         kind_labels=case_service.KIND_LABELS,
     ), status
@@ -307,7 +348,11 @@ def invite(case_id: int):
 def reissue_link(case_id: int, assessment_id: int):
     assessment = assessment_in_case(case_id, assessment_id)
     settings = invitations.LinkSettings.from_config(current_app.config)
-    link = invitations.reissue_link(current_actor(), assessment, settings)
+    try:
+        link = invitations.reissue_link(current_actor(), assessment, settings)
+    except invitations.OrganisationNotSetUp as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("cases.detail", case_id=case_id))
     return render_template("cases/links.html", case=assessment.case, links=[link], reissued=True)
 
 

@@ -29,6 +29,7 @@ from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
 
 bp = Blueprint("contracts", __name__)
+bp.add_app_template_filter(rules.evidence_subject_label, "evidence_subject")
 
 
 class ContractForm(Form):

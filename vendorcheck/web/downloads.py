@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, flash
 
 CSV_TYPE = "text/csv; charset=utf-8"
 SVG_TYPE = "image/svg+xml"
@@ -37,3 +37,8 @@ def attachment(data: bytes, filename: str, content_type: str, *, ascii_stem: str
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+def flash_download(message: str, url: str, link_text: str) -> None:
+    """A success message that carries the download link of what was just made."""
+    flash({"text": message, "url": url, "link": link_text}, "success")

@@ -175,8 +175,10 @@ class AuditFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
-    action = SelectField("操作", validators=[Optional()])
-    object_type = SelectField("対象の種類", validators=[Optional()])
+    # operation and object codes are shown as recorded: auditors search the log by them
+    action = SelectField("操作", validators=[Optional()], render_kw={"data-raw-id": ""})
+    object_type = SelectField("対象の種類", validators=[Optional()], render_kw={"data-raw-id": ""})
     actor = StringField("操作した人", validators=[Optional(), Length(max=100)])
+    text = StringField("キーワード", validators=[Optional(), Length(max=200)])
     since = DateField("開始日", validators=[Optional()], format="%Y-%m-%d")
     until = DateField("終了日", validators=[Optional()], format="%Y-%m-%d")

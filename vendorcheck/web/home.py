@@ -7,9 +7,11 @@ from flask import Blueprint, g, render_template
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.monitoring import fiscal_year_of
+from vendorcheck.domain.roles import can
 from vendorcheck.services import applications, audit, expiry, judgement, monitoring_board, registers
 from vendorcheck.services import cases as case_service
-from vendorcheck.services.organisation import get_organisation, list_departments
+from vendorcheck.services.ciso_queue import ciso_queue
+from vendorcheck.services.organisation import get_organisation, list_departments, setup_progress
 from vendorcheck.web.auth import current_reader, require
 
 bp = Blueprint("home", __name__)
@@ -23,6 +25,8 @@ def dashboard():
     return render_template(
         "home.html",
         organisation=get_organisation(),
+        setup=setup_progress(),
+        queue=ciso_queue() if can(g.staff.role, "approve") else None,
         my_events=my_events,
         recent=recent,
         board=case_service.dashboard(reader=current_reader()),
@@ -40,6 +44,4 @@ def dashboard():
 
 
 def _can_see_audit() -> bool:
-    from vendorcheck.domain.roles import can
-
     return can(g.staff.role, "view_audit")

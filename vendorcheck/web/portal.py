@@ -32,7 +32,7 @@ from vendorcheck.store.models import Assessment
 from vendorcheck.web.auth import client_address
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.portal_text import TEXT
-from vendorcheck.web.template_helpers import jst
+from vendorcheck.web.template_helpers import jst_filter, jst_time_filter
 
 bp = Blueprint("portal", __name__, url_prefix="/p/<token>")
 
@@ -345,8 +345,8 @@ def autosave():
         revision=result.revision,
         errors=result.errors,
         progress=progress,
-        saved_at=jst(assessment.last_saved_at, "%H:%M"),
-        last_saved=jst(assessment.last_saved_at),
+        saved_at=jst_time_filter(assessment.last_saved_at),
+        last_saved=jst_filter(assessment.last_saved_at),
         message=g.t["autosaved"],
     )
 

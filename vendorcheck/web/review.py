@@ -6,13 +6,14 @@ import re
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
-from wtforms import RadioField, TextAreaField
+from wtforms import BooleanField, RadioField, TextAreaField
 from wtforms.validators import Optional
 
 from vendorcheck.domain import assessment_status
@@ -34,6 +35,7 @@ from vendorcheck.services.assessments import (
     submissions,
 )
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
+from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
@@ -52,8 +54,9 @@ class DecisionForm(Form):
     reason = TextAreaField(
         "判断の理由",
         validators=[Optional(), max_length("理由", MAX_COMMENT)],
-        description="不採用にする場合は必ず入力してください。判断とともに監査ログに記録されます。",
+        description="不採用にする場合と、審査待ちのまま承認する場合は必ず入力してください。判断とともに監査ログに記録されます。",
     )
+    confirm_pending = BooleanField("審査待ちの質問が残ったまま承認する")
 
 
 class ReturnForm(Form):
@@ -80,6 +83,32 @@ def _answers_shown(assessment, subs, version_arg: str | None):
     return read_draft(assessment).answers, None
 
 
+ANSWER_FILTERS = {
+    "": "すべての質問",
+    "short": "✗ / △（満点でない質問）",
+    "pending": "審査待ちの質問",
+    "commented": "コメントのある質問",
+    "changed": "前の版から変わった質問",
+}
+
+
+def _filtered_ids(show: str, card, comments, assessment, version, subs) -> set[str] | None:
+    """The questions an answer filter keeps, or None to keep every question."""
+    if show == "short":
+        return {r.question_id for r in card.questions if r.final is not None and r.final < 1}
+    if show == "pending":
+        return set(review_service.pending_review(card))
+    if show == "commented":
+        return {qid for qid in comments if qid}
+    if show == "changed":
+        if version is None or version < 2 or version not in {s.version for s in subs}:
+            return set()
+        return {
+            c.question_id for c in review_service.compare_versions(assessment, version - 1, version)
+        }
+    return None
+
+
 def _render_page(assessment, status: int = 200, **forms):
     subs = submissions(assessment)
     version_arg = request.args.get("version")
@@ -103,8 +132,15 @@ def _render_page(assessment, status: int = 200, **forms):
     effective = assessment_status.effective_status(
         assessment.status, assessment.deadline, today_jst()
     )
+    show = request.args.get("show", "")
+    show = show if show in ANSWER_FILTERS else ""
+    comments = review_service.comments_by_question(assessment)
+    kept = _filtered_ids(show, shown, comments, assessment, version, subs)
     return render_template(
         "review/assessment.html",
+        answer_filters=ANSWER_FILTERS,
+        show=show,
+        kept=kept,
         assessment=assessment,
         case=case,
         vendor=assessment.vendor,
@@ -113,6 +149,7 @@ def _render_page(assessment, status: int = 200, **forms):
         decidable=assessment.status in assessment_status.DECIDABLE,
         card=live,
         shown=shown,
+        pending=[questionnaire.question(qid) for qid in review_service.pending_review(live)],
         severities=[
             (s, SEVERITY_LABELS[s], [g for g in live.gaps if g.severity == s]) for s in SEVERITIES
         ],
@@ -124,7 +161,7 @@ def _render_page(assessment, status: int = 200, **forms):
         applicable=applicable,
         answered=answered,
         evidence=review_service.evidence_of_answers(assessment, questionnaire, answers),
-        comments=review_service.comments_by_question(assessment),
+        comments=comments,
         decide_form=forms.get("decide_form") or DecisionForm(formdata=None),
         return_form=forms.get("return_form") or ReturnForm(formdata=None),
         return_comments=forms.get("return_comments", {}),
@@ -190,7 +227,11 @@ def return_to_vendor(assessment_id: int):
     if form.validate_on_submit() and not errors:
         try:
             review_service.return_to_vendor(
-                current_actor(), found, form.message.data or "", comments
+                current_actor(),
+                found,
+                form.message.data or "",
+                comments,
+                links=LinkSettings.from_config(current_app.config),
             )
         except Conflict as exc:
             flash(exc.message, "error")
@@ -222,7 +263,11 @@ def decide(assessment_id: int):
     if form.validate_on_submit():
         try:
             decided = review_service.decide(
-                current_actor(), found, form.decision.data or "", form.reason.data or ""
+                current_actor(),
+                found,
+                form.decision.data or "",
+                form.reason.data or "",
+                confirm_pending=bool(form.confirm_pending.data),
             )
         except Conflict as exc:
             flash(exc.message, "error")

@@ -18,6 +18,7 @@ from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import get_assessment, latest_answers, questionnaire_of
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.naming import assessment_question_name
 
 bp = Blueprint("scorecard", __name__, url_prefix="/assessments")
 
@@ -34,6 +35,10 @@ REMEDIATION_ACTIONS = {
     "withdraw": (judgement.withdraw_remediation, "是正措置を取り下げました。"),
     "done": (judgement.mark_remediation_done, "是正措置を完了として記録しました。"),
 }
+
+
+def _named(assessment, question_id: str) -> str:
+    return f"「{assessment_question_name(assessment, question_id, 30)}」"
 
 
 def anchor(question_id: str, prefix: str = "q") -> str:
@@ -131,7 +136,10 @@ def set_review(assessment_id: int):
             errors[exc.field if exc.field in {"score", "reason"} else "score"] = exc.message
             status = _status_of(exc)
         else:
-            flash(f"質問 {question_id} に審査担当者の評点 {score} を登録しました。", "success")
+            flash(
+                f"質問{_named(found, question_id)}に審査担当者の評点 {score} を登録しました。",
+                "success",
+            )
             return redirect(_page_url(found, question_id))
     state = {"question_id": question_id, "score": score, "reason": reason, "errors": errors}
     return _render(found, status, review_state=state)
@@ -151,7 +159,8 @@ def clear_review(assessment_id: int):
         state["errors"]["score"] = exc.message
         return _render(found, _status_of(exc), review_state=state)
     flash(
-        f"質問 {question_id} の審査担当者の評点を取り消しました。自動の評点に戻ります。", "success"
+        f"質問{_named(found, question_id)}の審査担当者の評点を取り消しました。自動の評点に戻ります。",
+        "success",
     )
     return redirect(_page_url(found, question_id))
 
@@ -182,7 +191,7 @@ def add_remediation(assessment_id: int):
             status = _status_of(exc)
         else:
             flash(
-                f"質問 {question_id} の是正措置を登録しました。内容を確認して承認してください。",
+                f"質問{_named(found, question_id)}の是正措置を登録しました。内容を確認して承認してください。",
                 "success",
             )
             return redirect(_page_url(found, question_id, "remediation"))

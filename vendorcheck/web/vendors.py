@@ -12,6 +12,7 @@ from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import ismap_claims
 from vendorcheck.services import vendors as vendor_service
 from vendorcheck.services.errors import ServiceError
+from vendorcheck.web import listing
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.forms import (
     Form,
@@ -114,13 +115,39 @@ def _fields(form: VendorForm) -> dict[str, str]:
     }
 
 
+class VendorSearchForm(Form):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = StringField(
+        "事業者名または法人番号で探す",
+        validators=[max_length("検索する文字", 200)],
+        description="名前の一部で探せます。全角・半角、大文字・小文字は区別しません。",
+    )
+
+
+COLUMNS = [
+    listing.Column("name", "事業者名", lambda v: v.name),
+    listing.Column("number", "法人番号", lambda v: v.corporate_number, css="nowrap"),
+    listing.Column("contact", "担当者", lambda v: v.contact_name),
+    listing.Column("email", "メールアドレス", lambda v: v.contact_email),
+    listing.Column("updated", "更新日", lambda v: v.updated_at, css="nowrap"),
+]
+SEARCH_LIMIT = 1000
+
+
 @bp.route("/")
 @require("view")
 def index():
-    q = (request.args.get("q") or "").strip()[:200]
-    limit = 200
-    vendors = vendor_service.search(q, limit=limit)
-    return render_template("vendors/index.html", vendors=vendors, q=q, limit=limit)
+    form = VendorSearchForm(request.args)
+    q = (form.q.data or "").strip()[:200]
+    found = vendor_service.search(q, limit=SEARCH_LIMIT)
+    vendors, ordered = listing.build(found, COLUMNS, endpoint="vendors.index", default_sort="name")
+    if listing.wants_xlsx():
+        return listing.xlsx_response("事業者一覧", "vendors", COLUMNS, ordered)
+    return render_template(
+        "vendors/index.html", form=form, vendors=vendors, q=q, limit=SEARCH_LIMIT
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
