@@ -84,7 +84,18 @@ SETTINGS: tuple[Setting, ...] = (
         "前段のリバースプロキシの段数。1 以上で X-Forwarded-For/Proto を信頼します。",
         int,
     ),
-    Setting("SESSION_LIFETIME_MINUTES", 480, "ログインセッションの有効時間（分）。", int),
+    Setting(
+        "SESSION_LIFETIME_MINUTES",
+        480,
+        "ログインセッションの有効時間（分）。操作を続けていても、ログインからこの時間で終わります。",
+        int,
+    ),
+    Setting(
+        "SESSION_IDLE_MINUTES",
+        30,
+        "この時間（分）操作がないとログインセッションを終えます。",
+        int,
+    ),
     Setting(
         "SESSION_COOKIE_SECURE",
         False,

@@ -185,6 +185,14 @@ def change_password(
     return staff
 
 
+def end_sessions(actor: Actor, staff: Staff) -> None:
+    """Log out: a new session nonce makes every cookie issued before it worthless."""
+    with database.atomic():
+        staff.session_nonce = secrets.token_hex(16)
+        staff.save(only=[Staff.session_nonce])
+        audit.record(actor, "staff.logout", "staff", staff.id, "ログアウト")
+
+
 def find_staff(staff_id: int) -> Staff | None:
     return Staff.get_or_none(Staff.id == staff_id)
 
