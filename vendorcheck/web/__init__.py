@@ -19,6 +19,7 @@ from vendorcheck.web import (
     department_access,
     errors,
     home,
+    ids,
     ismap,
     official_accounts,
     portal,
@@ -40,6 +41,7 @@ def install(app: Flask) -> None:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     security.install(app)
+    ids.install(app)
     template_helpers.install(app)
     errors.install(app)
     auth.install(app)

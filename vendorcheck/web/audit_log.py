@@ -42,7 +42,7 @@ def _criteria() -> tuple[AuditFilterForm, audit.AuditFilter, bool]:
 @require("view_audit")
 def index():
     form, criteria, valid = _criteria()
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 10**6)
     events, total = audit.search(criteria, page=page, per_page=PER_PAGE) if valid else ([], 0)
     pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page"}
