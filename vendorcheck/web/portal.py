@@ -20,6 +20,7 @@ from flask import (
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.uploads import EvidenceQuota
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
 from vendorcheck.services.drafts import errors_of_draft
@@ -230,6 +231,16 @@ def _max_bytes() -> int:
     return current_app.config["MAX_EVIDENCE_MB"] * 1024 * 1024
 
 
+def _quota() -> EvidenceQuota:
+    config = current_app.config
+    return EvidenceQuota(
+        files_per_question=config["EVIDENCE_MAX_FILES_PER_QUESTION"],
+        bytes_per_question=config["EVIDENCE_MAX_MB_PER_QUESTION"] * 1024 * 1024,
+        files_per_assessment=config["EVIDENCE_MAX_FILES_PER_ASSESSMENT"],
+        bytes_per_assessment=config["EVIDENCE_MAX_MB_PER_ASSESSMENT"] * 1024 * 1024,
+    )
+
+
 def _form_revision() -> int:
     revision = parse_id(request.form.get("revision"))
     if revision is None:
@@ -259,6 +270,7 @@ def _save(section_id: str) -> answer_service.SaveResult:
         remove_evidence=_form_removal(),
         actor=answer_service.vendor_actor(g.assessment, client_address()),
         max_bytes=_max_bytes(),
+        quota=_quota(),
     )
 
 
