@@ -57,12 +57,16 @@ def test_every_id_route_answers_404_to_a_huge_id(app, client, login_as, invite):
             assert '<html lang="ja">' in response.get_data(as_text=True), url
 
 
+def _post_form(client, path: str, fields: dict):
+    return client.post(path, data={"csrf_token": csrf_token(client, path), **fields})
+
+
 def test_huge_department_ids_in_staff_and_case_forms_are_refused(client, login_as):
     login_as("admin")
-    staff = client.post(
+    staff = _post_form(
+        client,
         "/admin/staff/new",
-        data={
-            "csrf_token": csrf_token(client, "/admin/staff/new"),
+        {
             "login_id": "newclerk",
             "display_name": "新しい職員",
             "role": "viewer",
@@ -70,10 +74,10 @@ def test_huge_department_ids_in_staff_and_case_forms_are_refused(client, login_a
         },
     )
     assert staff.status_code == 400
-    case = client.post(
+    case = _post_form(
+        client,
         "/cases/new",
-        data={
-            "csrf_token": csrf_token(client, "/cases/new"),
+        {
             "title": "大きすぎる部局",
             "kind": "cloud",
             "department_id": HUGE,
@@ -87,14 +91,10 @@ def test_huge_vendor_ids_in_the_invitation_are_refused(client, login_as, invite)
     login_as("admin")
     _path, assessment = invite("cloud")
     case_id = assessment.case_id
-    page = f"/cases/{case_id}/invite"
-    response = client.post(
-        page,
-        data={
-            "csrf_token": csrf_token(client, page),
-            "vendor_ids": [HUGE],
-            "questionnaire_id": questionnaire_of(assessment).id,
-        },
+    response = _post_form(
+        client,
+        f"/cases/{case_id}/invite",
+        {"vendor_ids": [HUGE], "questionnaire_id": questionnaire_of(assessment).id},
     )
     assert response.status_code == 400
 
