@@ -216,7 +216,8 @@ def _check_quota(
     """Refuse the save when its files would pass the quota (called after any removal). The
     assessment row is locked first (PostgreSQL), so two saves at once cannot both squeeze in;
     SQLite transactions here take the write lock when they begin (IMMEDIATE)."""
-    list(Assessment.select(Assessment.id).where(Assessment.id == assessment.id).for_update())
+    if database.for_update:  # PostgreSQL; SQLite has no FOR UPDATE and needs none
+        list(Assessment.select(Assessment.id).where(Assessment.id == assessment.id).for_update())
     stored = _stored_evidence(assessment)
     for upload, _checked in accepted:
         problem = quota_problem(quota, stored, upload.question_id, len(upload.data))
