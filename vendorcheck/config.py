@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from vendorcheck.domain.ismap import DEFAULT_PATTERNS, parse_header_setting
+from vendorcheck.domain.uploads import DEFAULT_QUOTA as _QUOTA
 from vendorcheck.shipped import CLAUSES, QUESTIONNAIRES, SNS_PROCEDURE, checkout_root, shipped_path
+
+_MB = 1024 * 1024
 
 ENV_PREFIX = "VENDORCHECK_"
 INSTANCE_PATH_ENV = ENV_PREFIX + "INSTANCE_PATH"
@@ -84,7 +87,18 @@ SETTINGS: tuple[Setting, ...] = (
         "前段のリバースプロキシの段数。1 以上で X-Forwarded-For/Proto を信頼します。",
         int,
     ),
-    Setting("SESSION_LIFETIME_MINUTES", 480, "ログインセッションの有効時間（分）。", int),
+    Setting(
+        "SESSION_LIFETIME_MINUTES",
+        480,
+        "ログインセッションの有効時間（分）。操作を続けていても、ログインからこの時間で終わります。",
+        int,
+    ),
+    Setting(
+        "SESSION_IDLE_MINUTES",
+        30,
+        "この時間（分）操作がないとログインセッションを終えます。",
+        int,
+    ),
     Setting(
         "SESSION_COOKIE_SECURE",
         False,
@@ -124,6 +138,30 @@ SETTINGS: tuple[Setting, ...] = (
         int,
     ),
     Setting("MAX_EVIDENCE_MB", 10, "証跡ファイル 1 件あたりの上限（MB）。", int),
+    Setting(
+        "EVIDENCE_MAX_FILES_PER_QUESTION",
+        _QUOTA.files_per_question,
+        "1 つの質問に添付できる証跡ファイルの件数。",
+        int,
+    ),
+    Setting(
+        "EVIDENCE_MAX_MB_PER_QUESTION",
+        _QUOTA.bytes_per_question // _MB,
+        "1 つの質問に添付できる証跡ファイルの合計（MB）。",
+        int,
+    ),
+    Setting(
+        "EVIDENCE_MAX_FILES_PER_ASSESSMENT",
+        _QUOTA.files_per_assessment,
+        "1 件の回答（事業者 1 社の確認書）に添付できる証跡ファイルの件数。",
+        int,
+    ),
+    Setting(
+        "EVIDENCE_MAX_MB_PER_ASSESSMENT",
+        _QUOTA.bytes_per_assessment // _MB,
+        "1 件の回答に添付できる証跡ファイルの合計（MB）。",
+        int,
+    ),
     Setting(
         "MAIL_MAX_ATTEMPTS",
         8,

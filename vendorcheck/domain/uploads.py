@@ -40,11 +40,67 @@ _EXECUTABLE_MAGIC = (
     b"\xfe\xed\xfa",
     b"#!",
 )
+# An Office file is a zip: refuse ones whose directory declares more than this once unpacked,
+# or more members than any real document has (a zip bomb), read without unpacking anything.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 5000
+_MB = 1024 * 1024
 _MARKUP = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script)", re.IGNORECASE)
 
 
 class UploadRejected(ValueError):
     """The file is not accepted; the message (Japanese) says why."""
+
+
+@dataclass(frozen=True)
+class EvidenceQuota:
+    """How much evidence one question and one assessment may hold (live files only)."""
+
+    files_per_question: int = 10
+    bytes_per_question: int = 50 * _MB
+    files_per_assessment: int = 200
+    bytes_per_assessment: int = 200 * _MB
+
+
+DEFAULT_QUOTA = EvidenceQuota()
+
+
+@dataclass(frozen=True)
+class StoredEvidence:
+    """What an assessment already holds: per question and in all (files, bytes)."""
+
+    by_question: dict[str, tuple[int, int]]
+    files: int
+    size: int
+
+
+def quota_problem(
+    quota: EvidenceQuota, stored: StoredEvidence, question_id: str, size: int
+) -> str | None:
+    """Why one more file of size bytes on the question would pass the quota, or None."""
+    files, total = stored.by_question.get(question_id, (0, 0))
+    if files + 1 > quota.files_per_question:
+        return f"この質問に添付できるファイルは{quota.files_per_question}件までです。不要なファイルを削除してから添付してください。"
+    if total + size > quota.bytes_per_question:
+        return (
+            f"この質問に添付できるファイルの合計は{_megabytes(quota.bytes_per_question)}までです。"
+        )
+    if stored.files + 1 > quota.files_per_assessment:
+        return f"この回答全体で添付できるファイルは{quota.files_per_assessment}件までです。不要なファイルを削除してから添付してください。"
+    if stored.size + size > quota.bytes_per_assessment:
+        return f"この回答全体で添付できるファイルの合計は{_megabytes(quota.bytes_per_assessment)}までです。"
+    return None
+
+
+def with_file(stored: StoredEvidence, question_id: str, size: int) -> StoredEvidence:
+    """The holdings after one more file, to check the next file of the same save."""
+    files, total = stored.by_question.get(question_id, (0, 0))
+    by_question = {**stored.by_question, question_id: (files + 1, total + size)}
+    return StoredEvidence(by_question, stored.files + 1, stored.size + size)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / _MB:g} MB" if size >= _MB else f"{size:,} バイト"
 
 
 @dataclass(frozen=True)
@@ -84,11 +140,20 @@ def _image_type(data: bytes) -> str | None:
 def _office_zip(data: bytes) -> tuple[str, str]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
+            members = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as exc:
         raise UploadRejected(
             "ZIP 形式のファイルは受け付けていません（Office 文書として読めませんでした）。"
         ) from exc
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise UploadRejected(
+            "含まれるファイルが多すぎるため、この Office 文書は受け付けられません。PDF にしてください。"
+        )
+    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+        raise UploadRejected(
+            f"展開後のサイズが大きすぎる（{MAX_UNPACKED_BYTES // _MB} MB 超）ため、この Office 文書は受け付けられません。PDF にしてください。"
+        )
+    names = [member.filename for member in members]
     if "[Content_Types].xml" not in names:
         raise UploadRejected(
             "ZIP 形式のファイルは受け付けていません。Office 文書か PDF にしてください。"

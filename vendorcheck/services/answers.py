@@ -7,9 +7,20 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from peewee import fn
+
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Question, Questionnaire, Section
-from vendorcheck.domain.uploads import AcceptedFile, UploadRejected, check_upload
+from vendorcheck.domain.uploads import (
+    DEFAULT_QUOTA,
+    AcceptedFile,
+    EvidenceQuota,
+    StoredEvidence,
+    UploadRejected,
+    check_upload,
+    quota_problem,
+    with_file,
+)
 from vendorcheck.services import audit
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
@@ -187,6 +198,37 @@ def _store_upload(
     return evidence
 
 
+def _stored_evidence(assessment: Assessment) -> StoredEvidence:
+    """The live files of the assessment, counted and summed per question in one query."""
+    rows = (
+        Evidence.select(Evidence.question_id, fn.COUNT(Evidence.id), fn.SUM(Evidence.size))
+        .where(Evidence.assessment == assessment, Evidence.removed_at.is_null())
+        .group_by(Evidence.question_id)
+        .tuples()
+    )
+    by_question = {question_id: (int(files), int(size or 0)) for question_id, files, size in rows}
+    files = sum(f for f, _ in by_question.values())
+    return StoredEvidence(by_question, files, sum(s for _, s in by_question.values()))
+
+
+def _check_quota(
+    assessment: Assessment, accepted: Sequence[tuple[Upload, AcceptedFile]], quota: EvidenceQuota
+) -> None:
+    """Refuse the save when its files would pass the quota (called after any removal). The
+    assessment row is locked first (PostgreSQL), so two saves at once cannot both squeeze in;
+    SQLite transactions here take the write lock when they begin (IMMEDIATE)."""
+    if database.for_update:  # PostgreSQL; SQLite has no FOR UPDATE and needs none
+        list(Assessment.select(Assessment.id).where(Assessment.id == assessment.id).for_update())
+    stored = _stored_evidence(assessment)
+    for upload, _checked in accepted:
+        problem = quota_problem(quota, stored, upload.question_id, len(upload.data))
+        if problem:
+            raise SaveRefused(
+                {upload.question_id: _refusal(upload, problem)}, _refusal(upload, problem)
+            )
+        stored = with_file(stored, upload.question_id, len(upload.data))
+
+
 def _live_evidence(assessment: Assessment, evidence_id: int) -> Evidence:
     evidence = Evidence.get_or_none(
         Evidence.id == evidence_id, Evidence.assessment == assessment, Evidence.removed_at.is_null()
@@ -241,6 +283,7 @@ def save_section(
     remove_evidence: int | None = None,
     actor: Actor | None = None,
     max_bytes: int | None = None,
+    quota: EvidenceQuota = DEFAULT_QUOTA,
 ) -> SaveResult:
     """Save one section (answers from fields named q__<question id>, files to attach, a file to
     remove) in one transaction with one audit event. A refused upload refuses the whole save
@@ -262,6 +305,8 @@ def save_section(
         removed = _live_evidence(assessment, remove_evidence) if remove_evidence else None
         if removed is not None:
             _take_out(draft, removed)
+        if accepted:
+            _check_quota(assessment, accepted, quota)
         added = [_store_upload(assessment, draft, upload, checked) for upload, checked in accepted]
         revision = _write_draft(assessment, draft, base_revision)
         if changed or added or removed:
@@ -277,7 +322,13 @@ def save_section(
 
 
 def add_evidence(
-    assessment: Assessment, question_id: str, filename: str, data: bytes, *, max_bytes: int
+    assessment: Assessment,
+    question_id: str,
+    filename: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    quota: EvidenceQuota = DEFAULT_QUOTA,
 ) -> Evidence:
     """Attach one file to a file question on top of the stored draft (the same audited save)."""
     questionnaire = questionnaire_of(assessment)
@@ -292,6 +343,7 @@ def add_evidence(
         None,
         uploads=[Upload(question_id, filename, data)],
         max_bytes=max_bytes,
+        quota=quota,
     )
     return result.added[0]
 

@@ -15,6 +15,7 @@ from vendorcheck.domain.roles import ROLES_BY_ID, role_label
 from vendorcheck.services import audit, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
+from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Department, LoginAttempt, Staff, utcnow
 
@@ -72,6 +73,15 @@ def staff_snapshot(staff: Staff) -> dict:
     }
 
 
+def _password_problems(password: str, policy: PasswordPolicy, login_id: str) -> list[str]:
+    return password_problems(
+        password,
+        min_length=policy.min_length,
+        login_id=login_id,
+        organisation_name=get_organisation().name,
+    )
+
+
 def create_staff(
     actor: Actor,
     *,
@@ -91,7 +101,7 @@ def create_staff(
         raise ServiceError("氏名を入力してください。", field="display_name")
     initial = password or one_time_password()
     if password:
-        problems = password_problems(password, min_length=policy.min_length, login_id=login_id)
+        problems = _password_problems(password, policy, login_id)
         if problems:
             raise ServiceError(problems[0], field="password")
     with database.atomic():
@@ -170,7 +180,7 @@ def change_password(
 ) -> Staff:
     if not check_password_hash(staff.password_hash, current or ""):
         raise ServiceError("現在のパスワードが正しくありません。", field="current_password")
-    problems = password_problems(new or "", min_length=policy.min_length, login_id=staff.login_id)
+    problems = _password_problems(new or "", policy, staff.login_id)
     if problems:
         raise ServiceError(problems[0], field="new_password")
     if check_password_hash(staff.password_hash, new):
@@ -183,6 +193,14 @@ def change_password(
         staff.save()
         audit.record(actor, "staff.password_change", "staff", staff.id, "パスワードを変更")
     return staff
+
+
+def end_sessions(actor: Actor, staff: Staff) -> None:
+    """Log out: a new session nonce makes every cookie issued before it worthless."""
+    with database.atomic():
+        staff.session_nonce = secrets.token_hex(16)
+        staff.save(only=[Staff.session_nonce])
+        audit.record(actor, "staff.logout", "staff", staff.id, "ログアウト")
 
 
 def find_staff(staff_id: int) -> Staff | None:

@@ -20,6 +20,7 @@ from vendorcheck.web import (
     department_access,
     errors,
     home,
+    ids,
     ismap,
     naming,
     official_accounts,
@@ -42,6 +43,7 @@ def install(app: Flask) -> None:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     security.install(app)
+    ids.install(app)
     template_helpers.install(app)
     naming.install(app)
     errors.install(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -53,6 +54,31 @@ def current_reader() -> Reader:
     return Reader(staff.id, staff.role, staff.department_id)
 
 
+def _session_expiry(now: int) -> str | None:
+    """Why the session has run out (absolute lifetime or idle timeout), or None."""
+    config = current_app.config
+    login_at, seen_at = session.get("login_at"), session.get("seen_at")
+    if not isinstance(login_at, int) or not isinstance(seen_at, int):
+        return "セッションが無効になりました。もう一度ログインしてください。"
+    if now - login_at > config["SESSION_LIFETIME_MINUTES"] * 60:
+        return (
+            "ログインから一定時間が経過したため、ログアウトしました。もう一度ログインしてください。"
+        )
+    if now - seen_at > config["SESSION_IDLE_MINUTES"] * 60:
+        return "一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。"
+    return None
+
+
+def _start_session(staff: Any) -> None:
+    session.clear()  # a fresh session (and CSRF token) at every login
+    session.permanent = True
+    now = int(time.time())
+    session["staff_id"] = staff.id
+    session["nonce"] = staff.session_nonce
+    session["login_at"] = now
+    session["seen_at"] = now
+
+
 def _load_staff() -> Any:
     g.staff = None
     staff_id = session.get("staff_id")
@@ -62,6 +88,13 @@ def _load_staff() -> Any:
     if staff is None or not staff.active or staff.session_nonce != session.get("nonce"):
         session.clear()
         return None
+    now = int(time.time())
+    expired = _session_expiry(now)
+    if expired:
+        session.clear()
+        flash(expired, "info")
+        return None
+    session["seen_at"] = now
     g.staff = staff
     if staff.must_change_password and request.endpoint not in _ALLOWED_BEFORE_PASSWORD_CHANGE:
         if request.method == "GET":
@@ -128,10 +161,7 @@ def login() -> Any:
             form.form_errors.append(exc.message)
             status = 400
         else:
-            session.clear()  # a fresh session (and CSRF token) at every login
-            session.permanent = True
-            session["staff_id"] = staff.id
-            session["nonce"] = staff.session_nonce
+            _start_session(staff)
             if staff.must_change_password:
                 return redirect(url_for("auth.change_password"))
             flash(f"{staff.display_name}さん、ようこそ。", "success")
@@ -143,6 +173,8 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    if g.get("staff") is not None:
+        staff_service.end_sessions(current_actor(), g.staff)
     session.clear()
     flash("ログアウトしました。", "info")
     return redirect(url_for("auth.login"))

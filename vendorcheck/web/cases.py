@@ -26,16 +26,11 @@ from vendorcheck.web.forms import (
     max_length,
     required,
 )
+from vendorcheck.web.ids import id_or_zero
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 LANGUAGES = {"ja": "日本語", "en": "英語（English）"}
-
-
-def _id_or_zero(value: object) -> int:
-    """Coerce a posted id; anything that is not a number becomes 0 (no such row)."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else 0
 
 
 class CaseForm(Form):
@@ -52,7 +47,7 @@ class CaseForm(Form):
     )
     department_id = SelectField(
         "所管部局",
-        coerce=_id_or_zero,
+        coerce=id_or_zero,
         validators=[NumberRange(min=1, message="所管部局を選択してください。")],
         validate_choice=False,
     )
@@ -79,7 +74,7 @@ class CaseFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
-    department = SelectField("所管部局", coerce=_id_or_zero, validate_choice=False)
+    department = SelectField("所管部局", coerce=id_or_zero, validate_choice=False)
     kind = SelectField("種類", validate_choice=False)
     status = SelectField("回答の状態", validate_choice=False)
     text = StringField("キーワード", validators=[Length(max=200)])
@@ -88,7 +83,7 @@ class CaseFilterForm(Form):
 class InviteForm(Form):
     vendor_ids = SelectMultipleField(
         "招待する事業者",
-        coerce=_id_or_zero,
+        coerce=id_or_zero,
         validate_choice=False,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),

@@ -20,6 +20,7 @@ from flask import (
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.uploads import EvidenceQuota
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
 from vendorcheck.services.drafts import errors_of_draft
@@ -31,6 +32,7 @@ from vendorcheck.services.review import comments_by_question
 from vendorcheck.store.models import Assessment
 from vendorcheck.web.auth import client_address
 from vendorcheck.web.downloads import attachment
+from vendorcheck.web.ids import parse_id
 from vendorcheck.web.portal_text import TEXT
 from vendorcheck.web.template_helpers import jst_filter, jst_time_filter
 
@@ -229,25 +231,46 @@ def _max_bytes() -> int:
     return current_app.config["MAX_EVIDENCE_MB"] * 1024 * 1024
 
 
+def _quota() -> EvidenceQuota:
+    config = current_app.config
+    return EvidenceQuota(
+        files_per_question=config["EVIDENCE_MAX_FILES_PER_QUESTION"],
+        bytes_per_question=config["EVIDENCE_MAX_MB_PER_QUESTION"] * 1024 * 1024,
+        files_per_assessment=config["EVIDENCE_MAX_FILES_PER_ASSESSMENT"],
+        bytes_per_assessment=config["EVIDENCE_MAX_MB_PER_ASSESSMENT"] * 1024 * 1024,
+    )
+
+
 def _form_revision() -> int:
-    try:
-        return int(request.form.get("revision", ""))
-    except ValueError:
+    revision = parse_id(request.form.get("revision"))
+    if revision is None:
         abort(400)
+    return revision
+
+
+def _form_removal() -> int | None:
+    """The evidence id the vendor asked to remove (none when the field is empty)."""
+    remove = request.form.get("remove_evidence", "")
+    if not remove:
+        return None
+    evidence_id = parse_id(remove)
+    if evidence_id is None:
+        abort(400)
+    return evidence_id
 
 
 def _save(section_id: str) -> answer_service.SaveResult:
     """The one save of a section: answers, uploads and a removal, as the vendor posted them."""
-    remove = request.form.get("remove_evidence", "")
     return answer_service.save_section(
         g.assessment,
         section_id,
         request.form.to_dict(flat=False),
         _form_revision(),
         uploads=_uploads(),
-        remove_evidence=int(remove) if remove.isdigit() else None,
+        remove_evidence=_form_removal(),
         actor=answer_service.vendor_actor(g.assessment, client_address()),
         max_bytes=_max_bytes(),
+        quota=_quota(),
     )
 
 
