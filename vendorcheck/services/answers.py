@@ -59,19 +59,20 @@ def vendor_actor(assessment: Assessment, address: str) -> Actor:
 
 
 def _draft_json(draft: Draft) -> str:
-    return json.dumps(
-        {"answers": draft.answers, "invalid": draft.invalid}, ensure_ascii=False, sort_keys=True
-    )
+    data: dict[str, object] = {"answers": draft.answers, "invalid": draft.invalid}
+    if draft.notes:
+        data["notes"] = draft.notes
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def _ensure_editable(assessment: Assessment) -> None:
+def ensure_editable(assessment: Assessment) -> None:
     if assessment.status not in status.EDITABLE_BY_VENDOR:
         raise Conflict(
             "この確認書は提出済みのため、変更できません。修正が必要な場合は依頼元の担当者に連絡してください。"
         )
 
 
-def _write_draft(assessment: Assessment, draft: Draft, base_revision: int | None) -> int:
+def write_draft(assessment: Assessment, draft: Draft, base_revision: int | None) -> int:
     """Store the draft if nobody saved since base_revision; return the new revision."""
     query = Assessment.update(
         draft_answers=_draft_json(draft),
@@ -94,8 +95,22 @@ def _posted_value(question: Question, form: Mapping[str, Sequence[str]], name: s
     return values[0] if values else ""
 
 
-def _is_blank(raw: object) -> bool:
+def is_blank(raw: object) -> bool:
     return raw in ("", None, []) or (isinstance(raw, str) and not raw.strip())
+
+
+def put_answer(draft: Draft, question: Question, raw: object) -> str | None:
+    """Clean one raw value into the draft (what fails is kept as typed); return its error."""
+    draft.invalid.pop(question.id, None)
+    draft.answers.pop(question.id, None)
+    if is_blank(raw):
+        return None
+    value, error = question.clean(raw)
+    if error:
+        draft.invalid[question.id] = raw
+        return error
+    draft.answers[question.id] = value
+    return None
 
 
 def _as_stored(value: object) -> str:
@@ -119,16 +134,9 @@ def apply_form(
         if question.answer_type.holds_evidence:  # files come through add_evidence
             continue
         before = (draft.answers.get(question.id), draft.invalid.get(question.id))
-        raw = _posted_value(question, form, f"q__{question.id}")
-        draft.invalid.pop(question.id, None)
-        draft.answers.pop(question.id, None)
-        if not _is_blank(raw):
-            value, error = question.clean(raw)
-            if error:
-                errors[question.id] = error
-                draft.invalid[question.id] = raw
-            else:
-                draft.answers[question.id] = value
+        error = put_answer(draft, question, _posted_value(question, form, f"q__{question.id}"))
+        if error:
+            errors[question.id] = error
         after = (draft.answers.get(question.id), draft.invalid.get(question.id))
         if _as_stored(after) != _as_stored(before):  # a cleaned tuple equals its stored list
             changed.append(question.id)
@@ -246,7 +254,7 @@ def save_section(
     (SaveRefused), and a save based on an older revision is refused (Conflict): nothing is kept
     half-saved. form None keeps the stored answers; base_revision None saves on top of
     whatever is stored (attaching a file from a service)."""
-    _ensure_editable(assessment)
+    ensure_editable(assessment)
     questionnaire = questionnaire_of(assessment)
     section = find_section(questionnaire, section_id)
     draft = read_draft(assessment)
@@ -262,7 +270,7 @@ def save_section(
         if removed is not None:
             _take_out(draft, removed)
         added = [_store_upload(assessment, draft, upload, checked) for upload, checked in accepted]
-        revision = _write_draft(assessment, draft, base_revision)
+        revision = write_draft(assessment, draft, base_revision)
         if changed or added or removed:
             _audit_save(actor, assessment, section, changed, added, removed)
     applicable = questionnaire.applicable_questions(draft.answers, assessment.case.tier)
@@ -343,7 +351,7 @@ def readiness(assessment: Assessment, questionnaire: Questionnaire | None = None
 
 def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submission:
     """Freeze the draft as the next version (AUD-03) if nothing required is missing."""
-    _ensure_editable(assessment)
+    ensure_editable(assessment)
     if assessment.draft_revision != base_revision:
         raise StaleSave(STALE_MESSAGE)
     questionnaire = questionnaire_of(assessment)

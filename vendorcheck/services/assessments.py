@@ -4,7 +4,7 @@ submitted versions and their answers."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services.errors import NotFound
@@ -20,6 +20,7 @@ def _not_found(assessment_id: int) -> NotFound:
 class Draft:
     answers: dict[str, object]
     invalid: dict[str, object]  # what the vendor typed that failed validation: kept, never lost
+    notes: dict[str, str] = field(default_factory=dict)  # comments beside answers (チェックシート)
 
 
 def get_assessment(assessment_id: int) -> Assessment:
@@ -67,7 +68,11 @@ def load_json(text: str) -> dict:
 
 def read_draft(assessment: Assessment) -> Draft:
     data = load_json(assessment.draft_answers)
-    return Draft(dict(data.get("answers") or {}), dict(data.get("invalid") or {}))
+    return Draft(
+        dict(data.get("answers") or {}),
+        dict(data.get("invalid") or {}),
+        dict(data.get("notes") or {}),
+    )
 
 
 def submissions(assessment: Assessment) -> list[Submission]:
