@@ -27,6 +27,7 @@ from vendorcheck.documents.checksheet_writer import ANSWER_COLUMN, ID_COLUMN
 from vendorcheck.domain.questionnaire.types import SampleFacts
 from vendorcheck.services import checksheets, invitations
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.checksheet_download import build_checksheet
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.store.migrate import apply_migrations
 from vendorcheck.store.models import Case, Vendor
@@ -96,11 +97,9 @@ def main() -> None:
                 language="ja", settings=invitations.LinkSettings("http://bench"),
             )[0]  # fmt: skip
             assessment = link.assessment
-            data, _ = checksheets.build_checksheet(assessment, secret)
+            data, _ = build_checksheet(assessment, secret)
             filled = _filled(data, questionnaire)
-            build = _median_ms(
-                lambda a=assessment: checksheets.build_checksheet(a, secret), args.rounds
-            )
+            build = _median_ms(lambda a=assessment: build_checksheet(a, secret), args.rounds)
             read = _median_ms(
                 lambda a=assessment, f=filled: checksheets.upload(a, "b.xlsx", f, secret, Actor.system()),
                 args.rounds,

@@ -11,7 +11,7 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Question, Questionnaire, Section
 from vendorcheck.domain.uploads import AcceptedFile, UploadRejected, check_upload
 from vendorcheck.services import audit
-from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft
+from vendorcheck.services.assessments import Draft, put_answer, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.mail import queue_mail
@@ -93,24 +93,6 @@ def _posted_value(question: Question, form: Mapping[str, Sequence[str]], name: s
     if question.answer_type.multiple:
         return values
     return values[0] if values else ""
-
-
-def is_blank(raw: object) -> bool:
-    return raw in ("", None, []) or (isinstance(raw, str) and not raw.strip())
-
-
-def put_answer(draft: Draft, question: Question, raw: object) -> str | None:
-    """Clean one raw value into the draft (what fails is kept as typed); return its error."""
-    draft.invalid.pop(question.id, None)
-    draft.answers.pop(question.id, None)
-    if is_blank(raw):
-        return None
-    value, error = question.clean(raw)
-    if error:
-        draft.invalid[question.id] = raw
-        return error
-    draft.answers[question.id] = value
-    return None
 
 
 def _as_stored(value: object) -> str:

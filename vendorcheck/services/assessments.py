@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.questionnaire import Question, Questionnaire
 from vendorcheck.services.errors import NotFound
 from vendorcheck.services.questionnaires import questionnaire_from_snapshot
 from vendorcheck.store.models import Assessment, Case, Submission, Vendor
@@ -73,6 +73,24 @@ def read_draft(assessment: Assessment) -> Draft:
         dict(data.get("invalid") or {}),
         dict(data.get("notes") or {}),
     )
+
+
+def is_blank(raw: object) -> bool:
+    return raw in ("", None, []) or (isinstance(raw, str) and not raw.strip())
+
+
+def put_answer(draft: Draft, question: Question, raw: object) -> str | None:
+    """Clean one raw value into the draft (what fails is kept as typed); return its error."""
+    draft.invalid.pop(question.id, None)
+    draft.answers.pop(question.id, None)
+    if is_blank(raw):
+        return None
+    value, error = question.clean(raw)
+    if error:
+        draft.invalid[question.id] = raw
+        return error
+    draft.answers[question.id] = value
+    return None
 
 
 def submissions(assessment: Assessment) -> list[Submission]:

@@ -7,8 +7,9 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.services import checksheets as checksheet_service
-from vendorcheck.services import review as review_service
 from vendorcheck.services.answers import vendor_actor
+from vendorcheck.services.assessments import get_assessment
+from vendorcheck.services.checksheet_download import build_checksheet
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.models import Assessment
@@ -24,6 +25,7 @@ portal_bp = Blueprint("portal_checksheet", __name__, url_prefix="/p/<token>/chec
 portal_bp.url_value_preprocessor(portal._resolve)
 portal_bp.url_defaults(portal._add_token)
 portal_bp.errorhandler(portal.PortalError)(portal._portal_error)
+portal_bp.errorhandler(NotFound)(portal._not_found)
 
 staff_bp = Blueprint("checksheets", __name__, url_prefix="/assessments/<int:assessment_id>")
 
@@ -33,7 +35,7 @@ def _secret() -> str:
 
 
 def _download(assessment: Assessment):
-    data, filename = checksheet_service.build_checksheet(assessment, _secret())
+    data, filename = build_checksheet(assessment, _secret())
     safe = name_part(filename.removesuffix(".xlsx"), limit=120, default="checksheet") + ".xlsx"
     return attachment(data, safe, XLSX, ascii_stem=f"checksheet-{assessment.id}")
 
@@ -116,7 +118,7 @@ def portal_confirm(upload_id: int):
 
 def _assessment(assessment_id: int) -> Assessment | None:
     try:
-        return review_service.get_assessment(assessment_id)
+        return get_assessment(assessment_id)
     except NotFound:
         return None
 

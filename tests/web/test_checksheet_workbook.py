@@ -7,12 +7,14 @@ import io
 from openpyxl import load_workbook
 
 from vendorcheck.documents.checksheet_writer import ANSWER_COLUMN, COMMENT_COLUMN, FONT
-from vendorcheck.services import answers, checksheets, invitations
+from vendorcheck.services import answers
+from vendorcheck.services.assessments import questionnaire_of
+from vendorcheck.services.checksheet_download import build_checksheet
 from vendorcheck.store.models import Assessment
 
 
 def _workbook(assessment):
-    data, filename = checksheets.build_checksheet(assessment, "secret")
+    data, filename = build_checksheet(assessment, "secret")
     return load_workbook(io.BytesIO(data)), filename
 
 
@@ -32,7 +34,7 @@ def test_cover_names_the_case_organisation_deadline_and_carries_the_checksum(app
 
 def test_section_sheets_hide_ids_name_requirements_and_unlock_only_answers(app, db, invite):
     _, assessment = invite("cloud")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     workbook, _ = _workbook(assessment)
     sections = workbook.worksheets[1:-1]
     assert len(sections) == len(questionnaire.sections)
@@ -55,7 +57,7 @@ def test_section_sheets_hide_ids_name_requirements_and_unlock_only_answers(app, 
 
 def test_every_question_type_declares_a_validation_and_conditions_are_in_words(app, db, invite):
     _, assessment = invite("cloud")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     workbook, _ = _workbook(assessment)
     kinds = set()
     for sheet, section in zip(workbook.worksheets[1:-1], questionnaire.sections, strict=True):
@@ -80,7 +82,7 @@ def test_every_question_type_declares_a_validation_and_conditions_are_in_words(a
 
 def test_current_draft_is_filled_in_with_labels(app, db, invite):
     _, assessment = invite("cloud_light")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     section = questionnaire.sections[0]
     choice = next(q for q in section.questions if q.answer_type.sheet_rule().kind == "list")
     value = choice.answer_type.choices[0]

@@ -12,10 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.answering import TINY_PDF
-from tests.checksheets.filling import fill
+from tests.checksheet_filling import fill
 from tests.web.test_portal import _token
 from vendorcheck.documents.checksheet_writer import ANSWER_COLUMN
-from vendorcheck.services import answers, invitations
+from vendorcheck.services import answers
+from vendorcheck.services.assessments import questionnaire_of, read_draft
 from vendorcheck.store.models import Assessment, AuditEvent, MailMessage, Submission
 
 
@@ -52,7 +53,7 @@ def _edit(data, change):
 
 def test_vendor_downloads_fills_previews_confirms_and_submits(client, invite, db):
     path, assessment = invite("cloud_light")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     filled = fill(_download(client, path), questionnaire)
     preview = _upload(client, path, filled)
     html = preview.get_data(as_text=True)
@@ -75,7 +76,7 @@ def test_vendor_downloads_fills_previews_confirms_and_submits(client, invite, db
 
 def test_japanese_full_width_digits_and_wareki_dates_are_cleaned_like_the_form(client, invite, db):
     path, assessment = invite("cloud")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
 
     def typed(question):
         kind = question.answer_type.sheet_rule().kind
@@ -89,14 +90,14 @@ def test_japanese_full_width_digits_and_wareki_dates_are_cleaned_like_the_form(c
     html = html.get_data(as_text=True)
     assert "令和9年3月31日" in html and "7000012050002" in html
     _confirm(client, path, html)
-    draft = answers.read_draft(Assessment.get_by_id(assessment.id))
+    draft = read_draft(Assessment.get_by_id(assessment.id))
     dates = [q.id for q in questionnaire.questions if q.answer_type.holds_date]
     assert all(draft.answers[qid] == "2027-03-31" for qid in dates)
 
 
 def test_invalid_cells_and_formulas_are_rejected_rows_with_sheet_row_and_reason(client, invite, db):
     path, assessment = invite("cloud_light")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     data = fill(_download(client, path), questionnaire)
 
     def spoil(workbook):
@@ -133,7 +134,7 @@ def test_tampered_or_rearranged_workbooks_are_refused_with_nothing_saved(
     client, invite, db, spoil, message
 ):
     path, assessment = invite("cloud_light")
-    data = fill(_download(client, path), invitations.questionnaire_of(assessment))
+    data = fill(_download(client, path), questionnaire_of(assessment))
     response = _upload(client, path, _edit(data, spoil))
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -167,7 +168,7 @@ def test_another_assessments_workbook_is_refused(client, invite, db):
 
 def test_stale_upload_is_refused_like_a_stale_save(client, invite, db):
     path, assessment = invite("cloud_light")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     data = fill(_download(client, path), questionnaire)
     section = questionnaire.sections[0]
     answers.save_section(assessment, section.id, {}, 0)  # another tab saved meanwhile
@@ -177,7 +178,7 @@ def test_stale_upload_is_refused_like_a_stale_save(client, invite, db):
 
 def test_confirming_after_another_save_is_refused(client, invite, db):
     path, assessment = invite("cloud_light")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     html = _upload(client, path, fill(_download(client, path), questionnaire)).get_data(
         as_text=True
     )
@@ -237,7 +238,7 @@ def test_staff_import_records_who_file_and_sha256_and_mails_the_vendor(
     client, invite, db, login_as
 ):
     _, assessment = invite("cloud_light")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     login_as("officer")
     page = f"/assessments/{assessment.id}/checksheet"
     download = client.get(f"{page}.xlsx")
@@ -267,7 +268,7 @@ def test_a_workbook_saved_again_by_libreoffice_is_read_back(client, invite, db, 
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice (soffice) is needed for this test"
     path, assessment = invite("cloud_light")
-    questionnaire = invitations.questionnaire_of(assessment)
+    questionnaire = questionnaire_of(assessment)
     (tmp_path / "in.xlsx").write_bytes(fill(_download(client, path), questionnaire))
     subprocess.run(
         [
