@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Question, Questionnaire, Section
+from vendorcheck.domain.questionnaire.carry import PREVIOUS
 from vendorcheck.domain.uploads import AcceptedFile, UploadRejected, check_upload
 from vendorcheck.services import audit
 from vendorcheck.services.assessments import Draft, put_answer, questionnaire_of, read_draft
@@ -60,8 +61,7 @@ def vendor_actor(assessment: Assessment, address: str) -> Actor:
 
 def _draft_json(draft: Draft) -> str:
     data: dict[str, object] = {"answers": draft.answers, "invalid": draft.invalid}
-    if draft.notes:
-        data["notes"] = draft.notes
+    data |= {key: getattr(draft, key) for key in ("notes", "carried") if getattr(draft, key)}
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
@@ -314,10 +314,11 @@ def evidence_for_vendor(assessment: Assessment, evidence_id: int) -> Evidence:
 class Readiness:
     missing: tuple[str, ...]  # required questions that apply and have no answer
     invalid: tuple[str, ...]  # answers that failed validation
+    unconfirmed: tuple[str, ...] = ()  # mandatory answers copied from an earlier one
 
     @property
     def ready(self) -> bool:
-        return not self.missing and not self.invalid
+        return not self.missing and not self.invalid and not self.unconfirmed
 
 
 def readiness(assessment: Assessment, questionnaire: Questionnaire | None = None) -> Readiness:
@@ -328,7 +329,14 @@ def readiness(assessment: Assessment, questionnaire: Questionnaire | None = None
     invalid = tuple(
         q.id for q in questionnaire.questions if q.id in draft.invalid and q.id in applicable
     )
-    return Readiness(tuple(missing), invalid)
+    unconfirmed = tuple(
+        q.id
+        for q in questionnaire.questions
+        if draft.carried.get(q.id) == PREVIOUS
+        and q.id in applicable
+        and q.is_mandatory(assessment.case.tier)
+    )
+    return Readiness(tuple(missing), invalid, unconfirmed)
 
 
 def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submission:
@@ -340,7 +348,8 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
     check = readiness(assessment, questionnaire)
     if not check.ready:
         raise ServiceError(
-            f"未回答の必須項目が {len(check.missing)} 件、確認が必要な回答が {len(check.invalid)} 件あります。"
+            f"未回答の必須項目が {len(check.missing)} 件、確認が必要な回答が {len(check.invalid)} 件、"
+            f"確認していない前回の回答（必須）が {len(check.unconfirmed)} 件あります。"
             "確認ページの一覧から入力してください。"
         )
     draft = read_draft(assessment)

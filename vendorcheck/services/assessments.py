@@ -21,6 +21,7 @@ class Draft:
     answers: dict[str, object]
     invalid: dict[str, object]  # what the vendor typed that failed validation: kept, never lost
     notes: dict[str, str] = field(default_factory=dict)  # comments beside answers (チェックシート)
+    carried: dict[str, str] = field(default_factory=dict)  # question id → previous / check
 
 
 def get_assessment(assessment_id: int) -> Assessment:
@@ -72,6 +73,7 @@ def read_draft(assessment: Assessment) -> Draft:
         dict(data.get("answers") or {}),
         dict(data.get("invalid") or {}),
         dict(data.get("notes") or {}),
+        dict(data.get("carried") or {}),
     )
 
 
@@ -80,7 +82,9 @@ def is_blank(raw: object) -> bool:
 
 
 def put_answer(draft: Draft, question: Question, raw: object) -> str | None:
-    """Clean one raw value into the draft (what fails is kept as typed); return its error."""
+    """Clean one raw value into the draft (what fails is kept as typed); return its error.
+    An answer carried from an earlier one counts as confirmed once it is put again."""
+    draft.carried.pop(question.id, None)
     draft.invalid.pop(question.id, None)
     draft.answers.pop(question.id, None)
     if is_blank(raw):
