@@ -64,9 +64,9 @@ def test_second_invitation_starts_from_last_answers_and_submission_waits_for_con
 
 
 def test_no_offer_without_earlier_answers_or_once_answering_started(client, invite, db):
-    path, _first = invite("cloud_light")
+    path, first = invite("cloud_light")
     assert "前回の回答から始める" not in client.get(path).get_data(as_text=True)
-    token = _token(client, f"{path}confirm")
+    token = _token(client, f"{path}s/{questionnaire_of(first).sections[0].id}")
     refused = client.post(f"{path}answers/reuse", data={"csrf_token": token})
     assert refused.status_code == 302
     assert "読み込める前回の回答がありません" in client.get(path).get_data(as_text=True)
