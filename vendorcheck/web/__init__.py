@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from vendorcheck.web import (
     admin,
     annexes,
+    answer_exports,
     applications,
     audit_log,
     auth,
@@ -56,6 +57,7 @@ def install(app: Flask) -> None:
         checksheets.portal_bp,
         portal_answers.bp,
         checksheets.staff_bp,
+        answer_exports.bp,
         review.bp,
         cases.bp,
         vendors.bp,
