@@ -289,3 +289,31 @@ def test_a_workbook_saved_again_by_libreoffice_is_read_back(client, invite, db, 
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html[:1000]
     assert "変更される回答" in html and "受け付けられない行（0 件）" in html
+
+
+def test_staff_pages_need_the_right_role_and_an_existing_assessment(client, invite, db, login_as):
+    _, assessment = invite("cloud_light")
+    login_as("viewer")
+    assert client.get(f"/assessments/{assessment.id}/checksheet.xlsx").status_code == 200
+    assert client.get(f"/assessments/{assessment.id}/checksheet").status_code == 403
+    missing = client.get("/assessments/999999/checksheet.xlsx")
+    assert missing.status_code == 404 and "見つかりません" in missing.get_data(as_text=True)
+
+
+def test_a_vendor_cannot_confirm_an_upload_staff_made(client, invite, db, login_as):
+    path, assessment = invite("cloud_light")
+    data = fill(_download(client, path), questionnaire_of(assessment))
+    login_as("officer")
+    page = f"/assessments/{assessment.id}/checksheet"
+    html = client.post(
+        page,
+        data={"csrf_token": _token(client, page), "workbook": (io.BytesIO(data), "a.xlsx")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    upload_id = re.search(r"/checksheet/(\d+)/confirm", html).group(1)
+    token = _token(client, f"{path}checksheet/")
+    response = client.post(
+        f"{path}checksheet/{upload_id}/confirm", data={"csrf_token": token, "revision": "0"}
+    )
+    assert response.status_code == 404
+    assert Assessment.get_by_id(assessment.id).draft_revision == 0

@@ -16,7 +16,6 @@ from vendorcheck.store.models import Assessment
 from vendorcheck.web import portal
 from vendorcheck.web.auth import client_address, current_actor, require
 from vendorcheck.web.downloads import attachment, name_part
-from vendorcheck.web.errors import render_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_FILE = "アップロードするチェックシート（.xlsx）を選んでください。"
@@ -116,13 +115,6 @@ def portal_confirm(upload_id: int):
 # Staff, importing a sheet received by mail.
 
 
-def _assessment(assessment_id: int) -> Assessment | None:
-    try:
-        return get_assessment(assessment_id)
-    except NotFound:
-        return None
-
-
 def _staff_page(assessment: Assessment, preview=None, error: str = "", code: int = 200):
     return render_template(
         "checksheets/staff.html",
@@ -138,27 +130,21 @@ def _staff_page(assessment: Assessment, preview=None, error: str = "", code: int
 @staff_bp.route("/checksheet.xlsx")
 @require("view")
 def staff_download(assessment_id: int):
-    found = _assessment(assessment_id)
-    if found is None:
-        return render_error(404, "指定された回答（アセスメント）は見つかりません。")
+    found = get_assessment(assessment_id)  # NotFound: the 404 page
     return _download(found)
 
 
 @staff_bp.route("/checksheet")
 @require("manage_cases")
 def staff_page(assessment_id: int):
-    found = _assessment(assessment_id)
-    if found is None:
-        return render_error(404, "指定された回答（アセスメント）は見つかりません。")
+    found = get_assessment(assessment_id)  # NotFound: the 404 page
     return _staff_page(found)
 
 
 @staff_bp.route("/checksheet", methods=["POST"])
 @require("manage_cases")
 def staff_upload(assessment_id: int):
-    found = _assessment(assessment_id)
-    if found is None:
-        return render_error(404, "指定された回答（アセスメント）は見つかりません。")
+    found = get_assessment(assessment_id)  # NotFound: the 404 page
     upload = _uploaded()
     if upload is None:
         return _staff_page(found, error=NO_FILE, code=400)
@@ -176,9 +162,7 @@ def staff_upload(assessment_id: int):
 @staff_bp.route("/checksheet/<int:upload_id>/confirm", methods=["POST"])
 @require("manage_cases")
 def staff_confirm(assessment_id: int, upload_id: int):
-    found = _assessment(assessment_id)
-    if found is None:
-        return render_error(404, "指定された回答（アセスメント）は見つかりません。")
+    found = get_assessment(assessment_id)  # NotFound: the 404 page
     revision = _revision()
     try:
         if revision is None:
