@@ -6,6 +6,7 @@ answer and comment cells are unlocked, and the sheets are protected without a pa
 
 from __future__ import annotations
 
+import copy
 import io
 from dataclasses import dataclass
 
@@ -132,6 +133,19 @@ def _styles(workbook: Workbook) -> None:
         workbook.add_named_style(style)
 
 
+def _style(cell, name: str):
+    """Give a cell a named style; later cells of the same workbook copy the first one's style
+    array (assigning a named style by name is a lookup per cell, slow on a large sheet)."""
+    workbook = cell.parent.parent
+    arrays = workbook.__dict__.setdefault("_vendorcheck_style_arrays", {})
+    if name in arrays:
+        cell._style = copy.copy(arrays[name])
+    else:
+        cell.style = name
+        arrays[name] = copy.copy(cell._style)
+    return cell
+
+
 def _a4(sheet: Worksheet, last_row: int, last_column: int, *, landscape: bool) -> None:
     sheet.print_area = f"A1:{get_column_letter(last_column)}{last_row}"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
@@ -151,27 +165,27 @@ def _protect(sheet: Worksheet) -> None:
 def _cover(sheet: Worksheet, checksheet: Checksheet) -> None:
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 70
-    sheet.cell(1, 1, checksheet.title).style = "vc_title"
+    _style(sheet.cell(1, 1, checksheet.title), "vc_title")
     row = 3
     for label, value in checksheet.facts:
-        sheet.cell(row, 1, label).style = "vc_label"
-        sheet.cell(row, 2, value).style = "vc_text"
+        _style(sheet.cell(row, 1, label), "vc_label")
+        _style(sheet.cell(row, 2, value), "vc_text")
         row += 1
     for heading, lines in (
         ("記入のしかた", checksheet.how_to_fill),
         ("返送のしかた", checksheet.how_to_return),
     ):
         row += 1
-        sheet.cell(row, 1, heading).style = "vc_label"
+        _style(sheet.cell(row, 1, heading), "vc_label")
         for line in lines:
-            sheet.cell(row, 2, line).style = "vc_text"
+            _style(sheet.cell(row, 2, line), "vc_text")
             row += 1
     row += 1
-    sheet.cell(row, 1, STAMP_HEADING).style = "vc_label"
+    _style(sheet.cell(row, 1, STAMP_HEADING), "vc_label")
     row += 1
     for key, label in STAMP_LABELS.items():
-        sheet.cell(row, 1, label).style = "vc_label"
-        sheet.cell(row, 2, str(getattr(checksheet.stamp, key))).style = "vc_text"
+        _style(sheet.cell(row, 1, label), "vc_label")
+        _style(sheet.cell(row, 2, str(getattr(checksheet.stamp, key))), "vc_text")
         row += 1
     _a4(sheet, row, 2, landscape=False)
     _protect(sheet)
@@ -226,11 +240,11 @@ def _number_format(rule: SheetRule) -> str:
 
 
 def _section_sheet(sheet: Worksheet, section: SheetSection, choices: _Choices) -> None:
-    sheet.cell(1, 2, section.title).style = "vc_title"
+    _style(sheet.cell(1, 2, section.title), "vc_title")
     if section.description:
-        sheet.cell(2, 2, section.description).style = "vc_text"
+        _style(sheet.cell(2, 2, section.description), "vc_text")
     for column, (header, width) in enumerate(COLUMNS, start=1):
-        sheet.cell(HEADER_ROW, column, header).style = "vc_header"
+        _style(sheet.cell(HEADER_ROW, column, header), "vc_header")
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.column_dimensions["A"].hidden = True
     validations: dict[SheetRule, DataValidation | None] = {}
@@ -245,13 +259,13 @@ def _section_sheet(sheet: Worksheet, section: SheetSection, choices: _Choices) -
             question.condition,
         )
         for column, value in enumerate(values, start=1):
-            sheet.cell(row, column, value).style = "vc_body"
+            _style(sheet.cell(row, column, value), "vc_body")
         rule = question.rule
         answer = sheet.cell(row, ANSWER_COLUMN, question.answer)
         if rule.kind == "none":
-            answer.style = "vc_body"
+            _style(answer, "vc_body")
         else:
-            answer.style = "vc_answer"
+            _style(answer, "vc_answer")
             answer.number_format = _number_format(rule)
             if rule not in validations:
                 validations[rule] = _validation(rule, choices)
@@ -260,9 +274,9 @@ def _section_sheet(sheet: Worksheet, section: SheetSection, choices: _Choices) -
                     sheet.add_data_validation(validations[rule])
             if validations[rule] is not None:
                 validations[rule].add(answer.coordinate)  # type: ignore[union-attr]
-        sheet.cell(row, COMMENT_COLUMN, question.comment or None).style = "vc_answer"
+        _style(sheet.cell(row, COMMENT_COLUMN, question.comment or None), "vc_answer")
         sheet.cell(row, COMMENT_COLUMN).number_format = "@"
-        sheet.cell(row, len(COLUMNS), question.evidence).style = "vc_body"
+        _style(sheet.cell(row, len(COLUMNS), question.evidence), "vc_body")
     last = FIRST_ROW + len(section.questions) - 1
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 3)
     _a4(sheet, max(last, HEADER_ROW), len(COLUMNS), landscape=True)
