@@ -47,7 +47,11 @@ def test_vendor_downloads_fills_uploads_previews_confirms_and_submits(app, page,
         assessment = Assessment.get_by_id(assessment_id)
         for question_id in answer_service.readiness(assessment, questionnaire).missing:
             answer_service.add_evidence(
-                assessment, question_id, "証跡.pdf", TINY_PDF, max_bytes=10**6
+                Assessment.get_by_id(assessment_id),
+                question_id,
+                "証跡.pdf",
+                TINY_PDF,
+                max_bytes=10**6,
             )
         assert answer_service.readiness(
             Assessment.get_by_id(assessment_id), questionnaire_of(assessment)

@@ -19,15 +19,15 @@ def _rows(data):
 
 
 def test_all_bidders_side_by_side_with_formulas_kept_as_text(client, invite, db, login_as):
-    path, first = invite("cloud_light")
+    path, first = invite("cloud")
     _submit(client, path, first)
     questionnaire = questionnaire_of(first)
     text_question = next(q for q in questionnaire.questions if q.type == "text")
-    second_path, second = invite("cloud_light", vendor_name="二社目株式会社")
+    second_path, second = invite("cloud", vendor_name="二社目株式会社")
     second.case = first.case
     second.save()
     _submit(client, second_path, Assessment.get_by_id(second.id))
-    login_as("officer")
+    login_as("admin")
     response = client.get(f"/cases/{first.case_id}/answers.xlsx")
     assert response.status_code == 200
     sheet, rows = _rows(response.data)
@@ -38,7 +38,7 @@ def test_all_bidders_side_by_side_with_formulas_kept_as_text(client, invite, db,
 
 
 def test_a_formula_typed_as_an_answer_is_exported_as_text(client, invite, db, login_as):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     _submit(client, path, assessment)
     submission = Submission.get(Submission.assessment == assessment.id)
     questionnaire = questionnaire_of(assessment)
@@ -46,7 +46,7 @@ def test_a_formula_typed_as_an_answer_is_exported_as_text(client, invite, db, lo
     stored = json.loads(submission.answers)
     stored[text_id] = "=1+1"
     other = Submission.create(assessment=assessment, version=2, answers=json.dumps(stored))
-    login_as("officer")
+    login_as("admin")
     response = client.get(f"/assessments/{assessment.id}/answers.xlsx?version={other.version}")
     sheet, _ = _rows(response.data)
     cell = next(c for row in sheet.iter_rows() for c in row if c.value == "=1+1")
@@ -56,8 +56,8 @@ def test_a_formula_typed_as_an_answer_is_exported_as_text(client, invite, db, lo
 
 
 def test_nothing_submitted_is_a_japanese_404(client, invite, db, login_as):
-    _, assessment = invite("cloud_light")
-    login_as("officer")
+    _, assessment = invite("cloud")
+    login_as("admin")
     response = client.get(f"/cases/{assessment.case_id}/answers.xlsx")
     assert response.status_code == 404 and "提出された回答がまだありません" in response.get_data(
         as_text=True

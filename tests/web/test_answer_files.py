@@ -39,7 +39,7 @@ def _import(client, path, data, questionnaire):
     )
 
 
-@pytest.mark.parametrize("kind", ["cloud_light", "outsourcing", "sns"])
+@pytest.mark.parametrize("kind", ["cloud", "outsourcing", "system"])
 def test_every_exported_file_matches_the_schema_and_holds_no_token(client, invite, db, kind):
     path, assessment = invite(kind)
     _submit(client, path, assessment)
@@ -49,7 +49,7 @@ def test_every_exported_file_matches_the_schema_and_holds_no_token(client, invit
 
 
 def test_an_export_from_one_instance_fills_an_invitation_on_another(client, invite, db, tmp_path):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     _submit(client, path, assessment)
     exported = _export(client, path)
     other = create_app(
@@ -65,7 +65,7 @@ def test_an_export_from_one_instance_fills_an_invitation_on_another(client, invi
     apply_migrations(other_db)
     with other_db.connection_context():
         link = invite_vendor(
-            other.config, kind="cloud_light", base_url="http://other.test",
+            other.config, kind="cloud", base_url="http://other.test",
             vendor_name="テスト株式会社", contact_email="v@example.jp", case_title="別の自治体の案件",
         )  # fmt: skip
         questionnaire = questionnaire_of(link.assessment)
@@ -80,12 +80,12 @@ def test_an_export_from_one_instance_fills_an_invitation_on_another(client, invi
 
 
 def test_changed_and_unknown_questions_are_reported_not_guessed(client, invite, db):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     _submit(client, path, assessment)
     data = json.loads(_export(client, path))
     data["answers"][0]["fingerprint"] = "0" * 64
     data["answers"].append({"question_id": "no.such", "fingerprint": "0" * 64, "value": "x"})
-    second_path, second = invite("cloud_light", vendor_name="二社目")
+    second_path, second = invite("cloud", vendor_name="二社目")
     response = _import(client, second_path, json.dumps(data).encode(), questionnaire_of(second))
     html = response.get_data(as_text=True)
     assert "要確認" in html and "no.such" in html
@@ -97,18 +97,18 @@ def test_changed_and_unknown_questions_are_reported_not_guessed(client, invite, 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d["questionnaire"].update(id="sns"), "別の確認書（sns）"),
+        (lambda d: d["questionnaire"].update(id="system"), "別の確認書（system）"),
         (lambda d: d.update(format_version=9), "未知の版"),
         (lambda d: d.update(format="other"), "回答ファイルではありません"),
         (lambda d: d["answers"].append({"question_id": 1}), "形が正しくありません"),
     ],
 )
 def test_wrong_answer_files_are_refused_in_japanese(client, invite, db, change, message):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     _submit(client, path, assessment)
     data = json.loads(_export(client, path))
     change(data)
-    second_path, second = invite("cloud_light", vendor_name="二社目")
+    second_path, second = invite("cloud", vendor_name="二社目")
     response = _import(client, second_path, json.dumps(data).encode(), questionnaire_of(second))
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert not read_draft(Assessment.get_by_id(second.id)).answers
@@ -119,6 +119,6 @@ def test_wrong_answer_files_are_refused_in_japanese(client, invite, db, change, 
 )
 def test_broken_answer_files_get_a_message_not_a_500(app, client, invite, db, data):
     app.config["MAX_EVIDENCE_MB"] = 20
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     response = _import(client, path, data, questionnaire_of(assessment))
     assert response.status_code == 400 and "回答ファイル" in response.get_data(as_text=True)

@@ -39,7 +39,7 @@ def _submit(client, path, assessment):
 def test_second_invitation_starts_from_last_answers_and_submission_waits_for_confirmation(
     client, invite, db
 ):
-    path, first = invite("cloud_light")
+    path, first = invite("cloud")
     _submit(client, path, first)
     assert Submission.select().count() == 1
     second_path, second = _invite_again(first)
@@ -64,7 +64,7 @@ def test_second_invitation_starts_from_last_answers_and_submission_waits_for_con
 
 
 def test_no_offer_without_earlier_answers_or_once_answering_started(client, invite, db):
-    path, first = invite("cloud_light")
+    path, first = invite("cloud")
     assert "前回の回答から始める" not in client.get(path).get_data(as_text=True)
     token = _token(client, f"{path}s/{questionnaire_of(first).sections[0].id}")
     refused = client.post(f"{path}answers/reuse", data={"csrf_token": token})

@@ -52,7 +52,7 @@ def _edit(data, change):
 
 
 def test_vendor_downloads_fills_previews_confirms_and_submits(client, invite, db):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     questionnaire = questionnaire_of(assessment)
     filled = fill(_download(client, path), questionnaire)
     preview = _upload(client, path, filled)
@@ -65,7 +65,9 @@ def test_vendor_downloads_fills_previews_confirms_and_submits(client, invite, db
     assert current.draft_revision == 1
     for question_id in answers.readiness(current, questionnaire).missing:
         assert questionnaire.question(question_id).answer_type.holds_evidence
-        answers.add_evidence(current, question_id, "e.pdf", TINY_PDF, max_bytes=10**6)
+        answers.add_evidence(
+            Assessment.get_by_id(assessment.id), question_id, "e.pdf", TINY_PDF, max_bytes=10**6
+        )
     current = Assessment.get_by_id(assessment.id)
     assert answers.readiness(current, questionnaire).ready
     token = _token(client, f"{path}confirm")
@@ -96,7 +98,7 @@ def test_japanese_full_width_digits_and_wareki_dates_are_cleaned_like_the_form(c
 
 
 def test_invalid_cells_and_formulas_are_rejected_rows_with_sheet_row_and_reason(client, invite, db):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     questionnaire = questionnaire_of(assessment)
     data = fill(_download(client, path), questionnaire)
 
@@ -119,7 +121,10 @@ def test_invalid_cells_and_formulas_are_rejected_rows_with_sheet_row_and_reason(
             lambda wb: wb["表紙"].cell(_stamp_row(wb, "照合コード"), 2, "0" * 20),
             "照合コードが一致しません",
         ),
-        (lambda wb: wb["表紙"].cell(_stamp_row(wb, "確認書ID"), 2, "sns"), "別の確認書（sns）"),
+        (
+            lambda wb: wb["表紙"].cell(_stamp_row(wb, "確認書ID"), 2, "system"),
+            "別の確認書（system）",
+        ),
         (lambda wb: wb["表紙"].cell(_stamp_row(wb, "確認書の版"), 2, "99"), "確認書の版が違います"),
         (lambda wb: wb.worksheets[1].cell(5, 1, "no.such_question"), "隠し列の質問ID"),
         (
@@ -133,7 +138,7 @@ def test_invalid_cells_and_formulas_are_rejected_rows_with_sheet_row_and_reason(
 def test_tampered_or_rearranged_workbooks_are_refused_with_nothing_saved(
     client, invite, db, spoil, message
 ):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     data = fill(_download(client, path), questionnaire_of(assessment))
     response = _upload(client, path, _edit(data, spoil))
     assert response.status_code == 400
@@ -147,7 +152,7 @@ def _stamp_row(workbook, label):
 
 
 def test_swapped_rows_are_refused(client, invite, db):
-    path, _ = invite("cloud_light")
+    path, _ = invite("cloud")
     data = _download(client, path)
 
     def swap(workbook):
@@ -160,14 +165,14 @@ def test_swapped_rows_are_refused(client, invite, db):
 
 
 def test_another_assessments_workbook_is_refused(client, invite, db):
-    path, _ = invite("cloud_light")
-    other_path, _ = invite("cloud_light", vendor_name="別の株式会社")
+    path, _ = invite("cloud")
+    other_path, _ = invite("cloud", vendor_name="別の株式会社")
     response = _upload(client, path, _download(client, other_path))
     assert "別の回答" in response.get_data(as_text=True)
 
 
 def test_stale_upload_is_refused_like_a_stale_save(client, invite, db):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     questionnaire = questionnaire_of(assessment)
     data = fill(_download(client, path), questionnaire)
     section = questionnaire.sections[0]
@@ -177,7 +182,7 @@ def test_stale_upload_is_refused_like_a_stale_save(client, invite, db):
 
 
 def test_confirming_after_another_save_is_refused(client, invite, db):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     questionnaire = questionnaire_of(assessment)
     html = _upload(client, path, fill(_download(client, path), questionnaire)).get_data(
         as_text=True
@@ -227,7 +232,7 @@ def test_hostile_files_get_a_japanese_message_and_no_500(
     app, client, invite, db, data, filename, message
 ):
     app.config["MAX_EVIDENCE_MB"] = 20
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     response = _upload(client, path, data, filename)
     assert response.status_code == 400, response.get_data(as_text=True)[:500]
     assert message in response.get_data(as_text=True)
@@ -237,9 +242,9 @@ def test_hostile_files_get_a_japanese_message_and_no_500(
 def test_staff_import_records_who_file_and_sha256_and_mails_the_vendor(
     client, invite, db, login_as
 ):
-    _, assessment = invite("cloud_light")
+    _, assessment = invite("cloud")
     questionnaire = questionnaire_of(assessment)
-    login_as("officer")
+    login_as("admin")
     page = f"/assessments/{assessment.id}/checksheet"
     download = client.get(f"{page}.xlsx")
     assert download.status_code == 200
@@ -267,7 +272,7 @@ def test_staff_import_records_who_file_and_sha256_and_mails_the_vendor(
 def test_a_workbook_saved_again_by_libreoffice_is_read_back(client, invite, db, tmp_path):
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice (soffice) is needed for this test"
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     questionnaire = questionnaire_of(assessment)
     (tmp_path / "in.xlsx").write_bytes(fill(_download(client, path), questionnaire))
     subprocess.run(
@@ -292,18 +297,17 @@ def test_a_workbook_saved_again_by_libreoffice_is_read_back(client, invite, db, 
 
 
 def test_staff_pages_need_the_right_role_and_an_existing_assessment(client, invite, db, login_as):
-    _, assessment = invite("cloud_light")
+    _, assessment = invite("cloud")
     login_as("viewer")
-    assert client.get(f"/assessments/{assessment.id}/checksheet.xlsx").status_code == 200
     assert client.get(f"/assessments/{assessment.id}/checksheet").status_code == 403
     missing = client.get("/assessments/999999/checksheet.xlsx")
     assert missing.status_code == 404 and "見つかりません" in missing.get_data(as_text=True)
 
 
 def test_a_vendor_cannot_confirm_an_upload_staff_made(client, invite, db, login_as):
-    path, assessment = invite("cloud_light")
+    path, assessment = invite("cloud")
     data = fill(_download(client, path), questionnaire_of(assessment))
-    login_as("officer")
+    login_as("admin")
     page = f"/assessments/{assessment.id}/checksheet"
     html = client.post(
         page,

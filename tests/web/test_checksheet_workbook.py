@@ -19,16 +19,16 @@ def _workbook(assessment):
 
 
 def test_cover_names_the_case_organisation_deadline_and_carries_the_checksum(app, db, invite):
-    _, assessment = invite("cloud_light")
+    _, assessment = invite("cloud")
     workbook, filename = _workbook(assessment)
     assert filename.endswith(".xlsx") and "テスト株式会社" in filename
     cover = workbook["表紙"]
     facts = {row[0]: row[1] for row in cover.iter_rows(values_only=True) if row[0]}
-    assert facts["案件"] == "cloud_light の案件"
+    assert facts["案件"] == "cloud の案件"
     assert facts["事業者"] == "テスト株式会社"
     assert facts["回答期限"] == "期限の定めなし"
     assert "記入のしかた" in facts and "返送のしかた" in facts
-    assert len(facts["照合コード"]) == 20 and facts["確認書ID"] == "cloud_light"
+    assert len(facts["照合コード"]) == 20 and facts["確認書ID"] == "cloud"
     assert cover.protection.sheet and not cover.protection.password
 
 
@@ -81,7 +81,7 @@ def test_every_question_type_declares_a_validation_and_conditions_are_in_words(a
 
 
 def test_current_draft_is_filled_in_with_labels(app, db, invite):
-    _, assessment = invite("cloud_light")
+    _, assessment = invite("cloud")
     questionnaire = questionnaire_of(assessment)
     section = questionnaire.sections[0]
     choice = next(q for q in section.questions if q.answer_type.sheet_rule().kind == "list")

@@ -23,7 +23,7 @@ NO_FILE = "アップロードするチェックシート（.xlsx）を選んで�
 portal_bp = Blueprint("portal_checksheet", __name__, url_prefix="/p/<token>/checksheet")
 portal_bp.url_value_preprocessor(portal._resolve)
 portal_bp.url_defaults(portal._add_token)
-portal_bp.errorhandler(portal.PortalError)(portal._portal_error)
+portal_bp.errorhandler(portal.PortalError)(portal.portal_error_page)
 portal_bp.errorhandler(NotFound)(portal._not_found)
 
 staff_bp = Blueprint("checksheets", __name__, url_prefix="/assessments/<int:assessment_id>")

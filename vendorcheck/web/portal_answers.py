@@ -18,7 +18,7 @@ from vendorcheck.web.downloads import attachment
 bp = Blueprint("portal_answers", __name__, url_prefix="/p/<token>/answers")
 bp.url_value_preprocessor(portal._resolve)
 bp.url_defaults(portal._add_token)
-bp.errorhandler(portal.PortalError)(portal._portal_error)
+bp.errorhandler(portal.PortalError)(portal.portal_error_page)
 bp.errorhandler(NotFound)(portal._not_found)
 
 
