@@ -23,6 +23,7 @@ FIRST_ROW_OF = {
     "request_id": "CorrectiveRequest",
     "item_id": "ContractEndItem",
     "row_id": "Reconfirmation",
+    "upload_id": "ChecksheetUpload",
 }
 
 
@@ -40,6 +41,10 @@ def rows(app, runner, invite, login_as):
             asked_on=dt.date.today(),
             base_version=1,
             base_verdict="",
+        )
+    if not models.ChecksheetUpload.select().exists():  # the demo uploads no チェックシート
+        models.ChecksheetUpload.create(
+            assessment=assessment, filename="sheet.xlsx", sha256="0" * 64, data=b"", base_revision=0
         )
     contract = models.Contract.select().order_by(models.Contract.id).first()
     link = contract_links.issue(contract, contract_links.ContractLinkSettings("http://t"))

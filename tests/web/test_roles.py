@@ -55,7 +55,7 @@ def test_every_staff_view_declares_a_permission(app):
     public = {"static", "auth.login", "auth.logout"}
     for endpoint, view in app.view_functions.items():
         if endpoint in public or endpoint.startswith(
-            ("portal.", "official_accounts.", "contract_portal.")
+            ("portal.", "portal_", "official_accounts.", "contract_portal.")
         ):
             continue
         assert hasattr(view, "required_permission"), f"{endpoint} has no @require"

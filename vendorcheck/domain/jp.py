@@ -72,6 +72,29 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+_ERA_LETTERS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+_WAREKI = re.compile(
+    r"(明治|大正|昭和|平成|令和|[MTSHR])\s*(元|\d{1,2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?"
+)
+
+
+def parse_wareki(text: str) -> dt.date | None:
+    """Read a 和暦 date (令和7年4月1日, 令和元年5月1日, R7.4.1, full-width allowed); None if not one."""
+    normalized = unicodedata.normalize("NFKC", text or "").strip().upper()
+    parts = _WAREKI.fullmatch(normalized)
+    if not parts:
+        return None
+    era, year_text, month, day = parts.groups()
+    era = _ERA_LETTERS.get(era, era)
+    start = next(start for start, name in _ERAS if name == era)
+    year = start.year + (0 if year_text == "元" else int(year_text) - 1)
+    try:
+        date = dt.date(year, int(month), int(day))
+    except ValueError:
+        return None
+    return date if date >= start else None
+
+
 def to_full_width_digits(text: str) -> str:
     return text.translate(_FULL_DIGITS)
 

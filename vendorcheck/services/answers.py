@@ -11,6 +11,7 @@ from peewee import fn
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Question, Questionnaire, Section
+from vendorcheck.domain.questionnaire.carry import PREVIOUS
 from vendorcheck.domain.uploads import (
     DEFAULT_QUOTA,
     AcceptedFile,
@@ -22,7 +23,7 @@ from vendorcheck.domain.uploads import (
     with_file,
 )
 from vendorcheck.services import audit
-from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft
+from vendorcheck.services.assessments import Draft, put_answer, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.mail import queue_mail
@@ -71,19 +72,19 @@ def vendor_actor(assessment: Assessment, address: str) -> Actor:
 
 
 def _draft_json(draft: Draft) -> str:
-    return json.dumps(
-        {"answers": draft.answers, "invalid": draft.invalid}, ensure_ascii=False, sort_keys=True
-    )
+    data: dict[str, object] = {"answers": draft.answers, "invalid": draft.invalid}
+    data |= {key: getattr(draft, key) for key in ("notes", "carried") if getattr(draft, key)}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def _ensure_editable(assessment: Assessment) -> None:
+def ensure_editable(assessment: Assessment) -> None:
     if assessment.status not in status.EDITABLE_BY_VENDOR:
         raise Conflict(
             "この確認書は提出済みのため、変更できません。修正が必要な場合は依頼元の担当者に連絡してください。"
         )
 
 
-def _write_draft(assessment: Assessment, draft: Draft, base_revision: int | None) -> int:
+def write_draft(assessment: Assessment, draft: Draft, base_revision: int | None) -> int:
     """Store the draft if nobody saved since base_revision; return the new revision."""
     query = Assessment.update(
         draft_answers=_draft_json(draft),
@@ -104,10 +105,6 @@ def _posted_value(question: Question, form: Mapping[str, Sequence[str]], name: s
     if question.answer_type.multiple:
         return values
     return values[0] if values else ""
-
-
-def _is_blank(raw: object) -> bool:
-    return raw in ("", None, []) or (isinstance(raw, str) and not raw.strip())
 
 
 def _as_stored(value: object) -> str:
@@ -131,16 +128,9 @@ def apply_form(
         if question.answer_type.holds_evidence:  # files come through add_evidence
             continue
         before = (draft.answers.get(question.id), draft.invalid.get(question.id))
-        raw = _posted_value(question, form, f"q__{question.id}")
-        draft.invalid.pop(question.id, None)
-        draft.answers.pop(question.id, None)
-        if not _is_blank(raw):
-            value, error = question.clean(raw)
-            if error:
-                errors[question.id] = error
-                draft.invalid[question.id] = raw
-            else:
-                draft.answers[question.id] = value
+        error = put_answer(draft, question, _posted_value(question, form, f"q__{question.id}"))
+        if error:
+            errors[question.id] = error
         after = (draft.answers.get(question.id), draft.invalid.get(question.id))
         if _as_stored(after) != _as_stored(before):  # a cleaned tuple equals its stored list
             changed.append(question.id)
@@ -290,7 +280,7 @@ def save_section(
     (SaveRefused), and a save based on an older revision is refused (Conflict): nothing is kept
     half-saved. form None keeps the stored answers; base_revision None saves on top of
     whatever is stored (attaching a file from a service)."""
-    _ensure_editable(assessment)
+    ensure_editable(assessment)
     questionnaire = questionnaire_of(assessment)
     section = find_section(questionnaire, section_id)
     draft = read_draft(assessment)
@@ -308,7 +298,7 @@ def save_section(
         if accepted:
             _check_quota(assessment, accepted, quota)
         added = [_store_upload(assessment, draft, upload, checked) for upload, checked in accepted]
-        revision = _write_draft(assessment, draft, base_revision)
+        revision = write_draft(assessment, draft, base_revision)
         if changed or added or removed:
             _audit_save(actor, assessment, section, changed, added, removed)
     applicable = questionnaire.applicable_questions(draft.answers, assessment.case.tier)
@@ -377,10 +367,11 @@ def evidence_for_vendor(assessment: Assessment, evidence_id: int) -> Evidence:
 class Readiness:
     missing: tuple[str, ...]  # required questions that apply and have no answer
     invalid: tuple[str, ...]  # answers that failed validation
+    unconfirmed: tuple[str, ...] = ()  # mandatory answers copied from an earlier one
 
     @property
     def ready(self) -> bool:
-        return not self.missing and not self.invalid
+        return not self.missing and not self.invalid and not self.unconfirmed
 
 
 def readiness(assessment: Assessment, questionnaire: Questionnaire | None = None) -> Readiness:
@@ -391,19 +382,27 @@ def readiness(assessment: Assessment, questionnaire: Questionnaire | None = None
     invalid = tuple(
         q.id for q in questionnaire.questions if q.id in draft.invalid and q.id in applicable
     )
-    return Readiness(tuple(missing), invalid)
+    unconfirmed = tuple(
+        q.id
+        for q in questionnaire.questions
+        if draft.carried.get(q.id) == PREVIOUS
+        and q.id in applicable
+        and q.is_mandatory(assessment.case.tier)
+    )
+    return Readiness(tuple(missing), invalid, unconfirmed)
 
 
 def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submission:
     """Freeze the draft as the next version (AUD-03) if nothing required is missing."""
-    _ensure_editable(assessment)
+    ensure_editable(assessment)
     if assessment.draft_revision != base_revision:
         raise StaleSave(STALE_MESSAGE)
     questionnaire = questionnaire_of(assessment)
     check = readiness(assessment, questionnaire)
     if not check.ready:
         raise ServiceError(
-            f"未回答の必須項目が {len(check.missing)} 件、確認が必要な回答が {len(check.invalid)} 件あります。"
+            f"未回答の必須項目が {len(check.missing)} 件、確認が必要な回答が {len(check.invalid)} 件、"
+            f"確認していない前回の回答（必須）が {len(check.unconfirmed)} 件あります。"
             "確認ページの一覧から入力してください。"
         )
     draft = read_draft(assessment)

@@ -4,9 +4,9 @@ submitted versions and their answers."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.questionnaire import Question, Questionnaire
 from vendorcheck.services.errors import NotFound
 from vendorcheck.services.questionnaires import questionnaire_from_snapshot
 from vendorcheck.store.models import Assessment, Case, Submission, Vendor
@@ -20,6 +20,8 @@ def _not_found(assessment_id: int) -> NotFound:
 class Draft:
     answers: dict[str, object]
     invalid: dict[str, object]  # what the vendor typed that failed validation: kept, never lost
+    notes: dict[str, str] = field(default_factory=dict)  # comments beside answers (チェックシート)
+    carried: dict[str, str] = field(default_factory=dict)  # question id → previous / check
 
 
 def get_assessment(assessment_id: int) -> Assessment:
@@ -67,7 +69,32 @@ def load_json(text: str) -> dict:
 
 def read_draft(assessment: Assessment) -> Draft:
     data = load_json(assessment.draft_answers)
-    return Draft(dict(data.get("answers") or {}), dict(data.get("invalid") or {}))
+    return Draft(
+        dict(data.get("answers") or {}),
+        dict(data.get("invalid") or {}),
+        dict(data.get("notes") or {}),
+        dict(data.get("carried") or {}),
+    )
+
+
+def is_blank(raw: object) -> bool:
+    return raw in ("", None, []) or (isinstance(raw, str) and not raw.strip())
+
+
+def put_answer(draft: Draft, question: Question, raw: object) -> str | None:
+    """Clean one raw value into the draft (what fails is kept as typed); return its error.
+    An answer carried from an earlier one counts as confirmed once it is put again."""
+    draft.carried.pop(question.id, None)
+    draft.invalid.pop(question.id, None)
+    draft.answers.pop(question.id, None)
+    if is_blank(raw):
+        return None
+    value, error = question.clean(raw)
+    if error:
+        draft.invalid[question.id] = raw
+        return error
+    draft.answers[question.id] = value
+    return None
 
 
 def submissions(assessment: Assessment) -> list[Submission]:

@@ -668,6 +668,21 @@ class Reconfirmation(BaseModel):
     evaluated_at = DateTimeField(null=True)
 
 
+class ChecksheetUpload(BaseModel):
+    """An uploaded チェックシート: previewed first, applied to the draft only when confirmed."""
+
+    assessment = ForeignKeyField(Assessment, backref="+", on_delete="CASCADE")
+    filename = CharField(max_length=255)
+    sha256 = CharField(max_length=64)
+    data = BlobField()
+    base_revision = IntegerField()  # the draft revision the preview was made against
+    entered_by = ForeignKeyField(
+        Staff, null=True, on_delete="SET NULL", backref="+"
+    )  # staff import
+    uploaded_at = DateTimeField(default=utcnow)
+    applied_at = DateTimeField(null=True)
+
+
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     Organisation,
     Department,
@@ -710,4 +725,5 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     CorrectiveRequest,
     ContractEndItem,
     Reconfirmation,
+    ChecksheetUpload,
 )

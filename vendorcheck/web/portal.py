@@ -21,6 +21,7 @@ from flask import (
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.uploads import EvidenceQuota
+from vendorcheck.services import answer_reuse
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
 from vendorcheck.services.drafts import errors_of_draft
@@ -144,6 +145,7 @@ def overview():
         "portal/overview.html",
         **context,
         general_comments=general,
+        reuse_offer=answer_reuse.reuse_offer(g.assessment),
         readiness=answer_service.readiness(g.assessment, questionnaire),
     )
 
@@ -208,6 +210,7 @@ def _render_section(
         max_evidence_mb=current_app.config["MAX_EVIDENCE_MB"],
         shown=" ".join(q.id for q in section.questions if q.id in context["applicable"]),
         stale=stale or [],
+        carried=[(q, draft.carried[q.id]) for q in section.questions if q.id in draft.carried],
     ), status_code
 
 

@@ -26,6 +26,7 @@ from vendorcheck.domain.questionnaire.types.base import (
     Problems,
     QuestionType,
     SampleFacts,
+    SheetRule,
     is_number,
     parse_severity,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "Problems",
     "QuestionType",
     "SampleFacts",
+    "SheetRule",
     "TextType",
     "UrlType",
     "YesNoType",

@@ -4,6 +4,7 @@ answer markers and helpers the types share."""
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Literal, NamedTuple
@@ -29,6 +30,21 @@ class AnswerChoice(NamedTuple):
     value: str
     label: Text
     exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class SheetRule:
+    """How a spreadsheet answer cell is checked as it is typed (a data validation), as data.
+
+    kind: "list" (pick one of `choices`), "decimal", "date", "text_length", "any", or "none"
+    (not answered in a spreadsheet: the cell stays locked).
+    """
+
+    kind: str = "any"
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    prompt: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +165,27 @@ class QuestionType:
     def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
         """The form values a demonstration vendor sends: rank 0 answers best, 1 worst."""
         return [facts.text]
+
+    def sheet_rule(self) -> SheetRule:
+        """The data validation of this type's answer cell in the Excel チェックシート."""
+        return SheetRule("any", prompt="記入してください。")
+
+    def sheet_value(self, value: object) -> object:
+        """Write an answer into a spreadsheet cell (the text a vendor would type)."""
+        if self.allow_na and value == NA:
+            return NA_LABEL.ja
+        return "、".join(str(item) for item in value) if isinstance(value, list | tuple) else value
+
+    def from_sheet(self, cell: object) -> object:
+        """Turn a spreadsheet cell value into the raw form value `clean` takes."""
+        if cell is None:
+            return ""
+        if isinstance(cell, float) and cell.is_integer():
+            cell = int(cell)
+        text = str(cell).strip()
+        if self.allow_na and unicodedata.normalize("NFKC", text) == NA_LABEL.ja:
+            return NA
+        return text
 
     def clean(self, raw: object) -> CleanResult:
         """Clean a raw form value into (answer, None), or (None, Japanese instruction)."""

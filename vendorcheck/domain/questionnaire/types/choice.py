@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
@@ -20,6 +21,7 @@ from vendorcheck.domain.questionnaire.types.base import (
     Problems,
     QuestionType,
     SampleFacts,
+    SheetRule,
     as_items,
     is_number,
     parse_bool,
@@ -120,6 +122,26 @@ class ChoiceType(QuestionType):
     def option(self, value: object) -> Option | None:
         return self._options_by_value.get(value) if isinstance(value, str) else None
 
+    @functools.cached_property
+    def _values_by_label(self) -> dict[str, str]:
+        labels = {unicodedata.normalize("NFKC", c.label.ja).strip(): c.value for c in self.choices}
+        return labels | {choice.value: choice.value for choice in self.choices}
+
+    def sheet_rule(self) -> SheetRule:
+        return SheetRule(
+            "list",
+            tuple(choice.label.ja for choice in self.choices),
+            prompt="一覧から選んでください。",
+        )
+
+    def sheet_value(self, value: object) -> object:
+        labels = {choice.value: choice.label.ja for choice in self.choices}
+        return "、".join(labels.get(str(item), str(item)) for item in as_items(value))
+
+    def from_sheet(self, cell: object) -> object:
+        text = "" if cell is None else unicodedata.normalize("NFKC", str(cell)).strip()
+        return self._values_by_label.get(text, text)
+
     def clean_text(self, text: str) -> CleanResult:
         return (text, None) if self.option(text) else (None, "選択肢の中から選んでください。")
 
@@ -150,6 +172,27 @@ class MultiType(ChoiceType):
     label_ja: ClassVar[str] = "複数選択"
     exclusive_ok: ClassVar[bool] = True
     multiple: ClassVar[bool] = True
+
+    def sheet_rule(self) -> SheetRule:
+        labels = "／".join(choice.label.ja for choice in self.choices)
+        return SheetRule(
+            "any", prompt=f"当てはまるものを1行に1つずつ（または「、」で区切って）記入: {labels}"
+        )
+
+    def sheet_value(self, value: object) -> object:
+        labels = {choice.value: choice.label.ja for choice in self.choices}
+        return "\n".join(labels.get(str(item), str(item)) for item in as_items(value))
+
+    def from_sheet(self, cell: object) -> object:
+        text = "" if cell is None else unicodedata.normalize("NFKC", str(cell))
+        values = []
+        for line in (line.strip() for line in re.split(r"[\n;；]", text)):
+            if line in self._values_by_label:  # a whole label, even one holding 、
+                values.append(self._values_by_label[line])
+                continue
+            parts = (part.strip() for part in re.split(r"[、,，]", line))
+            values.extend(self._values_by_label.get(part, part) for part in parts if part)
+        return values
 
     def clean(self, raw: object) -> CleanResult:
         chosen = [

@@ -8,12 +8,13 @@ import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar
 
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import parse_wareki, wareki
 from vendorcheck.domain.questionnaire.types.base import (
     CleanResult,
     FreeAnswerType,
     HtmlAttributes,
     SampleFacts,
+    SheetRule,
 )
 
 
@@ -29,12 +30,30 @@ class DateType(FreeAnswerType):
     def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
         return [facts.date]
 
+    def sheet_rule(self) -> SheetRule:
+        return SheetRule(
+            "date", prompt="日付を 2025/4/1 または 令和7年4月1日 の形で入力してください。"
+        )
+
+    def sheet_value(self, value: object) -> object:
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            return value
+
+    def from_sheet(self, cell: object) -> object:
+        if isinstance(cell, dt.datetime | dt.date):
+            return (cell.date() if isinstance(cell, dt.datetime) else cell).isoformat()
+        return super().from_sheet(cell)
+
     def clean_text(self, text: str) -> CleanResult:
+        if (day := parse_wareki(text)) is not None:
+            return day.isoformat(), None
         parts = re.fullmatch(
             r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", unicodedata.normalize("NFKC", text)
         )
         if not parts:
-            return None, "日付は 2025-04-01 の形で入力してください。"
+            return None, "日付は 2025-04-01 または 令和7年4月1日 の形で入力してください。"
         try:
             return dt.date(*(int(part) for part in parts.groups())).isoformat(), None
         except ValueError:

@@ -11,6 +11,7 @@ from vendorcheck.domain.questionnaire.types.base import (
     CleanResult,
     FreeAnswerType,
     Problems,
+    SheetRule,
     as_items,
 )
 
@@ -37,6 +38,11 @@ class FileType(FreeAnswerType):
             problems.append('accept は ["pdf", "image", "office"] の中から1つ以上指定してください')
             return {}
         return {"accept": tuple(kind for kind in FILE_KINDS if kind in accept)}
+
+    def sheet_rule(self) -> SheetRule:
+        return SheetRule(
+            "none", prompt="ファイルはポータルで添付してください（このシートでは回答できません）。"
+        )
 
     def clean(self, raw: object) -> CleanResult:
         evidence_ids = [str(item).strip() for item in as_items(raw) if item is not None]

@@ -13,6 +13,7 @@ from vendorcheck.domain.questionnaire.types.base import (
     FreeAnswerType,
     HtmlAttributes,
     SampleFacts,
+    SheetRule,
 )
 
 ISMAP_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9-]{1,39}")
@@ -36,6 +37,11 @@ class CorporateNumberType(FreeAnswerType):
 
     def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
         return [facts.corporate_number]
+
+    def sheet_rule(self) -> SheetRule:
+        return SheetRule(
+            "text_length", minimum=13, maximum=13, prompt="13桁の法人番号を数字で入力してください。"
+        )
 
     def clean_text(self, text: str) -> CleanResult:
         error = corporate_number_error(text)

@@ -15,6 +15,7 @@ from vendorcheck.domain.questionnaire.types.base import (
     HtmlAttributes,
     Problems,
     SampleFacts,
+    SheetRule,
     is_number,
 )
 
@@ -63,6 +64,12 @@ class NumberType(FreeAnswerType):
             return number
         return (
             f"{number} {self.unit.en}" if lang == "en" and self.unit.en else number + self.unit.ja
+        )
+
+    def sheet_rule(self) -> SheetRule:
+        unit = f"（単位: {self.unit.ja}）" if self.unit else ""
+        return SheetRule(
+            "decimal", minimum=self.min, maximum=self.max, prompt=f"数値で入力してください{unit}。"
         )
 
     def clean_text(self, text: str) -> CleanResult:

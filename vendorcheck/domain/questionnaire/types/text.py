@@ -11,6 +11,7 @@ from vendorcheck.domain.questionnaire.types.base import (
     FreeAnswerType,
     HtmlAttributes,
     Problems,
+    SheetRule,
     parse_bool,
 )
 
@@ -38,6 +39,13 @@ class TextType(FreeAnswerType):
     def input_attributes(self) -> HtmlAttributes:
         shape = ("rows", "5") if self.multiline else ("type", "text")
         return (shape, ("maxlength", self.max_length))
+
+    def sheet_rule(self) -> SheetRule:
+        return SheetRule(
+            "text_length",
+            maximum=self.max_length,
+            prompt=f"{self.max_length}文字以内で記入してください。",
+        )
 
     def clean_text(self, text: str) -> CleanResult:
         lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
@@ -16,6 +17,7 @@ from vendorcheck.domain.questionnaire.types.base import (
     Problems,
     QuestionType,
     SampleFacts,
+    SheetRule,
     parse_bool,
     parse_severity,
 )
@@ -64,6 +66,19 @@ class YesNoType(QuestionType):
     def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
         other = "no" if self.expected == "yes" else "yes"
         return [self.expected if rank < 0.5 else other]
+
+    def sheet_rule(self) -> SheetRule:
+        return SheetRule(
+            "list", tuple(c.label.ja for c in self.choices), prompt="一覧から選んでください。"
+        )
+
+    def sheet_value(self, value: object) -> object:
+        return YES_NO_LABELS[str(value)].ja if str(value) in YES_NO_LABELS else value
+
+    def from_sheet(self, cell: object) -> object:
+        text = "" if cell is None else unicodedata.normalize("NFKC", str(cell)).strip()
+        by_label = {label.ja: value for value, label in YES_NO_LABELS.items()}
+        return by_label.get(text, text)
 
     def clean_text(self, text: str) -> CleanResult:
         if text in ("yes", "no"):
