@@ -404,8 +404,16 @@ def check_clauses_command() -> None:
 @click.option(
     "--optional", "optional", multiple=True, metavar="ID", help="含める任意の条文の条項ID（複数可）"
 )
+@click.option(
+    "--check",
+    "check",
+    is_flag=True,
+    help="作成せずに契約上の相違を一覧し、未解決があれば終了コード1",
+)
 @with_appcontext
-def annex_command(assessment_id: str, output: str | None, optional: tuple[str, ...]) -> None:
+def annex_command(
+    assessment_id: str, output: str | None, optional: tuple[str, ...], check: bool
+) -> None:
     """Generate the contract annex of an assessment as a new stored version and write the .docx."""
     if not assessment_id.isdigit():
         click.echo(
@@ -413,6 +421,9 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
             err=True,
         )
         sys.exit(2)
+    if check:
+        _annex_check(int(assessment_id))
+        return
     if not output:
         click.echo("書き出すファイルを -o で指定してください（例: -o 特記事項.docx）。", err=True)
         sys.exit(2)
@@ -420,7 +431,10 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
         try:
             assessment = get_assessment(int(assessment_id))
             clauses = annex_service.clause_library(current_app.config)
-            annex_service.preview(assessment, optional, clauses=clauses)  # refuses before writing
+            positions = annex_service.clause_positions(current_app.config)
+            inputs = annex_service.gather(assessment, clauses=clauses, positions=positions)
+            annex_service.refuse_final(assessment, inputs)  # refuses before writing
+            annex_service.preview(assessment, optional, clauses=clauses, positions=positions)
         except ClauseError as exc:
             click.echo("\n".join(exc.errors), err=True)
             click.echo(
@@ -439,7 +453,11 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
         with target:
             try:
                 row = annex_service.generate(
-                    Actor.system("コマンド annex"), assessment, optional, clauses=clauses
+                    Actor.system("コマンド annex"),
+                    assessment,
+                    optional,
+                    clauses=clauses,
+                    positions=positions,
                 )
             except ServiceError as exc:
                 target.close()
@@ -451,6 +469,28 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
     click.echo(
         f"特記事項の第{row.version}版（{articles} 条、SHA-256 {row.content_hash}）を {output} に書き出しました。"
     )
+
+
+def _annex_check(assessment_id: int) -> None:
+    """List the contract conflicts of an assessment's annex; exit 1 while one is unresolved."""
+    with _db().connection_context():
+        try:
+            assessment = annex_service.get_assessment(assessment_id)
+            clauses = annex_service.clause_library(current_app.config)
+            positions = annex_service.clause_positions(current_app.config)
+            inputs = annex_service.gather(assessment, clauses=clauses, positions=positions)
+        except ClauseError as exc:
+            click.echo("\n".join(exc.errors), err=True)
+            sys.exit(1)
+        except ServiceError as exc:
+            click.echo(exc.message, err=True)
+            sys.exit(1)
+    for line in annex_service.check_lines(inputs):
+        click.echo(line)
+    if inputs.unresolved:
+        click.echo(f"未解決の契約上の相違が {len(inputs.unresolved)} 件あります。", err=True)
+        sys.exit(1)
+    click.echo(f"契約上の相違 {len(inputs.conflicts)} 件はすべて解決済みです。")
 
 
 def _os_reason(error: OSError) -> str:
