@@ -383,4 +383,15 @@ class ConflictResolution(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
 
-ALL_MODELS += (ContractLimitSetting, CaseInformationHandling, ConflictResolution)
+class OrganisationWording(BaseModel):
+    """How the organisation calls itself in questionnaires (当団体, 当組合, 当市 …)."""
+
+    self_term = CharField(max_length=20, default="当団体")
+
+
+ALL_MODELS += (
+    ContractLimitSetting,
+    CaseInformationHandling,
+    ConflictResolution,
+    OrganisationWording,
+)
