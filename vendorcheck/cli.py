@@ -352,6 +352,8 @@ def demo_command() -> None:
                 lambda kind: next(iter(catalogue.for_kind(kind)), None),
                 links,
                 max_evidence_bytes=config["MAX_EVIDENCE_MB"] * 1024 * 1024,
+                clauses=annex_service.clause_library(config),
+                positions=annex_service.clause_positions(config),
             )
         except ServiceError as exc:
             click.echo(exc.message, err=True)

@@ -5,16 +5,17 @@ audit log, the outbox and the scorecards look as they would in use."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.clauses import Clause
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.roles import role_label
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import cases as case_service
-from vendorcheck.services import invitations, judgement, review
+from vendorcheck.services import demo_contracts, invitations, judgement, review
 from vendorcheck.services import organisation as organisation_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
@@ -96,6 +97,7 @@ ASSESSMENTS = (
     ("cloud_light", "mirai", "good", status.IN_PROGRESS, "ja"),
     ("cloud_light", "nihon_dc", "good", status.ACCEPTED, "ja"),
     ("sns", "hikari", "good", status.ACCEPTED, "ja"),
+    ("system", "nihon_dc", "good", status.ACCEPTED, "ja"),
     ("outsourcing", "towa", "good", status.INVITED, "ja"),
 )  # every kind has an accepted assessment, so an annex can be generated for each
 
@@ -267,6 +269,8 @@ def load_demo(
     *,
     max_evidence_bytes: int,
     today: dt.date | None = None,
+    clauses: Sequence[Clause] = (),
+    positions: Mapping[str, object] | None = None,
 ) -> DemoResult:
     """Load the demonstration data in one transaction, or raise DemoRefused."""
     today = today or today_jst()
@@ -303,13 +307,19 @@ def load_demo(
                     contract_end=today + dt.timedelta(days=60 + 364),
                     answer_deadline=deadline,
                     description=description,
+                    personal_information=demo_contracts.HANDLING[key][0],
+                    specific_personal_information=demo_contracts.HANDLING[key][1],
                 ),
                 today=today,
             )
+        settled: dict[str, Assessment] = {}
         for case_key, vendor_key, profile_key, target, language in ASSESSMENTS:
             case, vendor, profile = cases[case_key], vendors[vendor_key], PROFILES[profile_key]
             if vendor_key in CLAIMS:
                 profile = replace(profile, overrides={**profile.overrides, **CLAIMS[vendor_key]})
+            if target == status.ACCEPTED and case_key in demo_contracts.CONFLICT_ANSWERS:
+                overrides = {**profile.overrides, **demo_contracts.CONFLICT_ANSWERS[case_key]}
+                profile = replace(profile, overrides=overrides)
             questionnaire = questionnaire_for(case.kind)
             if questionnaire is None:
                 raise ServiceError(f"種別 {case.kind} の確認書が見つかりません。")
@@ -334,10 +344,15 @@ def load_demo(
                 )
                 if target != status.IN_PROGRESS:
                     assessment = _settle(assessment, target, profile, people, today, revision)
+                    if target == status.ACCEPTED or vendor_key == "northwind":
+                        settled.setdefault(case_key, assessment)
             assessment = Assessment.get_by_id(assessment.id)
             if assessment.status in status.EDITABLE_BY_VENDOR:
                 label = status.LABELS[assessment.status]
                 result.links.append(OpenLink(case.title, vendor.name, label, link.url))
+        if clauses:  # one resolved contract conflict (or more) in a case of each kind
+            for assessment in settled.values():
+                demo_contracts.resolve_all(officer_actor, assessment, clauses, positions or {})
         result.cases, result.vendors, result.assessments = (
             len(cases),
             len(vendors),
