@@ -477,7 +477,7 @@ def _annex_check(assessment_id: int) -> None:
     """List the contract conflicts of an assessment's annex; exit 1 while one is unresolved."""
     with _db().connection_context():
         try:
-            assessment = annex_service.get_assessment(assessment_id)
+            assessment = get_assessment(assessment_id)
             clauses = annex_service.clause_library(current_app.config)
             positions = annex_service.clause_positions(current_app.config)
             inputs = annex_service.gather(assessment, clauses=clauses, positions=positions)
