@@ -95,7 +95,12 @@ def test_inviting_shows_each_link_once_and_queues_mail_with_a_hashed_token(
     assert AuditEvent.select().where(AuditEvent.action == "assessment.invite").count() == 2
     detail = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert not tokens_in(detail) and all(token not in detail for token in links)
-    assert "<code>system</code> 第1版" in detail and "招待済み" in detail and "有効（" in detail
+    version = Assessment.select().first().snapshot.version
+    assert (
+        f"<code>system</code> 第{version}版" in detail
+        and "招待済み" in detail
+        and "有効（" in detail
+    )
     assert (
         invitations.resolve_link(mailed_token, "127.0.0.1", SETTINGS).id == token_row.assessment_id
     )
