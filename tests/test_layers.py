@@ -36,13 +36,27 @@ FORBIDDEN = {
     },
     "store": {"flask", "flask_wtf", "wtforms", "vendorcheck.services", "vendorcheck.web"},
     "services": {"flask", "flask_wtf", "wtforms", "vendorcheck.web"},
+    "web": {"peewee", "playhouse", "vendorcheck.store"},
 }
+
+
+def _type_checking_only(tree: ast.Module) -> set[int]:
+    """Ids of the import nodes inside ``if TYPE_CHECKING:`` (annotations, never run)."""
+    return {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+        for child in ast.walk(node)
+    }
 
 
 def _imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
+    annotations_only = _type_checking_only(tree)
     for node in ast.walk(tree):
+        if id(node) in annotations_only:
+            continue
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:

@@ -3,6 +3,8 @@ link) and for staff (importing a sheet received by mail on the vendor's behalf).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from vendorcheck.domain import assessment_status as status
@@ -12,10 +14,12 @@ from vendorcheck.services.assessments import get_assessment
 from vendorcheck.services.checksheet_download import build_checksheet
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.organisation import get_organisation
-from vendorcheck.store.models import Assessment
 from vendorcheck.web import portal
 from vendorcheck.web.auth import client_address, current_actor, require
 from vendorcheck.web.downloads import attachment, name_part
+
+if TYPE_CHECKING:  # for annotations only: the web reads the store through services
+    from vendorcheck.store.models import Assessment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_FILE = "アップロードするチェックシート（.xlsx）を選んでください。"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from typing import TYPE_CHECKING
 
 from flask import current_app, request
 from werkzeug.datastructures import MultiDict
@@ -14,7 +15,9 @@ from vendorcheck.domain.uploads import UploadRejected
 from vendorcheck.services import contracts, incidents
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
-from vendorcheck.store.models import Contract
+
+if TYPE_CHECKING:  # for annotations only: the web reads the store through services
+    from vendorcheck.store.models import Contract
 
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
 EXAMPLE_TIME = "2026-08-01T09:30"

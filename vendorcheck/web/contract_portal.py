@@ -3,7 +3,7 @@ it (periodic reports, incident reports, corrective requests, the end-of-contract
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -29,11 +29,13 @@ from vendorcheck.services import (
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.services.invitations import LinkGone
 from vendorcheck.services.organisation import get_organisation
-from vendorcheck.store.models import Contract
 from vendorcheck.web.auth import client_address
 from vendorcheck.web.contract_forms import attach_uploads, incident_input
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.portal import PortalError, link_error, portal_error_page
+
+if TYPE_CHECKING:  # for annotations only: the web reads the store through services
+    from vendorcheck.store.models import Contract
 
 bp = Blueprint("contract_portal", __name__, url_prefix="/c/<token>")
 

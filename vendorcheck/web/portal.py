@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import (
     Blueprint,
@@ -30,12 +30,14 @@ from vendorcheck.services.invitations import LinkGone, LinkSettings, resolve_lin
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.services.refused_saves import stale_answers, typed_draft
 from vendorcheck.services.review import comments_by_question
-from vendorcheck.store.models import Assessment
 from vendorcheck.web.auth import client_address
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.ids import parse_id
 from vendorcheck.web.portal_text import TEXT
 from vendorcheck.web.template_helpers import jst_filter, jst_time_filter
+
+if TYPE_CHECKING:  # for annotations only: the web reads the store through services
+    from vendorcheck.store.models import Assessment
 
 bp = Blueprint("portal", __name__, url_prefix="/p/<token>")
 
