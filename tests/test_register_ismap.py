@@ -7,8 +7,11 @@ import datetime as dt
 from tests.registers_entries import make_entry
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import SYSTEM_READER
-from vendorcheck.services import registers
-from vendorcheck.store.models import IsmapEntry
+from vendorcheck.domain.jp import today_jst
+from vendorcheck.services import register_people, registers
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.ismap_reminders import queue_ismap_expiry_reminders
+from vendorcheck.store.models import IsmapEntry, MailMessage
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -60,3 +63,22 @@ def test_a_number_not_on_the_list_expired_or_of_another_provider_is_flagged(db):
 def test_a_service_without_a_number_keeps_its_own_flag(db):
     entry = _service("")
     assert registers.entry_flags(entry, TODAY) == ("no_ismap",)
+
+
+def test_the_responsible_person_is_reminded_once_when_the_registration_runs_out(db, make_staff):
+    today = today_jst()
+    _listed("C21-0104-1", "架空クラウド株式会社", today + dt.timedelta(days=30))
+    entry = _service("C21-0104-1")
+    owner = make_staff("officer", email="owner@example.jp", display_name="佐藤 花子")
+    register_people.add_assignment(
+        Actor.system("test"),
+        entry,
+        register_people.PersonInput(reg.RESPONSIBLE, staff_id=owner.id),
+        effective_from=today - dt.timedelta(days=1),
+        reason="交代",
+    )
+    assert queue_ismap_expiry_reminders(today) == (1, 0)
+    assert queue_ismap_expiry_reminders(today) == (0, 0)  # cron runs twice: one mail
+    mail = MailMessage.get(MailMessage.dedupe_key.startswith("ismap-register:"))
+    assert mail.to_address == "owner@example.jp" and "C21-0104-1" in mail.subject
+    assert "佐藤 花子 様" in mail.body and "令和" in mail.body

@@ -19,6 +19,7 @@ from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from vendorcheck.services.invitations import store_snapshot
 from vendorcheck.services.mail import queue_mail
+from vendorcheck.services.organisation import site_name
 from vendorcheck.services.registers import clean_fields, get_entry, tier_of
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
@@ -208,7 +209,7 @@ def submitted(actor: Actor, application: UseApplication) -> None:
         if can(staff.role, "approve"):
             queue_mail(
                 staff.email,
-                f"【vendorcheck】利用申請の承認依頼（{entry.name}）",
+                f"【{site_name()}】利用申請の承認依頼（{entry.name}）",
                 f"{entry.department.name if entry.department_id else ''} から「{entry.name}」の"
                 "利用申請が提出されました。\nvendorcheck にログインして、承認・差戻し・却下を"
                 "判断してください。\n",
@@ -266,7 +267,7 @@ def decide(
         if applicant is not None and applicant.email and applicant.active:
             queue_mail(
                 applicant.email,
-                f"【vendorcheck】利用申請が{DECISIONS[decision]}されました（{entry.name}）",
+                f"【{site_name()}】利用申請が{DECISIONS[decision]}されました（{entry.name}）",
                 f"「{entry.name}」の利用申請が{DECISIONS[decision]}されました。\n理由・コメント:\n"
                 f"{reason}\n",
             )

@@ -12,7 +12,7 @@ from vendorcheck.services import audit, contract_links, reconfirmation
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.inspections import overdue_corrective
 from vendorcheck.services.mail import queue_mail
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation import get_organisation, site_name
 from vendorcheck.services.periodic_reports import DAYS_BEFORE, overdue_reports, waiting_review
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
@@ -185,7 +185,7 @@ def queue_monitoring_reminders(
             mails.append(
                 (
                     _staff_address(contract),
-                    f"【vendorcheck】定期報告の提出期限超過（{contract.title}）",
+                    f"【{site_name()}】定期報告の提出期限超過（{contract.title}）",
                     body,
                     f"monitor:report-overdue-staff:{report.id}:{today.isoformat()}",
                 )
@@ -207,7 +207,7 @@ def queue_monitoring_reminders(
             mails.append(
                 (
                     _staff_address(contract),
-                    f"【vendorcheck】是正要求の期限超過（{contract.title}）",
+                    f"【{site_name()}】是正要求の期限超過（{contract.title}）",
                     body,
                     f"monitor:corrective-staff:{request.id}:{today.isoformat()}",
                 )

@@ -15,7 +15,7 @@ from vendorcheck.services.audit import Actor
 from vendorcheck.services.contracts import obligations_of, refresh_next_due
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.mail import queue_mail
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation import get_organisation, site_name
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     Contract,
@@ -187,7 +187,7 @@ def submit(
         )
         _staff_mail(
             contract,
-            f"【vendorcheck】定期報告が提出されました（{contract.title}）",
+            f"【{site_name()}】定期報告が提出されました（{contract.title}）",
             f"契約 {contract.number}「{contract.title}」の定期報告 {period_label(fresh)} "
             f"第{version}版が提出されました。審査してください。\n",
         )

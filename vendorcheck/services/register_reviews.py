@@ -13,6 +13,7 @@ from vendorcheck.services import audit, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.mail import queue_mail
+from vendorcheck.services.organisation import site_name
 from vendorcheck.services.registers import entry_for_change
 from vendorcheck.store.db import database
 from vendorcheck.store.models import RegisterEntry, RegisterReview, Staff, utcnow
@@ -92,7 +93,7 @@ def queue_overdue_reminders(today: dt.date) -> int:
             continue
         message = queue_mail(
             staff.email,
-            f"【vendorcheck】台帳の定期点検の期限を過ぎています（{entry.name}）",
+            f"【{site_name()}】台帳の定期点検の期限を過ぎています（{entry.name}）",
             f"{staff.display_name} 様\n\n責任者となっている「{entry.name}」の定期点検の期限"
             f"（{wareki(entry.next_review_on)}）を過ぎています。\nvendorcheck の台帳で点検の"
             "チェックリストに回答し、結果を記録してください。\n",
