@@ -1,0 +1,152 @@
+"""The register of external services and SNS accounts (migration 0005)."""
+
+from __future__ import annotations
+
+from peewee import (
+    BlobField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from vendorcheck.store.models.base import BaseModel, StoredFile, utcnow
+from vendorcheck.store.models.people import Department, Staff
+from vendorcheck.store.models.vetting import (
+    Assessment,
+    Case,
+    GeneratedAnnex,
+    QuestionnaireSnapshot,
+    Vendor,
+)
+
+
+class RegisterEntry(BaseModel):
+    """One external service or SNS account in the register, from application to retirement."""
+
+    entry_type = CharField(max_length=10, index=True)  # service, sns
+    name = CharField(max_length=200)
+    name_normalized = CharField(max_length=200, index=True)  # NFKC, case-folded: for search
+    status = CharField(max_length=12, index=True)  # applied, approved, active, suspended, retired
+    department = ForeignKeyField(Department, null=True, on_delete="SET NULL", index=True)
+    provider_name = CharField(max_length=200, default="")
+    vendor = ForeignKeyField(Vendor, null=True, on_delete="SET NULL")
+    url = CharField(max_length=500, default="")
+    purpose = TextField(default="")
+    classification_level = CharField(max_length=20, default="")
+    case = ForeignKeyField(Case, null=True, on_delete="SET NULL")
+    assessment = ForeignKeyField(Assessment, null=True, on_delete="SET NULL")
+    annex = ForeignKeyField(GeneratedAnnex, null=True, on_delete="SET NULL")
+    ismap_number = CharField(max_length=40, default="")
+    data_location = CharField(max_length=200, default="")
+    governing_law = CharField(max_length=200, default="")
+    platform = CharField(max_length=40, default="")
+    account_name = CharField(max_length=200, default="")
+    account_handle = CharField(max_length=200, default="")
+    audience = CharField(max_length=300, default="")
+    content = TextField(default="")
+    posters = CharField(max_length=300, default="")
+    response_hours = CharField(max_length=200, default="")
+    notes = TextField(default="")
+    mfa_enabled = BooleanField(default=False)
+    platform_verified = BooleanField(default=False)
+    official_page_url = CharField(max_length=500, default="")
+    last_post_on = DateField(null=True)  # for the dormant-account flag
+    listed_on_website = BooleanField(null=True)  # last check-official-links result
+    link_checked_at = DateTimeField(null=True)
+    link_check_note = CharField(max_length=300, default="")
+    start_date = DateField(null=True)
+    next_review_on = DateField(null=True, index=True)
+    retired_on = DateField(null=True)
+    retirement_note = TextField(default="")
+    needs_responsible = BooleanField(default=False, index=True)  # 責任者 vacant or disabled
+    created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(default=utcnow)
+
+
+class UseApplication(BaseModel):
+    """利用申請: a section applies to use a service or open an SNS account, with its self-check."""
+
+    entry = ForeignKeyField(RegisterEntry, backref="applications", on_delete="CASCADE")
+    kind = CharField(max_length=20)  # cloud_light, sns, cloud
+    status = CharField(max_length=12, index=True)  # draft, submitted, returned, approved, rejected
+    snapshot = ForeignKeyField(QuestionnaireSnapshot, null=True, on_delete="RESTRICT")
+    tier = IntegerField(default=1)
+    draft_answers = TextField(default="{}")
+    draft_revision = IntegerField(default=0)
+    last_saved_at = DateTimeField(null=True)
+    submitted_answers = TextField(default="{}")
+    submitted_version = IntegerField(default=0)
+    submitted_at = DateTimeField(null=True)
+    applicant = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+    decided_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    decided_at = DateTimeField(null=True)
+    decision_reason = TextField(default="")
+
+
+class ApplicationEvidence(StoredFile):
+    """A file attached to a self-check answer (kept in the database like vendor evidence)."""
+
+    application = ForeignKeyField(UseApplication, backref="evidence", on_delete="CASCADE")
+    question_id = CharField(max_length=100)
+    removed_at = DateTimeField(null=True)
+
+
+class RegisterPerson(BaseModel):
+    """One dated assignment of a role: rows are only added, so every past date can be answered.
+
+    The assignment in force on a day is the latest row of that role whose effective_from is
+    on or before the day; a row without staff and name leaves the role vacant from then on.
+    """
+
+    entry = ForeignKeyField(RegisterEntry, backref="people", on_delete="CASCADE")
+    role = CharField(max_length=12)  # responsible, deputy, administrator
+    staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    name = CharField(max_length=100, default="")
+    department_name = CharField(max_length=100, default="")
+    effective_from = DateField()
+    reason = TextField(default="")
+    changed_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    recorded_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("entry", "role", "effective_from"), False),)
+
+
+class RegisterReview(BaseModel):
+    """A periodic review (AUD-02): the checklist answered and its result."""
+
+    entry = ForeignKeyField(RegisterEntry, backref="reviews", on_delete="CASCADE")
+    reviewed_on = DateField()
+    checklist = TextField()  # JSON: item id -> true/false
+    result = CharField(max_length=10)  # ok, action
+    note = TextField(default="")
+    next_review_on = DateField(null=True)
+    staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+
+
+class OperatingProcedure(BaseModel):
+    """An SNS 運用手順書 as generated: each generation is a new version, never changed."""
+
+    entry = ForeignKeyField(RegisterEntry, backref="procedures", on_delete="CASCADE")
+    version = IntegerField()
+    inputs = TextField()
+    content_hash = CharField(max_length=64)
+    docx = BlobField()
+    created_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("entry", "version"), True),)
+
+
+class RetirementEvidence(StoredFile):
+    """Proof that a retired entry's data was disposed of and its accounts deleted (CLD-16)."""
+
+    entry = ForeignKeyField(RegisterEntry, backref="retirement_files", on_delete="CASCADE")
+    uploaded_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
