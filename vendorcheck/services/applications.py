@@ -9,25 +9,23 @@ from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain import registers as reg
-from vendorcheck.domain.access import REFUSED_CHANGE, Reader
+from vendorcheck.domain.access import REFUSED_CHANGE, REFUSED_READ, Reader
 from vendorcheck.domain.classification import CONFIDENTIAL_FROM_TIER
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.roles import can
-from vendorcheck.services import audit, register_people
+from vendorcheck.services import application_approvers, audit, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from vendorcheck.services.invitations import store_snapshot
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import site_name
-from vendorcheck.services.registers import clean_fields, get_entry, tier_of
+from vendorcheck.services.registers import clean_fields, tier_of
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     Assessment,
     Department,
     GeneratedAnnex,
     RegisterEntry,
-    Staff,
     UseApplication,
     utcnow,
 )
@@ -158,10 +156,15 @@ def start(
 
 
 def get_application(reader: Reader, application_id: int) -> UseApplication:
+    """The application, if the reader's department owns it or the reader may decide it."""
     application = UseApplication.get_or_none(UseApplication.id == application_id)
     if application is None:
         raise NotFound("指定された利用申請は登録されていません。")
-    get_entry(reader, application.entry_id)  # the department rule
+    department_id = application.entry.department_id
+    if not (
+        reader.may_read(department_id) or application_approvers.may_approve(reader, department_id)
+    ):
+        raise Forbidden(REFUSED_READ)
     return application
 
 
@@ -188,7 +191,10 @@ def waiting(reader: Reader, limit: int = 50) -> list[UseApplication]:
         .where(UseApplication.status == reg.SUBMITTED)
     )
     if not reader.sees_all:
-        query = query.where(RegisterEntry.department == (reader.department_id or 0))
+        scope = application_approvers.approved_departments(reader)
+        if None not in scope:
+            departments = {d for d in scope if d is not None} | {reader.department_id or 0}
+            query = query.where(RegisterEntry.department.in_(sorted(departments)))
     return list(query.order_by(UseApplication.submitted_at).limit(limit))
 
 
@@ -204,27 +210,31 @@ def submitted(actor: Actor, application: UseApplication) -> None:
         f"「{entry.name}」の利用申請を提出（第{application.submitted_version}版）",
         after={"version": application.submitted_version},
     )
-    approvers = Staff.select().where(Staff.active == True, Staff.email != "")  # noqa: E712
-    for staff in approvers:
-        if can(staff.role, "approve"):
-            queue_mail(
-                staff.email,
-                f"【{site_name()}】利用申請の承認依頼（{entry.name}）",
-                f"{entry.department.name if entry.department_id else ''} から「{entry.name}」の"
-                "利用申請が提出されました。\nvendorcheck にログインして、承認・差戻し・却下を"
-                "判断してください。\n",
-            )
+    resubmitted = (
+        "（差戻し後の再提出。前の版からの変更が申請の画面に表示されます）"
+        if (application.submitted_version > 1)
+        else ""
+    )
+    for address in application_approvers.approver_addresses(entry.department_id):
+        queue_mail(
+            address,
+            f"【{site_name()}】利用申請の承認依頼（{entry.name}）",
+            f"{entry.department.name if entry.department_id else ''} から「{entry.name}」の"
+            f"利用申請が提出されました{resubmitted}。\nvendorcheck にログインして、"
+            "承認・差戻し・却下を判断してください。\n",
+        )
 
 
 def decide(
     actor: Actor, reader: Reader, application_id: int, decision: str, reason: str
 ) -> UseApplication:
     """承認 / 差戻し / 却下 by an approver, with the reason (comments for a return)."""
-    if not can(reader.role, "approve"):
-        raise Forbidden("利用申請を判断できるのは、統括情報セキュリティ責任者と承認者です。")
     reason = (reason or "").strip()
     with database.atomic():
         application = get_application(reader, application_id)
+        application_approvers.check_may_decide(
+            reader, application.entry.department_id, application.applicant_id
+        )
         if decision not in DECISIONS:
             raise ServiceError("承認・差戻し・却下のいずれかを選んでください。", field="decision")
         if not reason:
@@ -261,7 +271,11 @@ def decide(
             "use_application",
             application.id,
             f"「{entry.name}」の利用申請を{DECISIONS[decision]}",
-            after={"reason": reason, "entry_status": entry.status},
+            after={
+                "reason": reason,
+                "entry_status": entry.status,
+                "version": application.submitted_version,
+            },
         )
         applicant = application.applicant
         if applicant is not None and applicant.email and applicant.active:

@@ -10,7 +10,7 @@ from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.uploads import stored_file_columns
-from vendorcheck.services import applications
+from vendorcheck.services import application_versions, applications
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.drafts import (
     STALE_MESSAGE,
@@ -188,6 +188,7 @@ def submit(actor: Actor, reader: Reader, application_id: int, base_revision: int
         if updated == 0:
             raise Conflict("この申請はすでに提出されたか、別の画面で更新されています。")
         application = UseApplication.get_by_id(application.id)
+        application_versions.record(actor, application, answers)
         applications.submitted(actor, application)
     return application
 

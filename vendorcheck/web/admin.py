@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from vendorcheck.domain.classification import SCHEMES
+from vendorcheck.domain.roles import can
+from vendorcheck.services import application_approvers
 from vendorcheck.services import organisation as org_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.errors import ServiceError
-from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.forms import (
     DepartmentEditForm,
     DepartmentForm,
+    Form,
     OrganisationForm,
     StaffCreateForm,
     StaffEditForm,
     apply_service_error,
     choices,
 )
+from vendorcheck.web.ids import parse_id
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -195,4 +199,57 @@ def organisation():
     elif request.method == "POST":
         status = 400
     scheme = org_service.organisation_scheme(current)
-    return render_template("admin/organisation.html", form=form, scheme=scheme), status
+    return render_template(
+        "admin/organisation.html", form=form, scheme=scheme, **_approver_context()
+    ), status
+
+
+def _approver_context(errors: dict[str, str] | None = None) -> dict:
+    return {
+        "approvers": application_approvers.approvers(),
+        "approver_candidates": [
+            s
+            for s in staff_service.active_staff()
+            if can(s.role, "manage_cases") and not can(s.role, "approve")
+        ],
+        "approver_departments": org_service.list_departments(include_inactive=False),
+        "approver_errors": errors or {},
+    }
+
+
+@bp.route("/organisation/approvers", methods=["POST"])
+@require("manage_organisation")
+def approver_add():
+    """Name a staff member as approver of use applications (all departments or one)."""
+    if not Form().validate_on_submit():
+        abort(400)
+    try:
+        approver = application_approvers.add_approver(
+            current_actor(),
+            current_reader(),
+            parse_id(request.form.get("staff_id")),
+            parse_id(request.form.get("department_id")),
+        )
+    except ServiceError as exc:
+        current = org_service.get_organisation()
+        form = OrganisationForm(obj=current)
+        form.classification_scheme.choices = choices((s.id, s.label_ja) for s in SCHEMES.values())
+        form.party_terms.choices = choices(org_service.PARTY_TERM_LABELS.items())
+        return render_template(
+            "admin/organisation.html",
+            form=form,
+            scheme=org_service.organisation_scheme(current),
+            **_approver_context({exc.field or "staff_id": exc.message}),
+        ), 400
+    flash(f"{approver.staff.display_name}を利用申請の承認者に指名しました。", "success")
+    return redirect(url_for("admin.organisation", _anchor="approvers"))
+
+
+@bp.route("/organisation/approvers/<int:approver_id>/remove", methods=["POST"])
+@require("manage_organisation")
+def approver_remove(approver_id: int):
+    if not Form().validate_on_submit():
+        abort(400)
+    application_approvers.remove_approver(current_actor(), current_reader(), approver_id)
+    flash("承認者の指名を取り消しました。", "success")
+    return redirect(url_for("admin.organisation", _anchor="approvers"))

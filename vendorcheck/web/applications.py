@@ -21,8 +21,13 @@ from vendorcheck.domain import registers as reg
 from vendorcheck.domain.jp import jst_time
 from vendorcheck.domain.register_fields import fields_for
 from vendorcheck.domain.uploads import UploadRejected
+from vendorcheck.services import (
+    application_approvers,
+    application_versions,
+    register_people,
+    self_checks,
+)
 from vendorcheck.services import applications as application_service
-from vendorcheck.services import register_people, self_checks
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.drafts import errors_of_draft
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
@@ -166,8 +171,19 @@ def detail(application_id: int):
         if questionnaire
         else {}
     )
+    versions = application_versions.versions_of(application)
+    department_id = application.entry.department_id
     return render_template(
         "applications/detail.html",
+        versions=versions,
+        changes=application_versions.changes(versions[1], versions[0], questionnaire)
+        if len(versions) > 1
+        else None,
+        submitted_fields=application_versions.fields_text(versions[0]) if versions else [],
+        submitted_responsible=application_versions.responsible_text(versions[0])
+        if versions
+        else "",
+        may_read_entry=reader.may_read(department_id),
         application=application,
         entry=application.entry,
         questionnaire=questionnaire,
@@ -176,7 +192,9 @@ def detail(application_id: int):
         answers=self_checks.submitted_answers(application),
         editable=application.status in reg.EDITABLE_APPLICATION
         and reader.may_change(application.entry.department_id),
-        can_decide=application.status == reg.SUBMITTED and reader.sees_all,
+        can_decide=application.status == reg.SUBMITTED
+        and application_approvers.may_approve(reader, department_id)
+        and (reader.sees_all or application.applicant_id != reader.staff_id),
         labels=reg.APPLICATION_LABELS,
         kinds=reg.APPLICATION_KINDS,
         decisions=application_service.DECISIONS,
@@ -354,7 +372,7 @@ def submit(application_id: int):
 
 
 @bp.route("/<int:application_id>/decide", methods=["POST"])
-@require("approve")
+@require("manage_cases")  # the ciso, admin and the approvers named in the settings
 def decide(application_id: int):
     form = Form()
     if not form.validate_on_submit():

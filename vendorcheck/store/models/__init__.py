@@ -37,7 +37,9 @@ from vendorcheck.store.models.people import (
     Staff,
 )
 from vendorcheck.store.models.registers import (
+    ApplicationApprover,
     ApplicationEvidence,
+    ApplicationVersion,
     OperatingProcedure,
     RegisterEntry,
     RegisterPerson,
@@ -104,12 +106,16 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ContractEndItem,
     Reconfirmation,
     ChecksheetUpload,
+    ApplicationVersion,
+    ApplicationApprover,
 )
 
 __all__ = [
     "ALL_MODELS",
     "AccessToken",
+    "ApplicationApprover",
     "ApplicationEvidence",
+    "ApplicationVersion",
     "Assessment",
     "AuditEvent",
     "BaseModel",

@@ -150,3 +150,30 @@ class RetirementEvidence(StoredFile):
 
     entry = ForeignKeyField(RegisterEntry, backref="retirement_files", on_delete="CASCADE")
     uploaded_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+
+
+class ApplicationVersion(BaseModel):
+    """A submitted version of a use application, frozen (migration 0011: UPDATE and DELETE are
+    refused by triggers): the register fields, the proposed 責任者 and the self-check answers as
+    the approver saw them, so a resubmission after a return shows what changed."""
+
+    application = ForeignKeyField(UseApplication, backref="versions", on_delete="CASCADE")
+    version = IntegerField()
+    fields = TextField(default="{}")  # JSON: register field name -> value as submitted
+    responsible = TextField(default="{}")  # JSON: name, department of the proposed 責任者
+    answers = TextField(default="{}")  # JSON: question id -> answer (the applicable ones)
+    submitted_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    submitted_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("application", "version"), True),)
+
+
+class ApplicationApprover(BaseModel):
+    """A staff member the organisation names as approver of use applications (besides the
+    ciso and admin): for every department, or for one (department None: all)."""
+
+    staff = ForeignKeyField(Staff, backref="+", on_delete="CASCADE")
+    department = ForeignKeyField(Department, null=True, on_delete="CASCADE", backref="+")
+    added_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    added_at = DateTimeField(default=utcnow)
