@@ -55,12 +55,15 @@ def test_xlsx_round_trip_keeps_japanese_text_dates_and_filters(entries):
     assert purpose.data_type == "s" and purpose.value == "'" + HOSTILE
     start = sheet.cell(row=2, column=header.index("利用開始日") + 1).value
     assert start.date() == dt.date(2025, 4, 1)
-    RegisterEntry.delete().execute()
+    # entries are never deleted (their people history is append-only): retire the originals
+    RegisterEntry.update(status=reg.RETIRED).execute()
     report = register_import.import_register(
         Actor.system("test"), SYSTEM_READER, result.data, dry_run=False
     )
     assert report.rejected == [] and report.written and report.accepted == 3
-    names = sorted(e.name for e in RegisterEntry.select())
+    names = sorted(
+        e.name for e in RegisterEntry.select().where(RegisterEntry.status != reg.RETIRED)
+    )
     assert names == ["オンライン会議サービス", "架空市公式 X", "消防本部 Instagram"]
 
 
@@ -226,10 +229,10 @@ def test_register_commands_export_import_list_and_show(runner, db, tmp_path):
     assert runner.invoke(args=["register", "show", "abc"]).exit_code == 2
     assert runner.invoke(args=["register", "show", "1", "--on", "昨日"]).exit_code == 2
     assert "登録されていません" in runner.invoke(args=["register", "show", "999"]).output
-    RegisterEntry.delete().execute()
+    RegisterEntry.update(status=reg.RETIRED).execute()  # never deleted: people are kept
     dry = runner.invoke(args=["register", "import", str(tmp_path / "register.csv"), "--dry-run"])
     assert dry.exit_code == 0 and "何も書き込んでいません" in dry.output
-    assert RegisterEntry.select().count() == 0
+    assert RegisterEntry.select().count() == 1
     done = runner.invoke(args=["register", "import", str(tmp_path / "register.xlsx")])
     assert done.exit_code == 0 and "1 件を台帳に取り込みました" in done.output
     missing = runner.invoke(args=["register", "import", str(tmp_path / "none.csv")])

@@ -8,7 +8,7 @@ from tests.registers_entries import make_entry
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import SYSTEM_READER
 from vendorcheck.domain.jp import today_jst
-from vendorcheck.services import register_people, registers
+from vendorcheck.services import register_list, register_people, registers
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.ismap_reminders import queue_ismap_expiry_reminders
 from vendorcheck.store.models import IsmapEntry, MailMessage
@@ -55,7 +55,7 @@ def test_a_number_not_on_the_list_expired_or_of_another_provider_is_flagged(db):
     )
     for entry in (unknown, expired, other):
         assert "ismap_unconfirmed" in registers.entry_flags(entry, TODAY), entry.ismap_number
-    page = registers.list_entries(SYSTEM_READER, registers.EntryFilter(flagged=False))
+    page = register_list.list_entries(SYSTEM_READER, register_list.EntryFilter(flagged=False))
     assert all("ismap_unconfirmed" in page.flags[e.id] for e in (unknown, expired, other))
     assert reg.FLAG_LABELS["ismap_unconfirmed"].startswith("ISMAP 登録を確認できない")
 

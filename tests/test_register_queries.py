@@ -5,12 +5,12 @@ from __future__ import annotations
 from tests.registers_entries import make_entry
 from tests.web.test_cases import _count_queries
 from vendorcheck.domain.access import SYSTEM_READER
-from vendorcheck.services import official_accounts, registers
+from vendorcheck.services import official_accounts, register_list
 
 
 def _queries(db, monkeypatch) -> int:
     executed = _count_queries(db, monkeypatch)
-    page = registers.list_entries(SYSTEM_READER, registers.EntryFilter(flagged=False))
+    page = register_list.list_entries(SYSTEM_READER, register_list.EntryFilter(flagged=False))
     for entry in page.rows:
         _ = (entry.department.name, page.flags[entry.id])
     official_accounts.official_accounts()

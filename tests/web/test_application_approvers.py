@@ -103,9 +103,7 @@ def test_staff_not_named_for_the_department_are_refused(client, make_staff, db):
             "reason": "承認します",
         },
     )
-    assert refused.status_code == 403 and "組織設定で承認者に指名" in refused.get_data(
-        as_text=True
-    )
+    assert refused.status_code == 403 and "組織設定で承認者に指名" in refused.get_data(as_text=True)
     assert UseApplication.get_by_id(application_id).status == reg.SUBMITTED
 
 

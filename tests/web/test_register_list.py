@@ -14,7 +14,7 @@ from tests.web.test_cases import _count_queries
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import SYSTEM_READER
 from vendorcheck.domain.jp import today_jst
-from vendorcheck.services import registers
+from vendorcheck.services import register_list
 from vendorcheck.store.models import RegisterEntry
 
 
@@ -111,16 +111,18 @@ def test_flag_filters_agree_with_the_flags_of_each_entry(db):
     make_entry(mfa_enabled=False, status=reg.RETIRED)
     needing = make_entry()
     RegisterEntry.update(needs_responsible=True).where(RegisterEntry.id == needing.id).execute()
-    everything = registers.list_entries(SYSTEM_READER, registers.EntryFilter(), page_size=100)
-    for flag in registers.FILTERABLE_FLAGS:
-        page = registers.list_entries(
-            SYSTEM_READER, registers.EntryFilter(flag=flag), page_size=100
+    everything = register_list.list_entries(
+        SYSTEM_READER, register_list.EntryFilter(), page_size=100
+    )
+    for flag in register_list.FILTERABLE_FLAGS:
+        page = register_list.list_entries(
+            SYSTEM_READER, register_list.EntryFilter(flag=flag), page_size=100
         )
         expected = {e.id for e in everything.rows if flag in everything.flags[e.id]}
         assert {e.id for e in page.rows} == expected, flag
         assert expected, flag  # every flag is exercised
-    flagged = registers.list_entries(
-        SYSTEM_READER, registers.EntryFilter(flagged=True), page_size=100
+    flagged = register_list.list_entries(
+        SYSTEM_READER, register_list.EntryFilter(flagged=True), page_size=100
     )
     assert {e.id for e in flagged.rows} == {e.id for e in everything.rows if everything.flags[e.id]}
 

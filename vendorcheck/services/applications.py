@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from peewee import JOIN
+
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import REFUSED_CHANGE, REFUSED_READ, Reader
@@ -183,19 +185,27 @@ def applications_of(entry: RegisterEntry) -> list[UseApplication]:
     )
 
 
+def waiting_scope(query, reader: Reader):
+    """Restrict a query joined to RegisterEntry to the applications the reader may see waiting:
+    the own department's, and those of the departments the reader is named approver for."""
+    if reader.sees_all:
+        return query
+    scope = application_approvers.approved_departments(reader)
+    if None in scope:
+        return query
+    departments = {d for d in scope if d is not None} | {reader.department_id or 0}
+    return query.where(RegisterEntry.department.in_(sorted(departments)))
+
+
 def waiting(reader: Reader, limit: int = 50) -> list[UseApplication]:
     """Applications waiting for a decision, oldest first (what the approver works through)."""
     query = (
-        UseApplication.select(UseApplication, RegisterEntry)
+        UseApplication.select(UseApplication, RegisterEntry, Department)
         .join(RegisterEntry)
+        .join(Department, JOIN.LEFT_OUTER, on=RegisterEntry.department == Department.id)
         .where(UseApplication.status == reg.SUBMITTED)
     )
-    if not reader.sees_all:
-        scope = application_approvers.approved_departments(reader)
-        if None not in scope:
-            departments = {d for d in scope if d is not None} | {reader.department_id or 0}
-            query = query.where(RegisterEntry.department.in_(sorted(departments)))
-    return list(query.order_by(UseApplication.submitted_at).limit(limit))
+    return list(waiting_scope(query, reader).order_by(UseApplication.submitted_at).limit(limit))
 
 
 def submitted(actor: Actor, application: UseApplication) -> None:

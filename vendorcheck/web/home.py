@@ -8,7 +8,7 @@ from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.monitoring import fiscal_year_of
 from vendorcheck.domain.roles import can
-from vendorcheck.services import applications, audit, expiry, judgement, monitoring_board, registers
+from vendorcheck.services import audit, expiry, judgement, monitoring_board, register_board
 from vendorcheck.services import cases as case_service
 from vendorcheck.services.ciso_queue import ciso_queue
 from vendorcheck.services.organisation import get_organisation, list_departments, setup_progress
@@ -35,8 +35,7 @@ def dashboard():
         overdue_remediations=judgement.overdue_remediations(),
         expiring=expiry.expiring_soon(),
         expiry_days=expiry.WINDOW_DAYS,
-        overdue_reviews=registers.overdue_reviews(current_reader(), today_jst()),
-        waiting_applications=applications.waiting(current_reader(), limit=20),
+        register_board=register_board.board(current_reader(), today_jst()),
         monitoring=monitoring_board.board(),
         fiscal_year_now=fiscal_year_of(today_jst()),
         departments=list_departments(include_inactive=False),

@@ -1,0 +1,144 @@
+"""The register list: filters (type, state, department, keyword, flags), sorting and pages in
+the database, each page with its entries' flags, in the same few queries however large the
+register; and the flags as database conditions, kept in step with domain/registers.flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
+
+from vendorcheck.domain import registers as reg
+from vendorcheck.domain.access import Reader
+from vendorcheck.domain.classification import Scheme
+from vendorcheck.domain.jp import normalize, today_jst
+from vendorcheck.services.organisation import organisation_scheme
+from vendorcheck.services.registers import entry_flags, ismap_checks, visible
+from vendorcheck.store.models import Department, RegisterEntry
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    entry_type: str = ""
+    status: str = ""
+    department_id: int | None = None
+    text: str = ""  # a keyword in the name, account, handle, provider or URL
+    flagged: bool = False  # any flag the database can tell (all but ismap_unconfirmed)
+    flag: str = ""  # one flag of FILTERABLE_FLAGS
+    page: int = 1
+    sort: str = "id"  # a key of SORT_COLUMNS
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class EntryPage:
+    rows: list[RegisterEntry]
+    total: int
+    page: int
+    pages: int
+    flags: dict[int, tuple[str, ...]]  # entry id -> flags, computed with one scheme read
+
+
+SORT_COLUMNS = {
+    "id": RegisterEntry.id,
+    "name": RegisterEntry.name_normalized,
+    "type": RegisterEntry.entry_type,
+    "department": Department.sort_order,
+    "status": RegisterEntry.status,
+    "start": RegisterEntry.start_date,
+    "next_review": RegisterEntry.next_review_on,
+}
+
+
+def flag_conditions(today: dt.date, scheme: Scheme | None = None) -> dict[str, object]:
+    """The flags of domain/registers.flags as database conditions, for filtering and counting
+    (ismap_unconfirmed needs the ISMAP lists and is not among them). A test keeps the two
+    in step."""
+    sns = RegisterEntry.entry_type == reg.SNS
+    confidential = [
+        level.code for level in (scheme or organisation_scheme()).levels if level.tier >= 2
+    ]
+    return {
+        "no_mfa": sns & (RegisterEntry.mfa_enabled == False),  # noqa: E712
+        "unverified": sns & (RegisterEntry.platform_verified == False),  # noqa: E712
+        "dormant": sns
+        & RegisterEntry.last_post_on.is_null(False)
+        & (RegisterEntry.last_post_on <= today - dt.timedelta(days=reg.DORMANT_DAYS)),
+        "not_listed": sns
+        & (
+            (RegisterEntry.official_page_url == "") | (RegisterEntry.listed_on_website == False)  # noqa: E712
+        ),
+        "no_ismap": (RegisterEntry.entry_type == reg.SERVICE)
+        & RegisterEntry.classification_level.in_(confidential or [""])
+        & (fn.TRIM(RegisterEntry.ismap_number) == ""),
+        "review_overdue": RegisterEntry.next_review_on < today,
+        "needs_responsible": RegisterEntry.needs_responsible == True,  # noqa: E712
+    }
+
+
+FILTERABLE_FLAGS = tuple(k for k in reg.FLAG_LABELS if k != "ismap_unconfirmed")
+
+
+def _filtered(reader: Reader, criteria: EntryFilter):
+    query = visible(
+        RegisterEntry.select(RegisterEntry, Department).join(
+            Department, JOIN.LEFT_OUTER, on=RegisterEntry.department == Department.id
+        ),
+        reader,
+    )
+    if criteria.entry_type in reg.ENTRY_TYPE_LABELS:
+        query = query.where(RegisterEntry.entry_type == criteria.entry_type)
+    if criteria.status in reg.STATUS_LABELS:
+        query = query.where(RegisterEntry.status == criteria.status)
+    if criteria.department_id:
+        query = query.where(RegisterEntry.department == criteria.department_id)
+    text = normalize(criteria.text)[:200]
+    if text:
+        query = query.where(
+            RegisterEntry.name_normalized.contains(text)
+            | RegisterEntry.account_name.contains(text)
+            | RegisterEntry.account_handle.contains(text)
+            | RegisterEntry.provider_name.contains(text)
+            | RegisterEntry.url.contains(text)
+        )
+    if criteria.flagged or criteria.flag in FILTERABLE_FLAGS:
+        conditions = flag_conditions(today_jst())
+        wanted = (
+            [conditions[criteria.flag]]
+            if criteria.flag in FILTERABLE_FLAGS
+            else list(conditions.values())
+        )
+        either = wanted[0]
+        for condition in wanted[1:]:
+            either = either | condition
+        query = query.where((RegisterEntry.status != reg.RETIRED) & either)
+    column = SORT_COLUMNS.get(criteria.sort, RegisterEntry.id)
+    if criteria.descending:
+        return query.order_by(column.desc(), RegisterEntry.id.desc())
+    return query.order_by(column, RegisterEntry.id)
+
+
+def _with_flags(rows: list[RegisterEntry]) -> dict[int, tuple[str, ...]]:
+    scheme, today = organisation_scheme(), today_jst()
+    checks = ismap_checks(rows, today)
+    return {entry.id: entry_flags(entry, today, scheme, checks) for entry in rows}
+
+
+def list_entries(reader: Reader, criteria: EntryFilter, page_size: int = PAGE_SIZE) -> EntryPage:
+    """One page of the entries the reader may see, sorted in the database, with their
+    department and flags: the same few queries however large the register."""
+    query = _filtered(reader, criteria)
+    total = query.count()
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, criteria.page), pages)
+    rows = list(query.limit(page_size).offset((page - 1) * page_size))
+    return EntryPage(rows, total, page, pages, _with_flags(rows))
+
+
+def all_entries(reader: Reader, criteria: EntryFilter, limit: int) -> EntryPage:
+    """Every filtered entry in the list's order (up to limit), for the Excel download."""
+    rows = list(_filtered(reader, criteria).limit(limit))
+    return EntryPage(rows, len(rows), 1, 1, _with_flags(rows))
