@@ -24,6 +24,7 @@ FIRST_ROW_OF = {
     "item_id": "ContractEndItem",
     "row_id": "Reconfirmation",
     "upload_id": "ChecksheetUpload",
+    "approver_id": "ApplicationApprover",
 }
 
 
@@ -46,6 +47,8 @@ def rows(app, runner, invite, login_as):
         models.ChecksheetUpload.create(
             assessment=assessment, filename="sheet.xlsx", sha256="0" * 64, data=b"", base_revision=0
         )
+    if not models.ApplicationApprover.select().exists():  # the demo names no approver
+        models.ApplicationApprover.create(staff=Staff.get(Staff.role == "officer"))
     contract = models.Contract.select().order_by(models.Contract.id).first()
     link = contract_links.issue(contract, contract_links.ContractLinkSettings("http://t"))
     remediation = Remediation.select().order_by(Remediation.id).first()
