@@ -1,4 +1,4 @@
-"""Register speed: a register of 10,000 entries listed, filtered and paginated, and the public
+"""Register speed: a register of 10,000 entries listed, filtered, sorted and paginated, and the public
 JSON of 200 official accounts. Prints the server time (in-process, one request at a time) and
 the ratio to a bare Flask route measured the same way, then req/s under waitress with the
 ratio to the bare route served the same way.
@@ -122,6 +122,8 @@ def main() -> None:
         "filter (SNS, 利用中, name)": "/registers/?type=sns&status=active&q=%E5%85%AC%E5%BC%8F",
         "filter (要対応)": "/registers/?flagged=1",
         "paginate (page 150)": "/registers/?page=150",
+        "sort (部局, desc, page 3)": "/registers/?sort=department&order=desc&page=3",
+        "filter (多要素認証なし)": "/registers/?flag=no_mfa",
     }
     print(f"register of {args.entries} entries; bare Flask route {bare_ms:.2f} ms server time")
     for label, path in pages.items():
