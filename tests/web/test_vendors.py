@@ -65,7 +65,7 @@ def test_officer_registers_a_vendor_with_a_full_width_corporate_number(client, l
         ({"name": "名" * 201}, "事業者名は200文字以内で入力してください。"),
         (
             {"corporate_number": NUMBER[:-1] + str((int(NUMBER[-1]) + 1) % 10)},
-            "チェックディジットが一致しません",
+            "法人番号が正しくありません。13桁の番号をご確認ください。",
         ),
         ({"corporate_number": "12345"}, "法人番号は13桁の数字で入力してください。"),
         ({"corporate_number": "abcdefghijklm"}, "法人番号は13桁の数字で入力してください。"),

@@ -129,7 +129,7 @@ def corporate_number_error(raw: str) -> str | None:
     if not digits.isdigit() or len(digits) != 13:
         return "法人番号は13桁の数字で入力してください。"
     if int(digits[0]) != corporate_number_check_digit(digits[1:]):
-        return "法人番号のチェックディジットが一致しません。番号を確認してください。"
+        return "法人番号が正しくありません。13桁の番号をご確認ください。"
     return None
 
 
