@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from vendorcheck.domain.classification import SCHEMES, build_scheme
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
+from vendorcheck.services.vendors import email_problem
 from vendorcheck.store.db import database
-from vendorcheck.store.models import Department, Organisation, Staff, utcnow
+from vendorcheck.store.models import Assessment, Department, Organisation, Staff, utcnow
 
 PARTY_TERMS = {
     "itaku": ("委託者", "受託者"),
@@ -185,8 +188,50 @@ def add_department(actor: Actor, name: str) -> Department:
     return department
 
 
-def update_department(actor: Actor, department_id: int, *, name: str, active: bool) -> Department:
+@dataclass(frozen=True)
+class DepartmentContact:
+    """Who vendors ask about a request from this department (the portal's help box)."""
+
+    contact_name: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+MAX_CONTACT_NAME, MAX_PHONE = 100, 30
+_PHONE = re.compile(r"[0-9+()\- ]+(内線[0-9]+)?")
+
+
+def clean_department_contact(contact: DepartmentContact) -> DepartmentContact:
+    """Trimmed, NFKC-normalised contact fields; a Japanese ServiceError naming the bad field."""
+    name = (contact.contact_name or "").strip()
+    if len(name) > MAX_CONTACT_NAME:
+        raise ServiceError(too_long("担当者名", MAX_CONTACT_NAME), field="contact_name")
+    phone = unicodedata.normalize("NFKC", contact.phone or "").strip()
+    if len(phone) > MAX_PHONE:
+        raise ServiceError(too_long("電話番号", MAX_PHONE), field="phone")
+    if phone and not _PHONE.fullmatch(phone):
+        raise ServiceError(
+            "電話番号は 03-1234-5678 のように数字とハイフンで入力してください。", field="phone"
+        )
+    email = (contact.email or "").strip()
+    if problem := email_problem(email):
+        raise ServiceError(problem, field="email")
+    if len(email) > 254:
+        raise ServiceError(too_long("メールアドレス", 254), field="email")
+    return DepartmentContact(name, phone, email)
+
+
+def update_department(
+    actor: Actor,
+    department_id: int,
+    *,
+    name: str,
+    active: bool,
+    contact: DepartmentContact | None = None,
+) -> Department:
+    """Rename, (de)activate and, when given, set the contact vendors see for this department."""
     name = _clean_department_name(name)
+    contact = clean_department_contact(contact) if contact is not None else None
     with database.atomic():
         department = Department.get_or_none(Department.id == department_id)
         if department is None:
@@ -198,10 +243,13 @@ def update_department(actor: Actor, department_id: int, *, name: str, active: bo
         )
         if clash:
             raise Conflict(f"部局「{name}」は既に登録されています。", field="name")
-        before = {"name": department.name, "active": department.active}
+        before = _department_snapshot(department)
         department.name, department.active = name, active
+        if contact is not None:
+            department.contact_name = contact.contact_name
+            department.phone, department.email = contact.phone, contact.email
         department.save()
-        after = {"name": department.name, "active": department.active}
+        after = _department_snapshot(department)
         if before != after:
             audit.record(
                 actor,
@@ -213,3 +261,37 @@ def update_department(actor: Actor, department_id: int, *, name: str, active: bo
                 after,
             )
     return department
+
+
+def _department_snapshot(department: Department) -> dict[str, object]:
+    return {
+        "name": department.name,
+        "active": department.active,
+        "contact_name": department.contact_name,
+        "phone": department.phone,
+        "email": department.email,
+    }
+
+
+@dataclass(frozen=True)
+class RequestingContact:
+    """The help box of the vendor portal: the requesting section and whom to ask there."""
+
+    section: str
+    contact_name: str
+    phone: str
+    email: str
+
+
+def requesting_contact(assessment: Assessment) -> RequestingContact:
+    """The department's contact, completed by the officer who sent the invitation."""
+    department = assessment.case.department
+    inviter = assessment.invited_by if assessment.invited_by_id else None
+    inviter_active = inviter is not None and inviter.active
+    return RequestingContact(
+        section=department.name if department else "",
+        contact_name=(department.contact_name if department else "")
+        or (inviter.display_name if inviter_active else ""),
+        phone=department.phone if department else "",
+        email=(department.email if department else "") or (inviter.email if inviter_active else ""),
+    )

@@ -154,7 +154,13 @@ def department_edit(department_id: int):
     if form.validate_on_submit():
         try:
             org_service.update_department(
-                current_actor(), department.id, name=form.name.data, active=form.active.data
+                current_actor(),
+                department.id,
+                name=form.name.data,
+                active=form.active.data,
+                contact=org_service.DepartmentContact(
+                    form.contact_name.data or "", form.phone.data or "", form.email.data or ""
+                ),
             )
         except ServiceError as exc:
             apply_service_error(form, exc)

@@ -139,6 +139,9 @@ class DepartmentForm(Form):
 
 class DepartmentEditForm(DepartmentForm):
     active = BooleanField("有効")
+    contact_name = StringField("担当者名（事業者に表示）", validators=[Optional()])
+    phone = StringField("電話番号（事業者に表示）", validators=[Optional()])
+    email = StringField("メールアドレス（事業者に表示）", validators=[Optional()])
 
 
 class OrganisationForm(Form):

@@ -25,9 +25,10 @@ from vendorcheck.services import answer_reuse
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
 from vendorcheck.services.drafts import errors_of_draft
+from vendorcheck.services.known_answers import known_answers
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.services.invitations import LinkGone, LinkSettings, resolve_link
-from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation import get_organisation, requesting_contact
 from vendorcheck.services.refused_saves import stale_answers, typed_draft
 from vendorcheck.services.review import comments_by_question
 from vendorcheck.web.auth import client_address
@@ -68,6 +69,7 @@ def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     except (TooManyAttempts, LinkGone) as exc:
         raise link_error(exc) from exc
     g.token, g.assessment = token, assessment
+    g.portal_contact = requesting_contact(assessment)  # the help box on every portal page
     g.lang = assessment.language if assessment.language in TEXT else "ja"
     g.t = TEXT[g.lang]
 
@@ -99,12 +101,28 @@ def portal_error_page(error: PortalError):
     ), error.status_code
 
 
+def _requests(questionnaire: Questionnaire, applicable: set[str]) -> dict[str, list[str]]:
+    """After a return: section id → the questions the reviewer commented on (latest version)."""
+    assessment: Assessment = g.assessment
+    if assessment.status != status.RETURNED:
+        return {}
+    latest = comments_by_question(assessment, version=assessment.submitted_version)
+    marked: dict[str, list[str]] = {}
+    for question in questionnaire.questions:
+        if question.id in latest and question.id in applicable:
+            marked.setdefault(question.section_id, []).append(question.id)
+    return marked
+
+
 def _context(questionnaire: Questionnaire, draft: Draft) -> dict[str, Any]:
     assessment: Assessment = g.assessment
     tier = assessment.case.tier
     applicable = questionnaire.applicable_questions(draft.answers, tier)
     progress = {p.section_id: p for p in questionnaire.progress(draft.answers, tier)}
+    requests = _requests(questionnaire, applicable)
     return {
+        "requests": requests,
+        "request_count": sum(len(ids) for ids in requests.values()),
         "assessment": assessment,
         "case": assessment.case,
         "organisation": get_organisation(),
@@ -195,11 +213,21 @@ def _render_section(
     next_section = (
         sections[position + 1] if position is not None and position + 1 < len(sections) else None
     )
+    first_question = next((q for q in section.questions if q.id in context["applicable"]), None)
+    known = known_answers(assessment, questionnaire)
+    prefilled = {
+        qid: value
+        for qid, value in known.items()
+        if qid in {q.id for q in section.questions} and qid not in shown_answers
+    }
     return render_template(
         "portal/section.html",
         **context,
         section=section,
-        answers=shown_answers,
+        position=(position + 1) if position is not None else None,
+        first_question=first_question,
+        prefilled=prefilled,
+        answers={**prefilled, **shown_answers},
         errors=all_errors,
         comments={
             qid: [c.body for c in rows]

@@ -29,6 +29,10 @@ class Department(BaseModel):
     name = CharField(max_length=100, unique=True)
     sort_order = IntegerField(default=0)
     active = BooleanField(default=True)
+    # The requesting section's contact, shown to vendors on every portal page (migration 0014).
+    contact_name = CharField(max_length=100, default="")
+    phone = CharField(max_length=30, default="")
+    email = CharField(max_length=254, default="")
 
 
 class Staff(BaseModel):
