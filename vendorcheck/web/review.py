@@ -36,6 +36,7 @@ from vendorcheck.services.assessments import (
 )
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.services.invitations import LinkSettings
+from vendorcheck.services.known_answers import known_changes
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
@@ -171,6 +172,7 @@ def _render_page(assessment, status: int = 200, **forms):
         question_status=QUESTION_STATUS_EXPLAINED,
         requirement_status=REQUIREMENT_STATUS_LABELS,
         verdict_marks=VERDICT_MARKS,
+        known_changes=known_changes(assessment, questionnaire, answers),
     ), status
 
 
