@@ -54,6 +54,9 @@ UI = {
         "no_files": "まだ添付されていません。",
         "attach": "添付するファイル",
         "formats": "添付できる形式",
+        "date_placeholder": "例: 2026-12-01 / 令和8年12月1日",
+        "choose_file": "ファイルを選ぶ",
+        "no_file_chosen": "選択されていません",
         "meta": "質問ID: {id} ・ 要件: {requirements} ・ 配点の重み: {weight}",
     },
     "en": {
@@ -67,6 +70,9 @@ UI = {
         "no_files": "No file attached yet.",
         "attach": "File to attach",
         "formats": "Accepted formats",
+        "date_placeholder": "e.g. 2026-12-01",
+        "choose_file": "Choose a file",
+        "no_file_chosen": "No file chosen",
         "meta": "Question ID: {id} ・ Requirements: {requirements} ・ Weight: {weight}",
     },
 }
@@ -96,7 +102,9 @@ class QuestionView:
     choices: dict[str, Markup]  # the options ready made: "" → none chosen, value → it chosen
     control: Markup  # the attributes of the answer's control, besides id, name and value
     unit: Markup
-    accept: Markup  # file: the input's attributes and the accepted formats
+    accept: Markup  # file: the input's accept attribute
+    formats: Markup  # file: the hint naming the accepted formats
+    date_lang: str  # date questions: the language a stored date is shown in ("" otherwise)
 
 
 def evidence_accept(kinds: tuple[str, ...]) -> str:
@@ -147,11 +155,11 @@ def _ready_choices(
     }
 
 
-def _control(question: Question) -> Markup:
-    return Markup("").join(
-        Markup(' {}="{}"').format(name, value)
-        for name, value in question.answer_type.input_attributes
-    )
+def _control(question: Question, lang: str) -> Markup:
+    attributes = question.answer_type.input_attributes
+    if question.answer_type.holds_date:  # says, in the page's language, what it accepts
+        attributes = (*attributes, ("placeholder", UI[lang]["date_placeholder"]))
+    return Markup("").join(Markup(' {}="{}"').format(name, value) for name, value in attributes)
 
 
 def _view(question: Question, lang: str) -> QuestionView:
@@ -201,14 +209,16 @@ def _view(question: Question, lang: str) -> QuestionView:
         described=described,
         options=options,
         choices=_ready_choices(question, options),
-        control=_control(question),
+        control=_control(question, lang),
+        date_lang=lang if answer_type.holds_date else "",
         unit=Markup(' <span class="question__unit" id="{}-unit">{}</span>').format(
             element_id, unit.get(lang)
         )
         if unit
         else Markup(),
-        accept=Markup('accept="{}"><p class="form-hint" id="{}-accept">{}: {}</p>').format(
-            evidence_accept(accept), element_id, ui["formats"], evidence_kinds(accept, lang)
+        accept=Markup(' accept="{}"').format(evidence_accept(accept)),
+        formats=Markup('<p class="form-hint" id="{}-accept">{}: {}</p>').format(
+            element_id, ui["formats"], evidence_kinds(accept, lang)
         ),
     )
 

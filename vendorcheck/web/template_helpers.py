@@ -59,6 +59,14 @@ def _site_name() -> str:
     return g.site_name
 
 
+def date_answer(value: object) -> str:
+    """A stored date answer (2026-12-01) in 和暦 for its input; anything else as it was typed."""
+    try:
+        return wareki(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters["jst"] = jst_filter
     app.jinja_env.filters["jst_time"] = jst_time_filter
@@ -68,6 +76,7 @@ def install(app: Flask) -> None:
         wareki(dt.date.fromisoformat(text)) if text else ""
     )
     app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.filters["date_answer"] = date_answer
     app.jinja_env.globals["user_can"] = _user_can
     app.jinja_env.globals["site_name"] = _site_name
     app.jinja_env.globals["questionnaire_name"] = questionnaire_name

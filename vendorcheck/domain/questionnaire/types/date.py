@@ -25,7 +25,14 @@ class DateType(FreeAnswerType):
     name: ClassVar[str] = "date"
     label_ja: ClassVar[str] = "日付"
     holds_date: ClassVar[bool] = True
-    input_attributes: ClassVar[HtmlAttributes] = (("type", "date"), ("class", "input--date"))
+    # A text input, not type=date: the browser's date picker speaks the browser's language and
+    # refuses 和暦; the server reads 2026-12-01, 2026/12/1 and 令和8年12月1日 (full-width too).
+    input_attributes: ClassVar[HtmlAttributes] = (
+        ("type", "text"),
+        ("class", "input--date"),
+        ("inputmode", "text"),
+        ("autocomplete", "off"),
+    )
 
     def sample_answer(self, rank: float, facts: SampleFacts) -> list[str]:
         return [facts.date]
