@@ -214,11 +214,14 @@ def _render_section(
         sections[position + 1] if position is not None and position + 1 < len(sections) else None
     )
     first_question = next((q for q in section.questions if q.id in context["applicable"]), None)
-    known = known_answers(assessment, questionnaire)
+    # The register's facts, offered only on a page never saved (a field emptied on purpose stays
+    # empty) and only while the vendor can still answer.
+    asked = {q.id for q in section.questions}
+    untouched = context["editable"] and not asked & (shown_answers.keys() | draft.carried.keys())
     prefilled = {
         qid: value
-        for qid, value in known.items()
-        if qid in {q.id for q in section.questions} and qid not in shown_answers
+        for qid, value in known_answers(assessment, questionnaire).items()
+        if untouched and qid in asked
     }
     return render_template(
         "portal/section.html",
