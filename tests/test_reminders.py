@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.jp import today_jst
+from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import cases as case_service
 from vendorcheck.services import invitations
 from vendorcheck.services import questionnaires as questionnaire_service
@@ -167,7 +167,8 @@ def test_remind_command_runs_for_a_given_day_and_twice_is_harmless(invite, runne
     day = (DEADLINE - dt.timedelta(days=3)).isoformat()
     first = runner.invoke(args=["remind", "--today", day])
     assert first.exit_code == 0, first.output
-    assert f"{day}: 事業者へのリマインダー 1 件、期限超過の職員への通知 0 件" in first.output
+    shown = wareki(DEADLINE - dt.timedelta(days=3))
+    assert f"{shown}: 事業者へのリマインダー 1 件、期限超過の職員への通知 0 件" in first.output
     second = runner.invoke(args=["remind", "--today", day])
     assert second.exit_code == 0 and "リマインダー 0 件" in second.output
     assert len(reminders()) == 1

@@ -89,14 +89,20 @@ def test_saving_a_section_keeps_valid_answers_and_invalid_input_with_errors(clie
         data={**form, "csrf_token": token, "revision": "0", "action": "save"},
     )
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "法人番号が正しくありません。13桁の番号をご確認ください。" in html
+    assert (
+        response.status_code == 400
+        and "法人番号が正しくありません。13桁の番号をご確認ください。" in html
+    )
     assert "チェックディジット" not in html
     assert 'value="1234567890123"' in html  # what the vendor typed is not lost
     draft = read_draft(Assessment.get_by_id(assessment.id))
     assert number_question.id in draft.invalid and number_question.id not in draft.answers
     assert len(draft.answers) >= 1
     reloaded = client.get(f"{path}s/{company.id}").get_data(as_text=True)
-    assert "法人番号が正しくありません。13桁の番号をご確認ください。" in reloaded and 'value="1234567890123"' in reloaded
+    assert (
+        "法人番号が正しくありません。13桁の番号をご確認ください。" in reloaded
+        and 'value="1234567890123"' in reloaded
+    )
 
 
 def test_stale_save_is_refused_with_a_clear_message_and_nothing_is_overwritten(client, invite, db):

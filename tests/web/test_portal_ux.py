@@ -87,8 +87,8 @@ def test_after_a_return_the_overview_counts_the_change_requests_and_says_fix(cli
     assert "question--commented" in section_html
 
 
-def test_a_submitted_assessment_shows_no_change_requests(client, invite, db):
-    path, assessment = invite("outsourcing")
+def test_before_any_return_the_overview_shows_no_change_requests(client, invite, db):
+    path, _assessment = invite("outsourcing")
     html = client.get(path).get_data(as_text=True)
     assert "修正依頼" not in html and "回答を始める" in html
 

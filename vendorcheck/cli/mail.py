@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from vendorcheck.cli.common import command, database, fail, parse_day
+from vendorcheck.domain.jp import wareki
 from vendorcheck.services import mail as mail_service
 from vendorcheck.services import reminders as reminder_service
 from vendorcheck.services.contract_links import ContractLinkSettings
@@ -74,7 +75,7 @@ def remind_command(today_text: str | None) -> None:
             today, ContractLinkSettings.from_config(current_app.config)
         )
     click.echo(
-        f"{report.today.isoformat()}: 事業者へのリマインダー {report.vendor} 件、"
+        f"{wareki(report.today)}: 事業者へのリマインダー {report.vendor} 件、"
         f"期限超過の職員への通知 {report.overdue} 件を送信待ちに追加しました。"
     )
     click.echo(

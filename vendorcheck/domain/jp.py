@@ -154,6 +154,22 @@ def wareki_datetime(stored: dt.datetime, *, seconds: bool = False) -> str:
     return f"{wareki(local.date())} {jst_time(stored, seconds=seconds)}"
 
 
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def english_date(day: dt.date) -> str:
+    """A date for English readers, with its 和暦: 令和8年12月1日 (1 December 2026)."""
+    return f"{wareki(day)} ({day.day} {_MONTHS_EN[day.month - 1]} {day.year})"
+
+
+def wareki_day(stored: dt.datetime) -> str:
+    """The day in Japan of a stored timestamp (naive UTC), in 和暦: 令和8年12月1日."""
+    return wareki(in_japan(stored).date())
+
+
 def shorten(text: str, limit: int) -> str:
     """The start of a long text (spacing folded) with an ellipsis; short texts unchanged."""
     folded = " ".join((text or "").split())

@@ -409,6 +409,6 @@ def record_queued(action: str, what: str, today: dt.date, queued: int, no_addres
             action,
             "mail",
             "",
-            f"{what}を送信待ちに追加（{today.isoformat()}: {queued} 件）",
+            f"{what}を送信待ちに追加（{wareki(today)}: {queued} 件）",
             after={"date": today.isoformat(), "queued": queued, "no_address": no_address},
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.jp import wareki_datetime
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.contracts import clean_text, refresh_next_due
@@ -73,11 +74,10 @@ def _check(data: IncidentInput, reported_at: dt.datetime, now: dt.datetime) -> N
 def _ciso_mail(contract: Contract, incident: Incident) -> int:
     cisos = Staff.select().where(Staff.role == "ciso", Staff.active == True, Staff.email != "")  # noqa: E712
     label = rules.INCIDENT_CLASSIFICATION_LABELS[incident.classification]
-    found = rules.jst_from_utc(incident.found_at)
     body = (
         f"重大な情報セキュリティ事故の報告がありました。直ちに確認してください。\n\n"
         f"契約: {contract.number}「{contract.title}」\n事業者: {contract.vendor.name}\n"
-        f"分類: {label}\n発見日時: {found:%Y-%m-%d %H:%M}（日本時間）\n"
+        f"分類: {label}\n発見日時: {wareki_datetime(incident.found_at)}（日本時間）\n"
         f"個人情報の件数: {incident.personal_records}件\n"
         f"第一報の期限: {'超過（報告遅延）' if incident.late else '期限内'}\n\n概要:\n{incident.summary}\n"
     )

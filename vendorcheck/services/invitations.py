@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.jp import today_jst, wareki
+from vendorcheck.domain.jp import english_date, in_japan, today_jst, wareki, wareki_day
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
@@ -125,15 +125,15 @@ def _invitation_mail(link: IssuedLink, *, reissued: bool) -> None:
         return
     organisation = get_organisation().name
     deadline = wareki(assessment.deadline) if assessment.deadline else "（期限の定めなし）"
-    link_until = wareki(link.expires_at.date())
+    link_until = wareki_day(link.expires_at)
     if assessment.language == "en":
         subject = f"[{organisation}] Security questionnaire: {case.title}"
         body = (
             f"Dear {vendor.contact_name or vendor.name},\n\n"
             f'{organisation} asks you to answer a security questionnaire for "{case.title}".\n'
-            f"Answer deadline: {assessment.deadline or 'none'}\n\n"
+            f"Answer deadline: {english_date(assessment.deadline) if assessment.deadline else 'none'}\n\n"
             f"Open this link to answer (no account needed; you can save and come back):\n{link.url}\n\n"
-            f"The link is valid until {link.expires_at:%Y-%m-%d}. Do not forward it: anyone with the link can answer.\n"
+            f"The link is valid until {english_date(in_japan(link.expires_at).date())} (Japan time). Do not forward it: anyone with the link can answer.\n"
         )
     else:
         action = (
@@ -274,7 +274,7 @@ def link_state(assessment: Assessment) -> str:
         return "無効化済み"
     if token.expires_at <= utcnow():
         return "期限切れ"
-    return f"有効（{token.expires_at:%Y-%m-%d} まで）"
+    return f"有効（{wareki_day(token.expires_at)} まで）"
 
 
 def record_link_failure(address: str) -> None:

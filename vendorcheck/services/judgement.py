@@ -428,7 +428,7 @@ def queue_overdue_remediation_notices(today: dt.date | None = None) -> tuple[int
                 "mail.remediation_remind",
                 "mail",
                 "",
-                f"期限を過ぎた是正措置の通知を送信待ちに追加（{today.isoformat()}: {queued} 件）",
+                f"期限を過ぎた是正措置の通知を送信待ちに追加（{wareki(today)}: {queued} 件）",
                 after={"date": today.isoformat(), "queued": queued, "no_address": no_address},
             )
     return queued, no_address

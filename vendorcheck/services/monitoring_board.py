@@ -223,7 +223,7 @@ def queue_monitoring_reminders(
                 "mail.remind_monitoring",
                 "mail",
                 "",
-                f"契約履行中のリマインダーを送信待ちに追加（{today.isoformat()}: {queued} 件）",
+                f"契約履行中のリマインダーを送信待ちに追加（{wareki(today)}: {queued} 件）",
                 after={"date": today.isoformat(), "queued": queued, "no_address": unaddressed},
             )
     return queued, unaddressed

@@ -11,7 +11,7 @@ from pathlib import Path
 from vendorcheck.documents.sns_procedure import build_procedure_docx
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
-from vendorcheck.domain.jp import today_jst
+from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.sns_procedure import ProcedureTemplateError, load_template, render
 from vendorcheck.services import audit, register_people
 from vendorcheck.services.audit import Actor
@@ -47,7 +47,7 @@ def procedure_values(entry: RegisterEntry, today: dt.date) -> dict[str, str]:
         "管理者": _holder_text(holders[reg.ADMINISTRATOR]),
         "多要素認証": "設定済み" if entry.mfa_enabled else "未設定（直ちに設定すること）",
         "公式掲載ページ": entry.official_page_url or "公式ウェブサイトの公式アカウント一覧",
-        "作成日": today.isoformat(),
+        "作成日": wareki(today),
     }
 
 

@@ -11,7 +11,7 @@ from peewee import JOIN, fn
 
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
-from vendorcheck.domain.jp import today_jst
+from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import NotFound, ServiceError
@@ -87,7 +87,7 @@ def add_assignment(
         "register_entry",
         entry.id,
         f"台帳「{entry.name}」の{reg.PERSON_ROLES[person.role]}を"
-        f"{fields['name'] or '空席'}に変更（{effective_from.isoformat()}から）",
+        f"{fields['name'] or '空席'}に変更（{wareki(effective_from)}から）",
         after={
             "role": person.role,
             "name": fields["name"],

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.jp import today_jst, wareki
+from vendorcheck.domain.jp import english_date, today_jst, wareki
 from vendorcheck.services import (
     audit,
     expiry,
@@ -98,7 +98,7 @@ def vendor_reminder(assessment: Assessment, days: int, organisation: str) -> tup
         body = (
             f"Dear {vendor.contact_name or vendor.name},\n\n"
             f'This is a reminder from {organisation}: the security questionnaire for "{case.title}" '
-            f"is due on {assessment.deadline.isoformat()} ({when}).\n"
+            f"is due on {english_date(assessment.deadline)} ({when}).\n"
             f"Please {task} by then.\n\n"
             "For security reasons this reminder does not contain your link. "
             "Please use the link in the invitation e-mail you received earlier.\n"
@@ -175,7 +175,7 @@ def queue_reminders(
                 "mail.remind",
                 "mail",
                 "",
-                f"リマインダーを送信待ちに追加（{today.isoformat()}: 事業者あて {vendor_count} 件、"
+                f"リマインダーを送信待ちに追加（{wareki(today)}: 事業者あて {vendor_count} 件、"
                 f"期限超過の通知 {overdue_count} 件）",
                 after={
                     "date": today.isoformat(),

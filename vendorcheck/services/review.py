@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.jp import shorten, wareki
+from vendorcheck.domain.jp import english_date, in_japan, shorten, wareki_day
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.scoring import Remediation as RemediationInput
 from vendorcheck.domain.scoring import Review, Scorecard, score
@@ -237,14 +237,14 @@ def return_to_vendor(
 def _return_mail(assessment: Assessment, message: str, count: int, link: IssuedLink) -> None:
     vendor = assessment.vendor
     organisation = get_organisation().name
-    link_until = wareki(link.expires_at.date())
+    link_until = wareki_day(link.expires_at)
     if assessment.language == "en":
         subject = f"[{organisation}] Your answers were returned: {assessment.case.title}"
         body = (
             f"Dear {vendor.contact_name or vendor.name},\n\n"
             f'{organisation} returned your answers for "{assessment.case.title}" with {count} comment(s).\n'
             f"{message}\n\nOpen this link to read the comments, revise and submit again:\n{link.url}\n\n"
-            f"The link is valid until {link.expires_at:%Y-%m-%d}. Do not forward it.\n"
+            f"The link is valid until {english_date(in_japan(link.expires_at).date())} (Japan time). Do not forward it.\n"
         )
     else:
         subject = f"【{organisation}】確認書の差し戻しのお知らせ（{assessment.case.title}）"

@@ -25,9 +25,9 @@ from vendorcheck.services import answer_reuse
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
 from vendorcheck.services.drafts import errors_of_draft
-from vendorcheck.services.known_answers import known_answers
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.services.invitations import LinkGone, LinkSettings, resolve_link
+from vendorcheck.services.known_answers import known_answers
 from vendorcheck.services.organisation import get_organisation, requesting_contact
 from vendorcheck.services.refused_saves import stale_answers, typed_draft
 from vendorcheck.services.review import comments_by_question
