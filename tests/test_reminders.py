@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.jp import today_jst, wareki
+from vendorcheck.domain.jp import english_date, today_jst, wareki
 from vendorcheck.services import cases as case_service
 from vendorcheck.services import invitations
 from vendorcheck.services import questionnaires as questionnaire_service
@@ -93,7 +93,8 @@ def test_an_english_assessment_gets_an_english_reminder(invite):
     queue_reminders(DEADLINE - dt.timedelta(days=1))
     (mail,) = reminders()
     assert "due tomorrow" in mail.subject
-    assert "invitation e-mail" in mail.body and DEADLINE.isoformat() in mail.body
+    assert "invitation e-mail" in mail.body and english_date(DEADLINE) in mail.body
+    assert DEADLINE.isoformat() not in mail.body
 
 
 def test_a_returned_assessment_is_reminded_to_resubmit(invite):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from tests.answering import section_form
@@ -289,3 +290,10 @@ def test_wrong_corporate_number_says_what_to_check(client, invite, db):
     html = _post_section(client, path, assessment, "company", form).get_data(as_text=True)
     assert "法人番号が正しくありません。13桁の番号をご確認ください。" in html
     assert "チェックディジット" not in html
+
+
+def test_english_portal_shows_the_deadline_with_its_wareki_not_iso(client, invite, db):
+    path, assessment = invite("outsourcing", language="en")
+    Assessment.update(deadline=dt.date(2026, 12, 1)).where(Assessment.id == assessment.id).execute()
+    html = client.get(path).get_data(as_text=True)
+    assert "令和8年12月1日 (1 December 2026)" in html and "2026-12-01" not in html
