@@ -300,6 +300,15 @@ def load_demo(
         vendors, services = _create_vendors(officer_actor, today)
         result.ismap_entries = import_demo_list(SYSTEM, today)
         department = Department.get(Department.name == "事務部局").id
+        organisation_service.update_department(  # the portal's help box: whom vendors ask
+            SYSTEM,
+            department,
+            name="事務部局",
+            active=True,
+            contact=organisation_service.DepartmentContact(
+                "情報政策課 高橋", "03-1234-5678 内線2101", "johosys@city.example.jp"
+            ),
+        )
         cases = {}
         for key, kind, title, level, days, description in CASES:
             deadline = today + dt.timedelta(days=days)
