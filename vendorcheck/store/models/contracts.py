@@ -1,4 +1,5 @@
-"""The contract period: reports, incidents, inspections, corrective requests, the end (migration 0006)."""
+"""The contract period: reports, incidents, inspections, corrective requests, the end (migration
+0006; the register entry link and the review behind a re-confirmation: 0012)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from peewee import (
 
 from vendorcheck.store.models.base import BaseModel, StoredFile, utcnow
 from vendorcheck.store.models.people import Department, Staff
+from vendorcheck.store.models.registers import RegisterEntry, RegisterReview
 from vendorcheck.store.models.vetting import Assessment, GeneratedAnnex, Vendor
 
 
@@ -24,6 +26,9 @@ class Contract(BaseModel):
     annex = ForeignKeyField(GeneratedAnnex, on_delete="RESTRICT", backref="+")
     vendor = ForeignKeyField(Vendor, on_delete="RESTRICT", backref="contracts")
     department = ForeignKeyField(Department, null=True, on_delete="SET NULL", backref="+")
+    register_entry = ForeignKeyField(  # the service in the register this contract is for
+        RegisterEntry, null=True, on_delete="SET NULL", backref="contracts", index=True
+    )
     number = CharField(max_length=100, unique=True)
     title = CharField(max_length=200)
     kind = CharField(max_length=20)
@@ -203,5 +208,8 @@ class Reconfirmation(BaseModel):
     verdict = CharField(max_length=20, default="")
     changed = TextField(default="[]")  # JSON question ids changed from the base answers
     corrective = ForeignKeyField(CorrectiveRequest, null=True, on_delete="SET NULL", backref="+")
+    register_review = ForeignKeyField(  # the register entry's review that asked for it, if any
+        RegisterReview, null=True, on_delete="SET NULL", backref="reconfirmations"
+    )
     created_at = DateTimeField(default=utcnow)
     evaluated_at = DateTimeField(null=True)

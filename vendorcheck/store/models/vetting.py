@@ -106,6 +106,7 @@ class Submission(BaseModel):
     assessment = ForeignKeyField(Assessment, backref="submissions", on_delete="CASCADE")
     version = IntegerField()
     answers = TextField()
+    comments = TextField(default="{}")  # JSON question id -> the vendor's comment (migration 0013)
     submitted_at = DateTimeField(default=utcnow)
 
     class Meta:
