@@ -14,14 +14,15 @@ import pytest
 from tests.monitoring_helpers import LINKS, SYSTEM, make_contract, token_of
 from tests.web.test_cases import _count_queries  # one query counter for the suite
 from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.access import SYSTEM_READER
 from vendorcheck.services import (
     contract_links,
+    contract_list,
     incidents,
     inspections,
     monitoring_board,
     periodic_reports,
 )
-from vendorcheck.services import contracts as contracts_service
 from vendorcheck.services import monitoring_report as report_service
 from vendorcheck.services.contracts import obligations_of
 from vendorcheck.services.invitations import LinkGone
@@ -169,7 +170,7 @@ def test_yearly_report_is_for_the_ciso_and_admin(client, login_as):
 
 
 def _read_everything_shown(today):
-    for contract in contracts_service.list_contracts():
+    for contract in contract_list.list_contracts(SYSTEM_READER):
         _ = (contract.vendor.name, contract.next_due_label)
     panel = monitoring_board.board(today=today)
     for report in panel.waiting_review + panel.overdue_reports:

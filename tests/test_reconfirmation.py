@@ -9,6 +9,7 @@ import pytest
 
 from tests.answering import TINY_PDF, raw_answer
 from tests.monitoring_helpers import SYSTEM, make_contract
+from vendorcheck.domain.questionnaire.carry import PREVIOUS
 from vendorcheck.domain.scoring import VERDICT_CONFORMING
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import judgement, reconfirmation
@@ -18,7 +19,7 @@ from vendorcheck.services.assessments import (
     read_draft,
     submission_answers,
 )
-from vendorcheck.services.errors import Conflict
+from vendorcheck.services.errors import Conflict, ServiceError
 from vendorcheck.services.invitations import LinkSettings, resolve_link
 from vendorcheck.services.review import scorecard
 from vendorcheck.store.models import Assessment, CorrectiveRequest, Evidence, MailMessage
@@ -117,15 +118,27 @@ def test_two_changed_answers_lower_the_verdict_and_open_a_corrective_request(app
     for question_id in files & set(prefilled):
         for evidence_id in prefilled[question_id]:
             assert Evidence.get_by_id(int(evidence_id)).assessment_id == new.id
+    marks = read_draft(new).carried  # the one pre-fill of reuse: 前回の回答 until confirmed
+    assert marks and set(marks.values()) == {PREVIOUS}
+    assert set(marks) == set(prefilled) - files
     assert (
         "年次の情報セキュリティ再確認"
         in MailMessage.select().order_by(MailMessage.id.desc()).first().subject
     )
     with pytest.raises(Conflict):
         reconfirmation.evaluate(SYSTEM, row, today=today)
-    for question, value in _mandatory_choices(new, 2):
+    picked = _mandatory_choices(new, 2)
+    for question, value in picked:
         _save_section(new, question.section_id, {question.id: value})
     fresh = Assessment.get_by_id(new.id)
+    with pytest.raises(ServiceError, match="確認していない前回の回答"):
+        answer_service.submit(fresh, fresh.draft_revision, SYSTEM)
+    changed_sections = {question.section_id for question, _ in picked}
+    for section in questionnaire_of(new).sections:  # the vendor confirms the other pages
+        if section.id not in changed_sections:
+            _save_section(new, section.id, {})
+    fresh = Assessment.get_by_id(new.id)
+    assert not read_draft(fresh).carried
     answer_service.submit(fresh, fresh.draft_revision, SYSTEM)
     changed = reconfirmation.changes(row)
     assert len(changed) == 2

@@ -1,9 +1,11 @@
-"""Reuse within the organisation: a vendor invited again to a questionnaire it answered before
-starts from its last submitted (or accepted) answers, question by question (domain carry)."""
+"""Start a draft from answers given before, question by question (domain carry): a vendor
+invited again to a questionnaire it answered before starts from its last submitted (or
+accepted) answers, and the annual re-confirmation of a contract starts from the last accepted
+ones. One pre-fill for both (`prefill_from`); the answer file fills through `fill_draft`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status as status
@@ -19,7 +21,7 @@ from vendorcheck.services.assessments import (
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict
 from vendorcheck.store.db import database
-from vendorcheck.store.models import Assessment, Case, QuestionnaireSnapshot, Submission
+from vendorcheck.store.models import Assessment, Case, Evidence, QuestionnaireSnapshot, Submission
 
 ANSWERED = (status.SUBMITTED, status.ACCEPTED)
 
@@ -65,14 +67,17 @@ def fill_draft(
     action: str,
     summary: str,
     facts: Mapping[str, object],
+    *,
+    files: Mapping[str, list[str]] | None = None,
 ) -> None:
-    """Write carried answers into an empty draft with their marks, and audit it."""
+    """Write carried answers (and the ids of evidence copied for them) into an empty draft with
+    their marks, and audit it."""
     answers.ensure_editable(assessment)
     if read_draft(assessment).answers:
         raise Conflict(
             "すでに回答が入力されているため、前回の回答は読み込みませんでした（入力済みの回答を上書きしないため）。"
         )
-    draft = Draft(dict(carried.copied), {}, {}, carried.marks)
+    draft = Draft(dict(carried.copied) | dict(files or {}), {}, {}, carried.marks)
     with database.atomic():
         answers.write_draft(assessment, draft, assessment.draft_revision)
         audit.record(
@@ -84,10 +89,69 @@ def fill_draft(
             after={
                 **facts,
                 "copied": len(carried.copied),
+                "files_copied": sum(len(ids) for ids in (files or {}).values()),
                 "to_check": list(carried.changed),
                 "unknown": list(carried.unknown),
             },
         )
+
+
+def _copy_files(
+    source: Assessment, target: Assessment, evidence: Mapping[str, tuple[str, ...]]
+) -> dict[str, list[str]]:
+    """Copy the source's evidence files the carried answers name to the target assessment."""
+    wanted = {int(item) for ids in evidence.values() for item in ids if str(item).isdigit()}
+    rows = {
+        row.id: row
+        for row in Evidence.select().where(
+            Evidence.id.in_(list(wanted)) if wanted else Evidence.id.is_null(),
+            Evidence.assessment == source,
+            Evidence.removed_at.is_null(),
+        )
+    }
+    copied: dict[str, list[str]] = {}
+    for question_id, ids in evidence.items():
+        for item in ids:
+            row = rows.get(int(item)) if str(item).isdigit() else None
+            if row is None:
+                continue
+            new = Evidence.create(
+                assessment=target,
+                question_id=question_id,
+                filename=row.filename,
+                content_type=row.content_type,
+                file_kind=row.file_kind,
+                size=row.size,
+                sha256=row.sha256,
+                data=bytes(row.data),
+            )
+            copied.setdefault(question_id, []).append(str(new.id))
+    return copied
+
+
+def prefill_from(
+    target: Assessment,
+    source: Assessment,
+    submission: Submission,
+    actor: Actor,
+    *,
+    action: str,
+    describe: Callable[[Carried], str],
+    facts: Mapping[str, object],
+) -> Carried:
+    """Fill the target's empty draft from one submitted version of an earlier assessment in this
+    database: unchanged questions copied and marked 前回の回答 (evidence files copied too),
+    changed ones 要確認; one transaction with one audit event."""
+    carried = carry_answers(
+        fingerprints(questionnaire_of(source)),
+        submission_answers(submission),
+        questionnaire_of(target),
+        files_copyable=True,
+    )
+    with database.atomic():
+        files = _copy_files(source, target, carried.evidence)
+        fill_draft(target, carried, actor, action, describe(carried), facts, files=files)
+    return carried
 
 
 def start_from_previous(assessment: Assessment, actor: Actor) -> Carried:
@@ -95,18 +159,15 @@ def start_from_previous(assessment: Assessment, actor: Actor) -> Carried:
     offer = reuse_offer(assessment)
     if offer is None:
         raise Conflict("読み込める前回の回答がありません。")
-    carried = carry_answers(
-        fingerprints(questionnaire_of(offer.source)),
-        submission_answers(offer.submission),
-        questionnaire_of(assessment),
-    )
-    fill_draft(
+    return prefill_from(
         assessment,
-        carried,
+        offer.source,
+        offer.submission,
         actor,
-        "assessment.reuse",
-        f"前回の回答（案件「{offer.source.case.title}」第{offer.submission.version}版）から "
-        f"{len(carried.copied)} 件を写し、{len(carried.changed)} 件を要確認としました",
-        {"source_assessment": offer.source.id, "source_version": offer.submission.version},
+        action="assessment.reuse",
+        describe=lambda carried: (
+            f"前回の回答（案件「{offer.source.case.title}」第{offer.submission.version}版）から "
+            f"{len(carried.copied)} 件を写し、{len(carried.changed)} 件を要確認としました"
+        ),
+        facts={"source_assessment": offer.source.id, "source_version": offer.submission.version},
     )
-    return carried

@@ -27,7 +27,6 @@ from vendorcheck.store.models import (
     ContractEvidence,
     CorrectiveRequest,
     PeriodicReport,
-    Vendor,
 )
 
 MAX_TEXT = 4000
@@ -197,13 +196,6 @@ def get_contract(contract_id: int) -> Contract:
 
 def contracts_of_assessment(assessment: Assessment) -> list[Contract]:
     return list(Contract.select().where(Contract.assessment == assessment).order_by(Contract.id))
-
-
-def list_contracts(status: str = "") -> list[Contract]:
-    query = Contract.select(Contract, Vendor).join(Vendor)
-    if status in rules.CONTRACT_STATUS_LABELS:
-        query = query.where(Contract.status == status)
-    return list(query.order_by(Contract.next_due_on.asc(nulls="LAST"), Contract.id))
 
 
 def refresh_next_due(contract: Contract) -> None:

@@ -1,6 +1,7 @@
 """The department rule for cases and what hangs off them (assessments, reviews, scorecards,
-comparisons, annexes): find the department that owns a case or an assessment, and check a
-reader against it. Register entries and applications check the same rule in their services."""
+comparisons, annexes) and for contracts and their period (reports, incidents, inspections,
+corrective requests, the end): find the department that owns a case, an assessment or a
+contract, and check a reader against it. Register entries and applications check the same rule in their services."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from collections.abc import Mapping
 
 from vendorcheck.domain.access import REFUSED_CHANGE, REFUSED_READ, Reader
 from vendorcheck.services.errors import Forbidden
-from vendorcheck.store.models import Assessment, Case, Department
+from vendorcheck.store.models import Assessment, Case, Contract, Department
 
 _UNKNOWN = object()
 
 
 def owning_department(view_args: Mapping[str, object]) -> object:
-    """The department id owning the case or assessment named in a URL, or _UNKNOWN."""
+    """The department id owning the case, assessment or contract named in a URL, or _UNKNOWN."""
     if isinstance(view_args.get("assessment_id"), int):
         row = (
             Assessment.select(Case.department)
@@ -26,6 +27,14 @@ def owning_department(view_args: Mapping[str, object]) -> object:
         return row[0] if row else _UNKNOWN
     if isinstance(view_args.get("case_id"), int):
         row = Case.select(Case.department).where(Case.id == view_args["case_id"]).tuples().first()
+        return row[0] if row else _UNKNOWN
+    if isinstance(view_args.get("contract_id"), int):
+        row = (
+            Contract.select(Contract.department)
+            .where(Contract.id == view_args["contract_id"])
+            .tuples()
+            .first()
+        )
         return row[0] if row else _UNKNOWN
     return _UNKNOWN
 

@@ -7,8 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.access import SYSTEM_READER, Reader
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit, contract_links, reconfirmation
+from vendorcheck.services import audit, contract_links, contract_list, reconfirmation
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.inspections import overdue_corrective
 from vendorcheck.services.mail import queue_mail
@@ -44,27 +45,29 @@ def _start_of(today: dt.date) -> dt.datetime:
     return rules.deadline_instant(today - dt.timedelta(days=1))
 
 
-def board(*, today: dt.date | None = None, limit: int = 20) -> MonitoringBoard:
+def board(
+    reader: Reader = SYSTEM_READER, *, today: dt.date | None = None, limit: int = 20
+) -> MonitoringBoard:
+    """What the reader's departments (every department for ciso and admin) need to act on."""
     today = today or today_jst()
-    counts = {
-        state: Contract.select().where(Contract.status == state).count()
-        for state in OPEN_CONTRACT_STATES
-    }
-    incidents = (
-        Incident.select(Incident, Contract)
-        .join(Contract)
-        .where(Incident.status == "open")
-        .order_by(Incident.severe.desc(), Incident.found_at.desc())
-        .limit(limit)
-    )
+    counts = contract_list.count_by_status(reader)
+    incidents = contract_list.visible(
+        Incident.select(Incident, Contract).join(Contract).where(Incident.status == "open"),
+        reader,
+    ).order_by(Incident.severe.desc(), Incident.found_at.desc())
+
+    def mine(rows: list) -> list:
+        return [row for row in rows if reader.may_read(row.contract.department_id)][:limit]
+
+    due = reconfirmation.due_contracts(today, limit=10_000)
     return MonitoringBoard(
         active=counts[rules.ACTIVE],
         closing=counts[rules.CLOSING],
-        waiting_review=waiting_review()[:limit],
-        overdue_reports=overdue_reports(_start_of(today))[:limit],
-        overdue_corrective=overdue_corrective(today)[:limit],
-        open_incidents=list(incidents),
-        reconfirmation_due=reconfirmation.due_contracts(today, limit=limit),
+        waiting_review=mine(waiting_review()),
+        overdue_reports=mine(overdue_reports(_start_of(today))),
+        overdue_corrective=mine(overdue_corrective(today)),
+        open_incidents=list(incidents.limit(limit)),
+        reconfirmation_due=[c for c in due if reader.may_read(c.department_id)][:limit],
         today=today,
     )
 

@@ -19,7 +19,7 @@ from vendorcheck.domain.scoring import (
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
 )
-from vendorcheck.services import audit, inspections
+from vendorcheck.services import answer_reuse, audit, inspections
 from vendorcheck.services.assessments import (
     latest_submission,
     questionnaire_of,
@@ -41,8 +41,8 @@ from vendorcheck.store.models import (
     AccessToken,
     Assessment,
     Contract,
-    Evidence,
     Reconfirmation,
+    RegisterReview,
     ReviewScore,
     Submission,
     utcnow,
@@ -111,48 +111,40 @@ def _base(contract: Contract) -> Assessment:
     return contract.assessment
 
 
-def _copy_evidence(base: Assessment, target: Assessment, answers: dict) -> dict:
-    """File answers point at the base's evidence: copy those files to the new assessment."""
-    questionnaire = questionnaire_of(base)
-    copied = dict(answers)
-    for question in questionnaire.questions:
-        if question.type != "file" or not answers.get(question.id):
-            continue
-        new_ids = []
-        for evidence_id in answers[question.id]:
-            source = Evidence.get_or_none(
-                Evidence.id == int(evidence_id), Evidence.assessment == base
-            )
-            if source is None:
-                continue
-            row = Evidence.create(
-                assessment=target,
-                question_id=source.question_id,
-                filename=source.filename,
-                content_type=source.content_type,
-                file_kind=source.file_kind,
-                size=source.size,
-                sha256=source.sha256,
-                data=bytes(source.data),
-            )
-            new_ids.append(str(row.id))
-        copied[question.id] = new_ids
-    return copied
+def _open(contract: Contract, today: dt.date, review: RegisterReview | None) -> None:
+    """A re-confirmation may start on the anniversary, or when a review of the contract's
+    register entry asks for one while the contract runs and none is waiting for its answers."""
+    if review is None:
+        if not is_due(contract, today):
+            raise Conflict("この契約は、契約開始から1年を過ぎた年次再確認の時期ではありません。")
+        return
+    if contract.status != rules.ACTIVE:
+        raise Conflict("履行中の契約だけ再確認を依頼できます。")
+    waiting = Reconfirmation.select().where(
+        Reconfirmation.contract == contract, Reconfirmation.evaluated_at.is_null()
+    )
+    if waiting.exists():
+        raise Conflict("この契約には、回答または評価を待っている再確認があります。")
 
 
 def start(
-    actor: Actor, contract: Contract, links: LinkSettings, *, today: dt.date | None = None
+    actor: Actor,
+    contract: Contract,
+    links: LinkSettings,
+    *,
+    today: dt.date | None = None,
+    review: RegisterReview | None = None,
 ) -> tuple[Reconfirmation, str]:
-    """Open the re-assessment with the last accepted answers filled in; mail the vendor its link."""
+    """Open the re-assessment with the last accepted answers filled in (marked 前回の回答 until
+    the vendor confirms or changes each one); mail the vendor its link. `review` is the
+    register entry's review that asks for it (no anniversary needed then)."""
     today = today or today_jst()
-    if not is_due(contract, today):
-        raise Conflict("この契約は、契約開始から1年を過ぎた年次再確認の時期ではありません。")
+    _open(contract, today, review)
     base = _base(contract)
     submission = latest_submission(base)
     if submission is None:
         raise NotFound("再確認の元になる承認済みの回答がありません。")
-    answers = submission_answers(submission)
-    base_verdict = scorecard(base, answers).verdict
+    base_verdict = scorecard(base, submission_answers(submission)).verdict
     deadline = today + dt.timedelta(days=ANSWER_DAYS)
     with database.atomic():
         assessment = Assessment.create(
@@ -163,10 +155,18 @@ def start(
             deadline=deadline,
             invited_by=actor.id if actor.kind == "staff" else None,
         )
-        prefilled = _copy_evidence(base, assessment, answers)
-        Assessment.update(
-            draft_answers=json.dumps({"answers": prefilled, "invalid": {}}, ensure_ascii=False)
-        ).where(Assessment.id == assessment.id).execute()
+        answer_reuse.prefill_from(
+            assessment,
+            base,
+            submission,
+            actor,
+            action="assessment.reconfirmation_prefill",
+            describe=lambda carried: (
+                f"年次再確認のため、承認済みの回答（第{submission.version}版）から "
+                f"{len(carried.copied)} 件を写しました（事業者が確認するまで「前回の回答」）"
+            ),
+            facts={"source_assessment": base.id, "source_version": submission.version},
+        )
         token = secrets.token_urlsafe(TOKEN_BYTES)
         AccessToken.create(
             assessment=assessment,
@@ -181,21 +181,34 @@ def start(
             asked_on=today,
             base_version=submission.version,
             base_verdict=base_verdict,
+            register_review=review,
+        )
+        why = (
+            f"台帳「{review.entry.name}」の定期点検（{wareki(review.reviewed_on)}）を受けて、"
+            if review is not None
+            else ""
         )
         queue_mail(
             contract.contact_email,
             f"【{get_organisation().name}】年次の情報セキュリティ再確認のお願い（{contract.title}）",
-            f"{contract.vendor.name}\n{contract.responsible_person} 様\n\n契約 {contract.number}"
-            f"「{contract.title}」の年次再確認をお願いします。前回承認された回答を入力済みです。"
-            f"各回答を確認し、変わったところを修正して {wareki(deadline)} までに提出してください。\n{url}\n",
+            f"{contract.vendor.name}\n{contract.responsible_person} 様\n\n{why}契約 {contract.number}"
+            f"「{contract.title}」の再確認をお願いします。前回承認された回答を入力済みです。"
+            f"各回答を確認し（変わりがなければそのまま確認、変わったところは修正）、"
+            f"{wareki(deadline)} までに提出してください。\n{url}\n",
         )
         audit.record(
             actor,
             "reconfirmation.start",
             "contract",
             contract.id,
-            f"契約 {contract.number} の年次再確認を依頼（前回の判定 {base_verdict}）",
-            after={"assessment": assessment.id, "base_assessment": base.id, "deadline": deadline},
+            f"契約 {contract.number} の{'再確認' if review else '年次再確認'}を依頼"
+            f"（{why}前回の判定 {base_verdict}）",
+            after={
+                "assessment": assessment.id,
+                "base_assessment": base.id,
+                "deadline": deadline,
+                "register_review": review.id if review is not None else None,
+            },
         )
     return row, url
 

@@ -8,12 +8,13 @@ from wtforms import EmailField, IntegerField, SelectField, StringField, TextArea
 from wtforms.validators import Length, NumberRange, Optional
 
 from vendorcheck.domain import monitoring as rules
-from vendorcheck.domain.jp import today_jst
+from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import (
     assessments,
     contract_end,
     contract_links,
+    contract_list,
     contracts,
     incidents,
     inspections,
@@ -22,8 +23,10 @@ from vendorcheck.services import (
     reconfirmation,
 )
 from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.organisation import list_departments
+from vendorcheck.web import listing
 from vendorcheck.web.annexes import DOCX_TYPE
-from vendorcheck.web.auth import current_actor, require
+from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
@@ -65,16 +68,82 @@ def _not_found(error: NotFound):
     return render_error(404, error.message)
 
 
+def _department_number(value: object) -> int:
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else 0
+
+
+class ContractFilterForm(Form):
+    class Meta:
+        csrf = False  # a GET search form
+
+    status = SelectField("状態", validate_choice=False)
+    due = SelectField("次の期限", validate_choice=False)
+    department = SelectField("所管部局", coerce=_department_number, validate_choice=False)
+    text = StringField("キーワード", validators=[Length(max=200)])
+
+
+def _next_due(contract) -> str:
+    if contract.next_due_on is None:
+        return ""
+    return f"{contract.next_due_label} {wareki(contract.next_due_on)}"
+
+
+COLUMNS = [
+    listing.Column("number", "契約番号", lambda c: c.number, css="nowrap"),
+    listing.Column("title", "契約名", lambda c: c.title),
+    listing.Column("vendor", "事業者", lambda c: c.vendor.name),
+    listing.Column("department", "所管部局", lambda c: c.department.name if c.department else ""),
+    listing.Column("starts_on", "契約開始日", lambda c: c.starts_on, css="nowrap"),
+    listing.Column("ends_on", "契約終了日", lambda c: c.ends_on, css="nowrap"),
+    listing.Column(
+        "status", "状態", lambda c: rules.CONTRACT_STATUS_LABELS[c.status], css="nowrap"
+    ),
+    listing.Column("next_due_on", "次の期限", lambda c: c.next_due_on, css="nowrap"),
+    listing.Column("next_due", "次の期限の内容", _next_due, sortable=False),
+    listing.Column(
+        "register_entry",
+        "台帳の項目",
+        lambda c: c.register_entry.name if c.register_entry_id else "",
+    ),
+]
+
+
 @bp.route("/contracts/")
 @require("view")
 def index():
-    status = request.args.get("status", "")
+    reader = current_reader()
+    form = ContractFilterForm(request.args)
+    form.status.choices = choices([("", "すべて"), *rules.CONTRACT_STATUS_LABELS.items()])
+    form.due.choices = choices([("", "すべて"), *contract_list.DUE_FILTERS.items()])
+    form.department.choices = choices(
+        [(0, "すべて"), *[(d.id, d.name) for d in list_departments() if reader.may_read(d.id)]]
+    )
+    form.validate()
+    today = today_jst()
+    criteria = contract_list.ContractFilter(
+        status=form.status.data if form.status.data in rules.CONTRACT_STATUS_LABELS else "",
+        due=form.due.data if form.due.data in contract_list.DUE_FILTERS else "",
+        department_id=form.department.data or None,
+        text=(form.text.data or "")[:200],
+    )
+    rows, ordered = listing.build(
+        contract_list.list_contracts(reader, criteria, today=today),
+        COLUMNS,
+        endpoint="contracts.index",
+        default_sort="next_due_on",
+    )
+    if listing.wants_xlsx():
+        return listing.xlsx_response("契約一覧", "contracts", COLUMNS, ordered)
     return render_template(
         "contracts/index.html",
-        contracts=contracts.list_contracts(status),
-        status=status,
+        form=form,
+        rows=rows,
+        filtered=any(
+            (criteria.status, criteria.due, criteria.department_id, criteria.text.strip())
+        ),
         status_labels=rules.CONTRACT_STATUS_LABELS,
-        today=today_jst(),
+        today=today,
     )
 
 

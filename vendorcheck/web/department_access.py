@@ -1,5 +1,6 @@
-"""Apply the department rule to every staff URL that names a case or an assessment: reading
-needs the department (or ciso/admin), changing needs it and an officer role. 403 in Japanese."""
+"""Apply the department rule to every staff URL that names a case, an assessment or a contract:
+reading needs the department (or ciso/admin), changing needs it and an officer role. 403 in
+Japanese."""
 
 from __future__ import annotations
 

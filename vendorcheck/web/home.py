@@ -36,7 +36,7 @@ def dashboard():
         expiring=expiry.expiring_soon(),
         expiry_days=expiry.WINDOW_DAYS,
         register_board=register_board.board(current_reader(), today_jst()),
-        monitoring=monitoring_board.board(),
+        monitoring=monitoring_board.board(current_reader()),
         fiscal_year_now=fiscal_year_of(today_jst()),
         departments=list_departments(include_inactive=False),
     )

@@ -4,6 +4,11 @@ A question's fingerprint covers what a vendor answered to: its type, text and th
 settings (options, bounds). An answer is carried only to a question of the same id and the
 same fingerprint, and only when it cleans again; every other answered question is reported
 (changed: 要確認; unknown: not in the current questionnaire). Nothing is guessed.
+
+Evidence files are carried only where the caller can copy the files themselves (an earlier
+assessment in the same database, not an answer file): then an unchanged file question's
+evidence ids are handed back in `evidence` for the caller to copy, unmarked (the vendor sees
+the files attached and can remove them); otherwise the question is 要確認.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vendorcheck.domain.questionnaire.model import Questionnaire
 from vendorcheck.domain.questionnaire.questions import Question
@@ -39,6 +44,7 @@ class Carried:
         str, ...
     ]  # answered before, but the question changed (or the answer no longer fits)
     unknown: tuple[str, ...]  # answered before, no such question now
+    evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # question id → files
 
     @property
     def marks(self) -> dict[str, str]:
@@ -52,19 +58,31 @@ def _raw(question: Question, value: object) -> object:
 
 
 def carry_answers(
-    previous: Mapping[str, str], answers: Mapping[str, object], current: Questionnaire
+    previous: Mapping[str, str],
+    answers: Mapping[str, object],
+    current: Questionnaire,
+    *,
+    files_copyable: bool = False,
 ) -> Carried:
     """Carry `answers` given to questions with the `previous` fingerprints into `current`."""
     now = fingerprints(current)
     copied: dict[str, object] = {}
+    evidence: dict[str, tuple[str, ...]] = {}
     changed, unknown = [], []
     for question_id, value in answers.items():
         if question_id not in now:
             unknown.append(question_id)
             continue
         question = current.question(question_id)
-        if previous.get(question_id) != now[question_id] or question.answer_type.holds_evidence:
-            changed.append(question_id)  # evidence files are attached again, never copied
+        if previous.get(question_id) != now[question_id]:
+            changed.append(question_id)
+            continue
+        if question.answer_type.holds_evidence:
+            files = tuple(str(item) for item in value) if isinstance(value, list | tuple) else ()
+            if files_copyable and files:
+                evidence[question_id] = files
+            else:
+                changed.append(question_id)  # the vendor attaches the files again
             continue
         cleaned, error = question.clean(_raw(question, value))
         if error or cleaned is None:
@@ -72,4 +90,6 @@ def carry_answers(
         else:
             copied[question_id] = list(cleaned) if isinstance(cleaned, tuple) else cleaned
     order = list(now)
-    return Carried(copied, tuple(sorted(changed, key=order.index)), tuple(sorted(unknown)))
+    return Carried(
+        copied, tuple(sorted(changed, key=order.index)), tuple(sorted(unknown)), evidence
+    )

@@ -1,0 +1,91 @@
+"""The contracts a staff member may see (the department rule), filtered for the list page, the
+dashboard panel and its counts: status, next due item, department, keyword."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.access import Reader
+from vendorcheck.domain.jp import normalize, today_jst
+from vendorcheck.store.models import Contract, Department, RegisterEntry, Vendor
+
+LIST_LIMIT = 5000
+SOON_DAYS = 30
+OVERDUE, SOON, NO_DUE = "overdue", "soon", "none"
+DUE_FILTERS = {
+    OVERDUE: "期限を過ぎている",
+    SOON: f"{SOON_DAYS}日以内に期限",
+    NO_DUE: "次の期限なし",
+}
+
+
+@dataclass(frozen=True)
+class ContractFilter:
+    status: str = ""  # a key of rules.CONTRACT_STATUS_LABELS
+    due: str = ""  # a key of DUE_FILTERS
+    department_id: int | None = None
+    text: str = ""  # part of the number, the title or the vendor's name
+
+
+def visible(query, reader: Reader):
+    """Only the contracts of the reader's department, unless the reader sees every department."""
+    if reader.sees_all:
+        return query
+    if reader.department_id is None:
+        return query.where(Contract.id.is_null())  # no department: nothing to see
+    return query.where(Contract.department == reader.department_id)
+
+
+def list_contracts(
+    reader: Reader,
+    criteria: ContractFilter = ContractFilter(),
+    *,
+    today: dt.date | None = None,
+    limit: int = LIST_LIMIT,
+) -> list[Contract]:
+    """Matching contracts with their vendor, department and register entry, in one query."""
+    today = today or today_jst()
+    query = (
+        Contract.select(Contract, Vendor, Department, RegisterEntry)
+        .join(Vendor, on=Contract.vendor == Vendor.id)
+        .switch(Contract)
+        .join(Department, JOIN.LEFT_OUTER, on=Contract.department == Department.id)
+        .switch(Contract)
+        .join(RegisterEntry, JOIN.LEFT_OUTER, on=Contract.register_entry == RegisterEntry.id)
+    )
+    query = visible(query, reader)
+    if criteria.status in rules.CONTRACT_STATUS_LABELS:
+        query = query.where(Contract.status == criteria.status)
+    if criteria.due == OVERDUE:
+        query = query.where(Contract.next_due_on < today)
+    elif criteria.due == SOON:
+        query = query.where(
+            Contract.next_due_on.between(today, today + dt.timedelta(days=SOON_DAYS))
+        )
+    elif criteria.due == NO_DUE:
+        query = query.where(Contract.next_due_on.is_null())
+    if criteria.department_id:
+        query = query.where(Contract.department == criteria.department_id)
+    text = (criteria.text or "").strip()[:200]
+    if text:
+        folded = normalize(text)
+        query = query.where(
+            Contract.number.contains(folded)
+            | Contract.title.contains(text)
+            | Vendor.name_normalized.contains(folded)
+        )
+    order = (Contract.next_due_on.asc(nulls="LAST"), Contract.id)
+    return list(query.order_by(*order).limit(limit))
+
+
+def count_by_status(reader: Reader) -> dict[str, int]:
+    """How many visible contracts are in each state."""
+    counts = dict.fromkeys(rules.CONTRACT_STATUS_LABELS, 0)
+    query = visible(Contract.select(Contract.status), reader).tuples()
+    for (state,) in query:
+        counts[state] = counts.get(state, 0) + 1
+    return counts
