@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain import registers as reg
 from vendorcheck.domain.clauses import Clause
 from vendorcheck.domain.uploads import check_upload
 from vendorcheck.services import audit, contract_links
@@ -27,6 +28,7 @@ from vendorcheck.store.models import (
     ContractEvidence,
     CorrectiveRequest,
     PeriodicReport,
+    RegisterEntry,
 )
 
 MAX_TEXT = 4000
@@ -61,6 +63,7 @@ class ContractInput:
     contacts: str = ""
     report_frequency: str = rules.DEFAULT_FREQUENCY
     report_due_days: int = 10
+    register_entry_id: int | None = None  # the service's register entry, when there is one
 
 
 def articles_of(contract: Contract) -> list[rules.ArticleInForce]:
@@ -80,6 +83,49 @@ def obligations_of(contract: Contract) -> list[rules.CheckItem]:
 
 def clause_ids(contract: Contract) -> list[str]:
     return [article.clause_id for article in articles_of(contract)]
+
+
+# --- the register entry the contract is for -------------------------------------------------
+
+LINKABLE_STATES = (reg.APPLIED, reg.APPROVED, reg.ACTIVE, reg.SUSPENDED)
+
+
+def entry_choices(department_id: int | None) -> list[RegisterEntry]:
+    """External-service entries of the department that a contract may be linked to."""
+    query = RegisterEntry.select().where(
+        RegisterEntry.entry_type == reg.SERVICE, RegisterEntry.status.in_(LINKABLE_STATES)
+    )
+    if department_id is None:
+        query = query.where(RegisterEntry.department.is_null())
+    else:
+        query = query.where(RegisterEntry.department == department_id)
+    return list(query.order_by(RegisterEntry.name_normalized, RegisterEntry.id))
+
+
+def suggested_entry(assessment_id: int, department_id: int | None) -> int | None:
+    """The entry recorded for the assessment the contract is made from, when it may be linked."""
+    for entry in entry_choices(department_id):
+        if entry.assessment_id == assessment_id:
+            return entry.id
+    return None
+
+
+def check_entry(department_id: int | None, entry_id: int | None) -> RegisterEntry | None:
+    """The entry to link, refused in Japanese unless it is a service entry of the department."""
+    if entry_id is None:
+        return None
+    entry = RegisterEntry.get_or_none(RegisterEntry.id == entry_id)
+    if entry is None:
+        raise ServiceError("選んだ台帳の項目が見つかりません。", field="register_entry")
+    if entry.entry_type != reg.SERVICE:
+        raise ServiceError(
+            "契約に結び付けられるのは外部サービスの台帳の項目だけです。", field="register_entry"
+        )
+    if entry.department_id != department_id:
+        raise ServiceError("契約と同じ部局の台帳の項目を選んでください。", field="register_entry")
+    if entry.status not in LINKABLE_STATES:
+        raise ServiceError("廃止された台帳の項目には結び付けられません。", field="register_entry")
+    return entry
 
 
 def _check(assessment: Assessment, data: ContractInput) -> tuple[str, str]:
@@ -120,6 +166,7 @@ def create_contract(
 ) -> tuple[Contract, contract_links.IssuedContractLink]:
     """Turn an accepted assessment and one of its stored annexes into a contract in 履行中."""
     number, title = _check(assessment, data)
+    entry = check_entry(assessment.case.department_id, data.register_entry_id)
     annex = get_version(assessment, data.annex_version)
     inputs = json.loads(annex.inputs or "{}")
     ids = clause_ids_of(annex)
@@ -134,6 +181,7 @@ def create_contract(
             annex=annex,
             vendor=assessment.vendor_id,
             department=assessment.case.department_id,
+            register_entry=entry,
             number=number,
             title=title,
             kind=assessment.case.kind,
@@ -182,6 +230,7 @@ def create_contract(
                 "ends_on": data.ends_on,
                 "report_frequency": data.report_frequency,
                 "reports": len(periods),
+                "register_entry": entry.id if entry else None,
             },
         )
     return Contract.get_by_id(contract.id), link

@@ -17,6 +17,7 @@ from vendorcheck.web import (
     checksheets,
     comparison,
     contract_portal,
+    contract_registers,
     contract_review,
     contracts,
     department_access,
@@ -76,6 +77,7 @@ def install(app: Flask) -> None:
         official_accounts.bp,
         contracts.bp,
         contract_review.bp,
+        contract_registers.bp,
         contract_portal.bp,
         assessment_list.bp,
     ):

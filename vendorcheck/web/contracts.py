@@ -30,6 +30,7 @@ from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
+from vendorcheck.web.ids import id_or_zero
 
 bp = Blueprint("contracts", __name__)
 bp.add_app_template_filter(rules.evidence_subject_label, "evidence_subject")
@@ -60,6 +61,19 @@ class ContractForm(Form):
         "提出期限（期間の末日から何日後）",
         validators=[NumberRange(0, 90, message="0〜90の整数で入力してください。")],
     )
+    register_entry = SelectField(
+        "台帳の項目（外部サービスの契約のとき）",
+        coerce=id_or_zero,
+        validate_choice=False,
+        description="この契約で利用する外部サービスの台帳の項目です。同じ部局の項目から選びます。",
+    )
+
+
+def _entry_choices(department_id: int | None):
+    return choices(
+        [(0, "結び付けない")]
+        + [(entry.id, entry.name) for entry in contracts.entry_choices(department_id)]
+    )
 
 
 @bp.errorhandler(NotFound)
@@ -68,18 +82,13 @@ def _not_found(error: NotFound):
     return render_error(404, error.message)
 
 
-def _department_number(value: object) -> int:
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() and len(text) < 19 else 0
-
-
 class ContractFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
     status = SelectField("状態", validate_choice=False)
     due = SelectField("次の期限", validate_choice=False)
-    department = SelectField("所管部局", coerce=_department_number, validate_choice=False)
+    department = SelectField("所管部局", coerce=id_or_zero, validate_choice=False)
     text = StringField("キーワード", validators=[Length(max=200)])
 
 
@@ -165,6 +174,7 @@ def new(assessment_id: int):
     form.annex_version.choices = choices(
         (row.version, f"第{row.version}版（回答 第{row.submission_version}版）") for row in versions
     )
+    form.register_entry.choices = _entry_choices(assessment.case.department_id)
     if request.method == "GET":
         case = assessment.case
         form.title.data = case.title
@@ -172,6 +182,7 @@ def new(assessment_id: int):
         form.responsible_person.data = assessment.vendor.contact_name
         form.contact_email.data = assessment.vendor.contact_email
         form.report_due_days.data = current_app.config["REPORT_DUE_DAYS"]
+        form.register_entry.data = contracts.suggested_entry(assessment.id, case.department_id)
         return _new_page(assessment, form)
     if not versions:
         form.form_errors.append(
@@ -195,6 +206,7 @@ def new(assessment_id: int):
                 contacts=form.contacts.data or "",
                 report_frequency=form.report_frequency.data,
                 report_due_days=form.report_due_days.data,
+                register_entry_id=form.register_entry.data or None,
             ),
             clauses=annex_service.clause_library(current_app.config),
             links=contract_links.ContractLinkSettings.from_config(current_app.config),
@@ -234,6 +246,7 @@ def detail(contract_id: int):
         end_items=contract_end.items_of(contract),
         end_labels=contract_end.ITEM_LABELS,
         evidence=contracts.evidence_for(contract),
+        entry_choices=_entry_choices(contract.department_id),
         reconfirmation_due=reconfirmation.is_due(contract, today),
         reconfirmations=[
             (row, reconfirmation.changes(row))

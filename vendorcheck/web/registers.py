@@ -12,7 +12,7 @@ from vendorcheck.domain import registers as reg
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.register_fields import fields_for, parse_any_date
 from vendorcheck.services import applications as application_service
-from vendorcheck.services import procedures, register_people, register_reviews
+from vendorcheck.services import contract_registers, procedures, register_people, register_reviews
 from vendorcheck.services import registers as register_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.errors import NotFound, ServiceError
@@ -64,6 +64,7 @@ def _detail_context(entry, on_day) -> dict[str, Any]:
         "may_change": reader.may_change(entry.department_id) and entry.status != reg.RETIRED,
         "staff_choices": staff_service.active_staff(),
         "level_label": _level_label(entry.classification_level),
+        **contract_registers.entry_context(entry),
     }
 
 
