@@ -16,7 +16,7 @@ from tests.checksheet_filling import fill
 from tests.web.test_portal import _token
 from vendorcheck.documents.checksheet_writer import ANSWER_COLUMN
 from vendorcheck.services import answers
-from vendorcheck.services.assessments import questionnaire_of, read_draft
+from vendorcheck.services.assessments import questionnaire_of, read_draft, submission_comments
 from vendorcheck.store.models import Assessment, AuditEvent, MailMessage, Submission
 
 
@@ -321,3 +321,53 @@ def test_a_vendor_cannot_confirm_an_upload_staff_made(client, invite, db, login_
     )
     assert response.status_code == 404
     assert Assessment.get_by_id(assessment.id).draft_revision == 0
+
+
+def test_comments_in_the_workbook_are_previewed_kept_at_submission_and_shown_to_staff(
+    client, invite, db, login_as
+):
+    path, assessment = invite("cloud")
+    questionnaire = questionnaire_of(assessment)
+    first = questionnaire.questions[0]
+    said = {first.id: "ISMS 認証の範囲は本社のみです。\n来年度に拡大予定。"}
+    filled = fill(_download(client, path), questionnaire, comments={first.id: said[first.id]})
+    html = _upload(client, path, filled).get_data(as_text=True)
+    assert "変更されるコメント（1 件）" in html
+    assert "ISMS 認証の範囲は本社のみです。" in html and "（なし）" in html
+    assert not read_draft(Assessment.get_by_id(assessment.id)).notes  # nothing saved yet
+    assert _confirm(client, path, html).status_code == 302
+    assert read_draft(Assessment.get_by_id(assessment.id)).notes == {first.id: said[first.id]}
+    again = _download(client, path)  # the comment comes back in the next download
+    sheet_values = [
+        cell.value
+        for sheet in load_workbook(io.BytesIO(again)).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+    assert said[first.id] in sheet_values
+    current = Assessment.get_by_id(assessment.id)
+    for question_id in answers.readiness(current, questionnaire).missing:
+        answers.add_evidence(
+            Assessment.get_by_id(assessment.id), question_id, "e.pdf", TINY_PDF, max_bytes=10**6
+        )
+    current = Assessment.get_by_id(assessment.id)
+    token = _token(client, f"{path}confirm")
+    client.post(f"{path}submit", data={"csrf_token": token, "revision": current.draft_revision})
+    submission = Submission.get()
+    assert submission_comments(submission) == {first.id: said[first.id]}
+    login_as("ciso")
+    page = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
+    assert "事業者のコメント" in page and "来年度に拡大予定。" in page
+
+
+def test_a_cleared_comment_cell_removes_the_comment(client, invite, db):
+    path, assessment = invite("cloud")
+    questionnaire = questionnaire_of(assessment)
+    question = questionnaire.questions[0]
+    filled = fill(_download(client, path), questionnaire, comments={question.id: "補足です"})
+    _confirm(client, path, _upload(client, path, filled).get_data(as_text=True))
+    cleared = fill(_download(client, path), questionnaire, lambda q: None, {question.id: ""})
+    html = _upload(client, path, cleared).get_data(as_text=True)
+    assert "変更されるコメント（1 件）" in html and "（削除）" in html
+    _confirm(client, path, html)
+    assert read_draft(Assessment.get_by_id(assessment.id)).notes == {}

@@ -408,6 +408,8 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
     draft = read_draft(assessment)
     applicable = questionnaire.applicable_questions(draft.answers, assessment.case.tier)
     answers = {qid: value for qid, value in draft.answers.items() if qid in applicable}
+    known = {question.id for question in questionnaire.questions}
+    comments = {qid: text for qid, text in draft.notes.items() if qid in known and text}
     with database.atomic():
         updated = (
             Assessment.update(
@@ -429,6 +431,7 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
             assessment=assessment,
             version=version,
             answers=json.dumps(answers, ensure_ascii=False, sort_keys=True),
+            comments=json.dumps(comments, ensure_ascii=False, sort_keys=True),
         )
         audit.record(
             actor,
@@ -436,7 +439,7 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
             "assessment",
             assessment.id,
             f"{assessment.vendor.name} が回答を提出（第{version}版）",
-            after={"version": version, "answers": len(answers)},
+            after={"version": version, "answers": len(answers), "comments": len(comments)},
         )
         staff = assessment.invited_by
         if staff is not None and staff.email:

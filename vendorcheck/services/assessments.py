@@ -117,6 +117,21 @@ def submission_answers(submission: Submission) -> dict[str, object]:
     return load_json(submission.answers)
 
 
+def submission_comments(submission: Submission) -> dict[str, str]:
+    """The vendor's comments beside the answers of a submitted version (question id → text)."""
+    return {str(k): str(v) for k, v in load_json(submission.comments or "{}").items()}
+
+
+def comments_shown(assessment: Assessment, version: int | None) -> dict[str, str]:
+    """The vendor's comments of a submitted version, or of the draft when version is None."""
+    if version is None:
+        return dict(read_draft(assessment).notes)
+    submission = Submission.get_or_none(
+        Submission.assessment == assessment, Submission.version == version
+    )
+    return submission_comments(submission) if submission is not None else {}
+
+
 def latest_answers(assessment: Assessment) -> tuple[dict[str, object], int | None]:
     """The newest submitted answers (and their version), or the draft when nothing was submitted."""
     latest = latest_submission(assessment)

@@ -38,6 +38,7 @@ STALE_UPLOAD = (
     "このチェックシートをダウンロードした後に、回答が保存されています。上書きを防ぐため、読み込みませんでした。"
     "チェックシートをダウンロードし直し、最新の内容に記入してからアップロードしてください。"
 )
+MAX_COMMENT = 2000  # characters of one comment cell kept with the answers
 FORMULA_REJECTED = "数式は回答として受け付けていません。値（文字や数字）を入力してください。"
 
 
@@ -62,7 +63,7 @@ class ChecksheetPreview:
     changes: tuple[RowNote, ...]  # answers that will change, old → new
     rejected: tuple[RowNote, ...]  # rows not taken, with the reason
     empty: tuple[RowNote, ...]  # questions left empty that apply
-    comments: int  # comments that will change
+    comments: tuple[RowNote, ...]  # comments that will change, old → new
 
     @property
     def has_changes(self) -> bool:
@@ -75,7 +76,7 @@ class _Plan:
     changes: tuple[RowNote, ...]
     rejected: tuple[RowNote, ...]
     empty: tuple[RowNote, ...]
-    comments: int
+    comments: tuple[RowNote, ...]
 
 
 def _check_identity(
@@ -128,7 +129,7 @@ def _plan(read: ReadChecksheet, assessment: Assessment, questionnaire: Questionn
     draft = read_draft(assessment)
     before = Draft(dict(draft.answers), dict(draft.invalid), dict(draft.notes))
     numbers = question_numbers(questionnaire)
-    changes, rejected, comments = [], [], 0
+    changes, rejected, comments = [], [], []
 
     def note(row: SheetRow, question: Question, **fields: str) -> RowNote:
         return RowNote(row.sheet, row.row, numbers[question.id], question.text.ja, **fields)
@@ -138,10 +139,12 @@ def _plan(read: ReadChecksheet, assessment: Assessment, questionnaire: Questionn
         if row.formula:
             rejected.append(note(row, question, reason=FORMULA_REJECTED))
             continue
-        if row.comment != before.notes.get(question.id, ""):
-            comments += 1
-            if row.comment:
-                draft.notes[question.id] = row.comment[:2000]
+        comment = row.comment[:MAX_COMMENT]
+        if comment != before.notes.get(question.id, ""):
+            old = before.notes.get(question.id, "")
+            comments.append(note(row, question, old=old or "（なし）", new=comment or "（削除）"))
+            if comment:
+                draft.notes[question.id] = comment
             else:
                 draft.notes.pop(question.id, None)
         if question.answer_type.holds_evidence:
@@ -178,7 +181,7 @@ def _plan(read: ReadChecksheet, assessment: Assessment, questionnaire: Questionn
         and not q.answer_type.holds_evidence
         and is_blank(draft.answers.get(q.id))
     )
-    return _Plan(draft, tuple(changes), tuple(rejected), empty, comments)
+    return _Plan(draft, tuple(changes), tuple(rejected), empty, tuple(comments))
 
 
 def _shown(question: Question, draft: Draft) -> str:
@@ -225,8 +228,16 @@ def upload(
             "checksheet.upload",
             "assessment",
             assessment.id,
-            f"チェックシート「{name}」を読み込み（変更 {len(plan.changes)} 件、受け付けない行 {len(plan.rejected)} 件、未確定）",
-            after={"file": name, "sha256": sha256, "upload": stored.id},
+            f"チェックシート「{name}」を読み込み（変更 {len(plan.changes)} 件、コメント {len(plan.comments)} 件、受け付けない行 {len(plan.rejected)} 件、未確定）",
+            after={
+                "file": name,
+                "sha256": sha256,
+                "upload": stored.id,
+                "changes": len(plan.changes),
+                "comments": len(plan.comments),
+                "rejected": len(plan.rejected),
+                "entered_by_staff": entered_by.id if entered_by else None,
+            },
         )
     return _preview(stored, plan)
 
@@ -284,11 +295,12 @@ def confirm(
             "checksheet.import" if staff else "checksheet.apply",
             "assessment",
             assessment.id,
-            f"チェックシート「{stored.filename}」の回答を保存{on_behalf}（変更 {len(plan.changes)} 件）",
+            f"チェックシート「{stored.filename}」の回答を保存{on_behalf}（変更 {len(plan.changes)} 件、コメント {len(plan.comments)} 件）",
             after={
                 "file": stored.filename,
                 "sha256": stored.sha256,
                 "changes": len(plan.changes),
+                "comments": len(plan.comments),
                 "rejected": len(plan.rejected),
                 "entered_by_staff": staff.id if staff else None,
             },
@@ -309,7 +321,8 @@ def _tell_vendor(
         f"{assessment.vendor.name}\nご担当者 様\n\n"
         f"{organisation}の{staff.display_name}です。案件「{case.title}」について、"
         f"お送りいただいたチェックシート「{stored.filename}」の回答を、貴社に代わって入力しました。\n\n"
-        f"変更した回答: {len(plan.changes)} 件\n受け付けられなかった行: {len(plan.rejected)} 件\n"
+        f"変更した回答: {len(plan.changes)} 件\n変更したコメント: {len(plan.comments)} 件\n"
+        f"受け付けられなかった行: {len(plan.rejected)} 件\n"
         f"ファイルの SHA-256: {stored.sha256}\n\n"
         "内容は、お送りしている回答用リンクのページで確認できます。提出はリンクのページから行ってください。\n",
     )

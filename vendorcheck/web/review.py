@@ -28,6 +28,7 @@ from vendorcheck.domain.scoring import (
 )
 from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import (
+    comments_shown,
     get_assessment,
     questionnaire_of,
     read_draft,
@@ -163,6 +164,7 @@ def _render_page(assessment, status: int = 200, **forms):
         answered=answered,
         evidence=review_service.evidence_of_answers(assessment, questionnaire, answers),
         comments=comments,
+        vendor_comments=comments_shown(assessment, version),
         decide_form=forms.get("decide_form") or DecisionForm(formdata=None),
         return_form=forms.get("return_form") or ReturnForm(formdata=None),
         return_comments=forms.get("return_comments", {}),
