@@ -35,6 +35,7 @@ def _arguments(name: str, tmp_path: Path) -> list[str]:
         "ismap": ["ismap", "check", "C21-0008-2"],
         "register": ["register", "list"],
         "monitoring": ["monitoring", "list"],
+        "checksheet": ["checksheet", "export", "1", "-o", str(tmp_path / "s.xlsx")],
     }.get(name, [name])
 
 

@@ -19,6 +19,7 @@ from peewee import DatabaseError, InterfaceError, OperationalError
 
 from vendorcheck import __version__, create_app
 from vendorcheck.cli.cases import cases_command
+from vendorcheck.cli.checksheet import checksheet_group
 from vendorcheck.cli.common import FAILURE, USAGE_ERROR, JapaneseHelp, os_reason
 from vendorcheck.cli.content import (
     check_clauses_command,
@@ -65,6 +66,7 @@ COMMANDS = (
     register_group,
     check_official_links_command,
     monitoring_group,
+    checksheet_group,
 )
 
 __all__ = ["COMMANDS", "group", "main", "prepare_database"]

@@ -201,6 +201,22 @@ def _read(assessment: Assessment, data: bytes, filename: str, secret: str) -> _P
     return _plan(read, assessment, questionnaire)
 
 
+def read_preview(
+    assessment: Assessment, filename: str, data: bytes, secret: str
+) -> ChecksheetPreview:
+    """What an upload would change, read and validated exactly as an upload; nothing stored."""
+    plan = _read(assessment, data, filename, secret)
+    return ChecksheetPreview(
+        0,
+        filename,
+        assessment.draft_revision,
+        plan.changes,
+        plan.rejected,
+        plan.empty,
+        plan.comments,
+    )
+
+
 def upload(
     assessment: Assessment,
     filename: str,
