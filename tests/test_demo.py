@@ -234,3 +234,5 @@ def test_demo_has_a_running_and_a_closing_contract(demo):
         "accounts": "open",
     }
     assert "契約履行中の事業者用リンク" in demo and demo.count("/c/") == 2
+    assert closing.register_entry.assessment_id == closing.assessment_id  # the cloud service
+    assert running.register_entry_id is None  # an outsourcing contract is for no service

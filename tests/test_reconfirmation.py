@@ -147,6 +147,8 @@ def test_two_changed_answers_lower_the_verdict_and_open_a_corrective_request(app
     assert reconfirmation.verdict_fell(evaluated.base_verdict, evaluated.verdict)
     request = CorrectiveRequest.get_by_id(evaluated.corrective_id)
     assert "年次再確認で判定が「適合」から" in request.request
+    assert all(f"「{question.text.ja[:40]}" in request.request for question, _ in picked)
+    assert not any(question.id in request.request for question, _ in picked)
     assert request.due_on == today + dt.timedelta(days=30)
     with pytest.raises(Conflict):
         reconfirmation.evaluate(SYSTEM, evaluated, today=today)

@@ -51,3 +51,24 @@ def test_a_changed_option_list_is_a_changed_question():
         fingerprints(SOURCE), _answers(SOURCE), Questionnaire.from_snapshot(data)
     )
     assert question["id"] in carried.changed
+
+
+def test_evidence_is_handed_back_to_copy_only_where_the_files_can_be_copied():
+    files = [q for q in SOURCE.questions if q.answer_type.holds_evidence]
+    assert files, "the questionnaire asks for evidence"
+    answers = {files[0].id: ["12", "13"]}
+    from_a_file = carry_answers(fingerprints(SOURCE), answers, SOURCE)
+    assert files[0].id in from_a_file.changed and not from_a_file.evidence
+    in_this_database = carry_answers(fingerprints(SOURCE), answers, SOURCE, files_copyable=True)
+    assert in_this_database.evidence == {files[0].id: ("12", "13")}
+    assert files[0].id not in in_this_database.changed
+    assert files[0].id not in in_this_database.marks  # attached files, seen and removable
+    changed = copy.deepcopy(SOURCE.to_snapshot())
+    question = next(
+        q for s in changed["sections"] for q in s["questions"] if q["id"] == files[0].id
+    )
+    question["text"]["ja"] += "（改訂）"
+    carried = carry_answers(
+        fingerprints(SOURCE), answers, Questionnaire.from_snapshot(changed), files_copyable=True
+    )
+    assert files[0].id in carried.changed and not carried.evidence

@@ -6,9 +6,14 @@ from tests.web.conftest import BASE_URL
 from tests.web.test_portal import _fill_everything, _token
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import invitations
-from vendorcheck.services.assessments import questionnaire_of, read_draft
+from vendorcheck.services.assessments import (
+    latest_submission,
+    questionnaire_of,
+    read_draft,
+    submission_answers,
+)
 from vendorcheck.services.audit import Actor
-from vendorcheck.store.models import Assessment, AuditEvent, Case, Submission
+from vendorcheck.store.models import Assessment, AuditEvent, Case, Evidence, Submission
 
 
 def _invite_again(assessment, tier=3):
@@ -70,3 +75,24 @@ def test_no_offer_without_earlier_answers_or_once_answering_started(client, invi
     refused = client.post(f"{path}answers/reuse", data={"csrf_token": token})
     assert refused.status_code == 302
     assert "読み込める前回の回答がありません" in client.get(path).get_data(as_text=True)
+
+
+def test_reuse_copies_the_evidence_files_of_unchanged_questions(client, invite, db):
+    path, first = invite("cloud")
+    _submit(client, path, first)
+    questionnaire = questionnaire_of(first)
+    file_questions = [q.id for q in questionnaire.questions if q.answer_type.holds_evidence]
+    submitted = submission_answers(latest_submission(first))
+    attached = [qid for qid in file_questions if submitted.get(qid)]
+    assert attached, "the first answers carry evidence"
+    second_path, second = _invite_again(first)
+    client.post(f"{second_path}answers/reuse", data={"csrf_token": _token(client, second_path)})
+    draft = read_draft(Assessment.get_by_id(second.id))
+    for question_id in attached:
+        copies = [Evidence.get_by_id(int(item)) for item in draft.answers[question_id]]
+        originals = [Evidence.get_by_id(int(item)) for item in submitted[question_id]]
+        assert {row.assessment_id for row in copies} == {second.id}
+        assert [row.sha256 for row in copies] == [row.sha256 for row in originals]
+        assert question_id not in draft.carried
+    event = AuditEvent.get(AuditEvent.action == "assessment.reuse")
+    assert '"files_copied": ' in event.after and '"files_copied": 0' not in event.after

@@ -65,6 +65,9 @@ def _contract(officer, clauses, links, assessment, number, title, start, end):
             contacts=f"緊急連絡先: {vendor.contact_name}（24時間対応窓口 03-0000-0000）",
             report_frequency="quarterly",
             report_due_days=10,
+            register_entry_id=contracts.suggested_entry(
+                assessment.id, assessment.case.department_id
+            ),
         ),
         clauses=clauses,
         links=links,

@@ -261,6 +261,13 @@ def _carry_review_scores(row: Reconfirmation, changed: set[str]) -> None:
         )
 
 
+def _named(changed: list[tuple[str, str, str, str]]) -> str:
+    """The changed questions by their text (shortened), never by their ids."""
+    return "、".join(
+        f"「{text[:40]}{'…' if len(text) > 40 else ''}」" for _qid, text, *_ in changed
+    )
+
+
 def evaluate(actor: Actor, row: Reconfirmation, *, today: dt.date | None = None) -> Reconfirmation:
     """Score the re-submitted answers; a verdict lower than before opens a corrective request."""
     today = today or today_jst()
@@ -280,7 +287,7 @@ def evaluate(actor: Actor, row: Reconfirmation, *, today: dt.date | None = None)
                 actor,
                 row.contract,
                 f"年次再確認で判定が「{row.base_verdict}」から「{verdict}」に下がりました。"
-                f"変更された回答（{', '.join(qid for qid, *_ in changed) or 'なし'}）について、"
+                f"変更された回答（{_named(changed) or 'なし'}）について、"
                 "特記事項を満たすための是正計画を提出してください。",
                 today + dt.timedelta(days=CORRECTIVE_DAYS),
                 today=today,
