@@ -38,6 +38,12 @@ from vendorcheck.services.assessments import (
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
 from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.services.known_answers import known_changes
+from vendorcheck.web.answer_filters import (
+    ANSWER_FILTERS,
+    chosen_filter,
+    every_filter,
+    filter_links,
+)
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
@@ -85,32 +91,6 @@ def _answers_shown(assessment, subs, version_arg: str | None):
     return read_draft(assessment).answers, None
 
 
-ANSWER_FILTERS = {
-    "": "すべての質問",
-    "short": "✗ / △（満点でない質問）",
-    "pending": "審査待ちの質問",
-    "commented": "コメントのある質問",
-    "changed": "前の版から変わった質問",
-}
-
-
-def _filtered_ids(show: str, card, comments, assessment, version, subs) -> set[str] | None:
-    """The questions an answer filter keeps, or None to keep every question."""
-    if show == "short":
-        return {r.question_id for r in card.questions if r.final is not None and r.final < 1}
-    if show == "pending":
-        return set(review_service.pending_review(card))
-    if show == "commented":
-        return {qid for qid in comments if qid}
-    if show == "changed":
-        if version is None or version < 2 or version not in {s.version for s in subs}:
-            return set()
-        return {
-            c.question_id for c in review_service.compare_versions(assessment, version - 1, version)
-        }
-    return None
-
-
 def _render_page(assessment, status: int = 200, **forms):
     subs = submissions(assessment)
     version_arg = request.args.get("version")
@@ -134,15 +114,24 @@ def _render_page(assessment, status: int = 200, **forms):
     effective = assessment_status.effective_status(
         assessment.status, assessment.deadline, today_jst()
     )
-    show = request.args.get("show", "")
-    show = show if show in ANSWER_FILTERS else ""
+    show = chosen_filter()
     comments = review_service.comments_by_question(assessment)
-    kept = _filtered_ids(show, shown, comments, assessment, version, subs)
+    kept_by_filter = every_filter(shown, comments, assessment, version, subs)
+    shown_version = {"version": version} if version != latest else {}
     return render_template(
         "review/assessment.html",
         answer_filters=ANSWER_FILTERS,
+        filters=filter_links(
+            show,
+            applicable,
+            kept_by_filter,
+            "review.assessment",
+            "answers-title",
+            assessment_id=assessment.id,
+            **shown_version,
+        ),
         show=show,
-        kept=kept,
+        kept=kept_by_filter[show],
         assessment=assessment,
         case=case,
         vendor=assessment.vendor,

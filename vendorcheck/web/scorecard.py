@@ -15,8 +15,19 @@ from vendorcheck.domain.scoring import (
 )
 from vendorcheck.services import expiry, ismap_claims, judgement
 from vendorcheck.services import review as review_service
-from vendorcheck.services.assessments import get_assessment, latest_answers, questionnaire_of
+from vendorcheck.services.assessments import (
+    get_assessment,
+    latest_answers,
+    questionnaire_of,
+    submissions,
+)
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.web.answer_filters import (
+    ANSWER_FILTERS,
+    chosen_filter,
+    every_filter,
+    filter_links,
+)
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.naming import assessment_question_name
 
@@ -64,6 +75,15 @@ def _render(assessment, status: int = 200, **state):
     today = today_jst()
     remediations = judgement.remediations_by_question(assessment)
     gap_ids = {gap.question_id for gap in card.gaps}
+    applicable = [r.question_id for r in card.questions if r.applies]
+    show = chosen_filter()
+    kept_by_filter = every_filter(
+        card,
+        review_service.comments_by_question(assessment),
+        assessment,
+        version,
+        submissions(assessment),
+    )
     open_remediation = {
         qid: rows[-1]
         for qid, rows in remediations.items()
@@ -77,6 +97,17 @@ def _render(assessment, status: int = 200, **state):
         questionnaire=questionnaire,
         version=version,
         card=card,
+        show=show,
+        kept=kept_by_filter[show],
+        filters=filter_links(
+            show,
+            applicable,
+            kept_by_filter,
+            "scorecard.show",
+            "questions-title",
+            assessment_id=assessment.id,
+        ),
+        answer_filters=ANSWER_FILTERS,
         today=today,
         answers=_answer_texts(questionnaire, answers),
         questions={q.id: q for q in questionnaire.questions},
