@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import docx
 import pytest
 
-from tests.browser.portal_driver import dom_id, fill_visible_questions, revise_and_resubmit
+from tests.browser.portal_driver import fill_visible_questions, revise_and_resubmit
 from tests.browser.test_look import _check
 from tests.conftest import PASSWORD, TEST_ORGANISATION
 from tests.page_checker import page_problems, raw_ids
@@ -225,9 +225,7 @@ def _officer_accepts_and_makes_the_annex(run: Run, page, assessment_id: int) -> 
     page.goto(f"{run.base}/assessments/{assessment_id}")
     page.get_by_role("link", name="承認・不採用を判断する").click()  # a jump within the page
     page.locator("#decision-accepted").check()
-    page.locator("form[action$='/decide'] textarea[name=reason]").fill(
-        "是正措置を条件に承認する。"
-    )
+    page.locator("form[action$='/decide'] textarea[name=reason]").fill("是正措置を条件に承認する。")
     if page.locator("#pending-warning").count():
         page.get_by_label("審査待ちの質問が残ったまま承認する").check()
     run.look(page, "decide")
