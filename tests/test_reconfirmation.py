@@ -152,3 +152,19 @@ def test_two_changed_answers_lower_the_verdict_and_open_a_corrective_request(app
     assert request.due_on == today + dt.timedelta(days=30)
     with pytest.raises(Conflict):
         reconfirmation.evaluate(SYSTEM, evaluated, today=today)
+
+
+def test_the_contract_page_names_changed_answers_by_question_text_not_id(app, db, client, login_as):
+    contract, _ = make_contract(app, starts_on=START, ends_on=END)
+    _conforming(contract)
+    row, _url = reconfirmation.start(SYSTEM, contract, LINKS, today=dt.date(2027, 4, 2))
+    new = Assessment.get_by_id(row.assessment_id)
+    ((question, value),) = _mandatory_choices(new, 1)
+    _save_section(new, question.section_id, {question.id: value})
+    fresh = Assessment.get_by_id(new.id)
+    answer_service.submit(fresh, fresh.draft_revision, SYSTEM)
+    login_as("ciso")
+    response = client.get(f"/contracts/{contract.id}")  # the client's page checks refuse raw ids
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "変更された回答（1 件）" in html
+    assert question.text.ja in html and question.id not in html
