@@ -333,14 +333,42 @@ def http_server() -> Iterator[HttpServer]:
     httpd.server_close()
 
 
+class CheckedPages:
+    """WSGI middleware for the live server: every HTML page it serves to the browser goes
+    through the same page checks as the test client's pages (raw ids, labels, one h1…)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.problems: list[str] = []
+
+    def __call__(self, environ, start_response):
+        seen = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, dict(headers)
+            return start_response(status, headers, exc_info)
+
+        body = b"".join(self.app(environ, remember))
+        content_type = seen.get("headers", {}).get("Content-Type", "")
+        if content_type.startswith("text/html") and not seen["status"].startswith("3"):
+            path = environ.get("PATH_INFO", "")
+            found = page_problems(body.decode("utf-8", "replace"))
+            self.problems += [f"{path}: {problem}" for problem in found]
+        return [body]
+
+
 @pytest.fixture
 def live_server(app) -> Iterator[str]:
-    """The app served by a real threaded HTTP server on loopback."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    """The app served by a real threaded HTTP server on loopback; its HTML pages are checked."""
+    checked = CheckedPages(app)
+    server = make_server("127.0.0.1", 0, checked, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    assert not checked.problems, "page checks failed on served pages:\n" + "\n".join(
+        sorted(set(checked.problems))[:20]
+    )
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from werkzeug.test import create_environ
+
+from tests.conftest import CheckedPages
 from tests.page_checker import page_problems, raw_ids
 
 STAFF = (
@@ -37,3 +40,18 @@ def test_addresses_hosts_files_and_attributes_are_not_ids():
 
 def test_the_rule_applies_to_staff_pages_only():
     assert _raw_id_problems("<p>cert.isms</p>", PORTAL) == []
+
+
+def test_the_live_server_checks_every_html_page_it_serves(app):
+    """Pages the browser tests fetch go through the same checks (tests/conftest.CheckedPages)."""
+
+    @app.route("/raw-id-page")
+    def raw_id_page():
+        return '<html lang="ja"><title>頁</title><nav class="site-nav"></nav><h1>頁</h1>cert.ismap_number</html>'
+
+    checked = CheckedPages(app)
+    body = b"".join(checked(create_environ("/raw-id-page"), lambda *_args: None))
+    assert b"cert.ismap_number" in body
+    assert checked.problems == [
+        "/raw-id-page: raw question or requirement ids shown to staff: ['cert.ismap_number']"
+    ]
