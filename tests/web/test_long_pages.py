@@ -100,3 +100,13 @@ def test_contents_stay_in_view_on_wide_screens_and_collapse_on_narrow_ones():
     assert re.search(r"\.page-contents \{[^}]*position: sticky", wide)
     narrow = css.split("@media (max-width: 74.99rem) {", 1)[1].split("}\n}", 1)[0]
     assert re.search(r"\.page-contents ol ol \{ display: none; \}", narrow)
+
+
+def test_review_scorecard_and_annex_name_the_information_class_not_its_codes(
+    client, login_as, db
+):
+    officer = login_as("officer")
+    assessment = _submitted_with(officer, {"a.policy": "no", "a.detail": "策定中です。"})
+    for page in ("", "/scorecard", "/annex"):
+        html = client.get(f"/assessments/{assessment.id}{page}").get_data(as_text=True)
+        assert "（確認の段階 2）" in html and "区分2（2）" not in html, page

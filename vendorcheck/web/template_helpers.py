@@ -8,6 +8,7 @@ from flask import Flask, current_app, g
 
 from vendorcheck.domain.jp import english_date, in_japan, jst_time, wareki, wareki_datetime
 from vendorcheck.domain.roles import can, role_label
+from vendorcheck.services.comparison import classification_label
 from vendorcheck.services.organisation import site_name
 from vendorcheck.services.questionnaires import catalogue
 
@@ -78,6 +79,8 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["date_answer"] = date_answer
     app.jinja_env.filters["english_date"] = english_date
+    # a case's information class by its name: 「機密性2（確認の段階 2）」, not 「区分2（2）」
+    app.jinja_env.filters["classification"] = classification_label
     app.jinja_env.globals["user_can"] = _user_can
     app.jinja_env.globals["site_name"] = _site_name
     app.jinja_env.globals["questionnaire_name"] = questionnaire_name
