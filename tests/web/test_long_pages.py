@@ -102,9 +102,7 @@ def test_contents_stay_in_view_on_wide_screens_and_collapse_on_narrow_ones():
     assert re.search(r"\.page-contents ol ol \{ display: none; \}", narrow)
 
 
-def test_review_scorecard_and_annex_name_the_information_class_not_its_codes(
-    client, login_as, db
-):
+def test_review_scorecard_and_annex_name_the_information_class_not_its_codes(client, login_as, db):
     officer = login_as("officer")
     assessment = _submitted_with(officer, {"a.policy": "no", "a.detail": "策定中です。"})
     for page in ("", "/scorecard", "/annex"):
