@@ -54,6 +54,8 @@ class Run:
             java_script_enabled=self.javascript,
             accept_downloads=True,
         )
+        if self.javascript:  # the copy buttons beside hashes write to the clipboard
+            context.grant_permissions(["clipboard-read", "clipboard-write"])
         self.contexts.append(context)
         return context.new_page()
 
@@ -238,9 +240,27 @@ def _officer_accepts_and_makes_the_annex(run: Run, page, assessment_id: int) -> 
     flash = page.locator(".flash--success")
     assert "特記事項の第1版を作成しました。" in flash.inner_text()
     run.look(page, "annex-made")
+    _copy_the_hash(run, page)
     with page.expect_download() as download:
         flash.get_by_role("link", name=re.compile("第1版をダウンロード")).click()
     return Path(download.value.path()).read_bytes()
+
+
+def _copy_the_hash(run: Run, page) -> None:
+    """The annex's SHA-256 is shortened; with JavaScript a button copies all of it, without
+    JavaScript the button stays hidden and the whole value is in the title and hidden text."""
+    code = page.locator("span.hash code").first
+    full = code.get_attribute("title")
+    assert re.fullmatch(r"[0-9a-f]{64}", full) and len(code.inner_text()) < len(full)
+    button = page.locator("span.hash button.copy-button").first
+    if not run.javascript:
+        assert button.is_hidden() and full in page.locator("span.hash").first.text_content()
+        return
+    button.click()
+    page.locator("span.hash button.copy-button", has_text="コピーしました").first.wait_for(
+        timeout=5_000
+    )
+    assert page.evaluate("navigator.clipboard.readText()") == full
 
 
 def _journeys(app, run: Run, mode: str, make_staff) -> None:
