@@ -105,7 +105,7 @@ def test_a_self_check_refuses_an_office_bomb(application):
     assert ApplicationEvidence.select().count() == 0
 
 
-def _retire(entry, files, quota=EvidenceQuota()):
+def _retire(entry, files, quota=None):
     return registers.retire(
         SYSTEM,
         SYSTEM_READER,
@@ -115,7 +115,7 @@ def _retire(entry, files, quota=EvidenceQuota()):
         accounts_deleted=True,
         files=files,
         max_bytes=LIMIT,
-        quota=quota,
+        quota=quota or EvidenceQuota(),
     )
 
 
