@@ -142,7 +142,12 @@ def hostile(app, client, runner, invite, login_as):
     staff_token = csrf_token(client, "/vendors/new")
     created = client.post(
         "/vendors/new",
-        data={"csrf_token": staff_token, "name": f"有限会社{CORPUS[0]}", "address": PAYLOAD},
+        data={
+            "csrf_token": staff_token,
+            "name": f"有限会社{CORPUS[0]}",
+            "address": PAYLOAD,
+            "website": "javascript:alert(5)",
+        },
     )
     assert created.status_code in (302, 400)
     comment = client.post(
@@ -151,6 +156,14 @@ def hostile(app, client, runner, invite, login_as):
     )
     assert comment.status_code < 500
     make_entry(name=f"公式{CORPUS[0]}", purpose=PAYLOAD, notes=CORPUS[4])
+    # stored as typed by an import or an older version: the pages must still not link it
+    linked = make_entry(
+        name="リンク", url="javascript:alert(6)", official_page_url="javascript:alert(7)"
+    )
+    vendor = Vendor.select().order_by(Vendor.id.desc()).first()
+    vendor.website = "javascript:alert(5)"  # as an import or an older version might have kept it
+    vendor.save()
+    world.extra_pages = [f"/registers/{linked.id}", f"/vendors/{vendor.id}"]
     world.assessment, world.token = assessment, token
     return world
 
@@ -190,6 +203,8 @@ def test_the_corpus_is_inert_on_every_page_and_in_every_export(app, plain_client
                 found = _export_problems(response)
                 exports += response.mimetype != "image/svg+xml"
                 problems += [f"{target}: {p}" for p in found]
+    for target in hostile.extra_pages:
+        problems += [f"{target}: {p}" for p in _html_problems(client.get(target).get_data(True))]
     assert problems == [], "\n".join(problems)
     assert seen > 80 and exports >= 8 and shown >= 5
 

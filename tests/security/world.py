@@ -105,6 +105,7 @@ class World:
     token: str  # the invited assessment's portal token
     contract_tokens: dict[int, str]  # contract id -> the token of its link
     assessment_tokens: dict[int, str] = field(default_factory=dict)
+    extra_pages: list[str] = field(default_factory=list)
 
     @property
     def contract_token(self) -> str:

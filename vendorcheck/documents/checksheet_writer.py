@@ -99,7 +99,6 @@ class Checksheet:
     stamp: SheetStamp
 
 
-
 def _cell(sheet: Worksheet, row: int, column: int, value: object):
     """Write one value: text without the characters XML forbids, and text stays text even when
     it starts like a formula (=, +, -, @), so an answer is never evaluated."""
@@ -110,6 +109,7 @@ def _cell(sheet: Worksheet, row: int, column: int, value: object):
     else:
         cell.value = value
     return cell
+
 
 def sheet_title(index: int, title: str) -> str:
     """A section sheet's name: its number and title, without the characters Excel forbids."""
