@@ -14,7 +14,6 @@ from html.parser import HTMLParser
 import docx
 import openpyxl
 import pytest
-from flask.testing import FlaskClient
 
 from tests.answering import TINY_PDF, section_form
 from tests.conftest import csrf_token
@@ -170,11 +169,7 @@ def hostile(app, client, runner, invite, login_as):
 
 @pytest.fixture
 def plain_client(app, client, hostile):
-    """The admin's session in a client without the page checks (names, labels): this suite
-    looks for what would run, on pages other suites check for wording."""
-    plain = FlaskClient(app, app.response_class, use_cookies=True)
-    plain.set_cookie("vendorcheck_session", client.get_cookie("vendorcheck_session").value)
-    return plain
+    return w.plain_client(app, client)
 
 
 def test_the_corpus_is_inert_on_every_page_and_in_every_export(app, plain_client, hostile):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from flask.testing import FlaskClient
 from peewee import Field, Model
 
 from vendorcheck.services import contract_links
@@ -241,6 +242,20 @@ def _evidence_of(assessment: Assessment) -> Evidence:
 def _application_with_evidence() -> int:
     row = ApplicationEvidence.select().order_by(ApplicationEvidence.id).first()
     return row.application_id if row else UseApplication.select().first().id
+
+
+def plain_client(app, client) -> FlaskClient:
+    """The same session in a client without the page checks of tests/page_checker.py (names,
+    labels): the security suites look for what would run or leak, on pages whose wording other
+    suites check."""
+    plain = FlaskClient(app, app.response_class, use_cookies=True)
+    plain.set_cookie("vendorcheck_session", client.get_cookie("vendorcheck_session").value)
+    return plain
+
+
+def submitted_case_id() -> int:
+    """A case of the demonstration data with submitted answers (its comparison has bids)."""
+    return Assessment.select().where(Assessment.submitted_version > 0).first().case_id
 
 
 def url(rule, filled: dict[str, object]) -> str:
