@@ -153,3 +153,14 @@ def test_sync_command_reports_and_exits_1_on_failure(app, runner, db, list_serve
     app.config.update(ISMAP_SYNC_URL="")
     unset = runner.invoke(args=["ismap", "sync"])
     assert unset.exit_code == 2 and "ISMAP_SYNC_URL" in unset.output
+
+
+def test_the_same_bytes_without_etag_are_imported_once(db, list_server):
+    """Another process (or a server without validators) fetching an unchanged list again."""
+    url = list_server.route("/plain.csv", (200, {"Content-Type": CSV}, LIST, 0))
+    assert run(url).state == "imported"
+    second = run(url)
+    assert second.state == "unchanged" and "前回取り込んだものと同じ" in second.message
+    assert IsmapImport.select().count() == 1
+    list_server.route("/plain.csv", (200, {"Content-Type": CSV}, LIST + LIST[-40:], 0))
+    assert run(url).state in ("imported", "failed")  # new bytes are read again

@@ -17,6 +17,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from vendorcheck.domain.jp import clean_for_xml
 from vendorcheck.domain.questionnaire.types import SheetRule
 
 FONT = "游ゴシック"  # Japanese font; LibreOffice substitutes a CJK font where it is missing
@@ -98,6 +99,18 @@ class Checksheet:
     stamp: SheetStamp
 
 
+def _cell(sheet: Worksheet, row: int, column: int, value: object):
+    """Write one value: text without the characters XML forbids, and text stays text even when
+    it starts like a formula (=, +, -, @), so an answer is never evaluated."""
+    cell = sheet.cell(row, column)
+    if isinstance(value, str):
+        cell.value = clean_for_xml(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
 def sheet_title(index: int, title: str) -> str:
     """A section sheet's name: its number and title, without the characters Excel forbids."""
     clean = "".join(ch for ch in title if ch not in "[]:*?/\\'")
@@ -165,27 +178,27 @@ def _protect(sheet: Worksheet) -> None:
 def _cover(sheet: Worksheet, checksheet: Checksheet) -> None:
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 70
-    _style(sheet.cell(1, 1, checksheet.title), "vc_title")
+    _style(_cell(sheet, 1, 1, checksheet.title), "vc_title")
     row = 3
     for label, value in checksheet.facts:
-        _style(sheet.cell(row, 1, label), "vc_label")
-        _style(sheet.cell(row, 2, value), "vc_text")
+        _style(_cell(sheet, row, 1, label), "vc_label")
+        _style(_cell(sheet, row, 2, value), "vc_text")
         row += 1
     for heading, lines in (
         ("記入のしかた", checksheet.how_to_fill),
         ("返送のしかた", checksheet.how_to_return),
     ):
         row += 1
-        _style(sheet.cell(row, 1, heading), "vc_label")
+        _style(_cell(sheet, row, 1, heading), "vc_label")
         for line in lines:
-            _style(sheet.cell(row, 2, line), "vc_text")
+            _style(_cell(sheet, row, 2, line), "vc_text")
             row += 1
     row += 1
-    _style(sheet.cell(row, 1, STAMP_HEADING), "vc_label")
+    _style(_cell(sheet, row, 1, STAMP_HEADING), "vc_label")
     row += 1
     for key, label in STAMP_LABELS.items():
-        _style(sheet.cell(row, 1, label), "vc_label")
-        _style(sheet.cell(row, 2, str(getattr(checksheet.stamp, key))), "vc_text")
+        _style(_cell(sheet, row, 1, label), "vc_label")
+        _style(_cell(sheet, row, 2, str(getattr(checksheet.stamp, key))), "vc_text")
         row += 1
     _a4(sheet, row, 2, landscape=False)
     _protect(sheet)
@@ -201,7 +214,7 @@ class _Choices:
         if choices not in self.ranges:
             column = len(self.ranges) + 1
             for row, label in enumerate(choices, start=1):
-                self.sheet.cell(row, column, label)
+                _cell(self.sheet, row, column, label)
             letter = get_column_letter(column)
             self.ranges[choices] = (
                 f"{quote_sheetname(CHOICES_TITLE)}!${letter}$1:${letter}${len(choices)}"
@@ -240,11 +253,11 @@ def _number_format(rule: SheetRule) -> str:
 
 
 def _section_sheet(sheet: Worksheet, section: SheetSection, choices: _Choices) -> None:
-    _style(sheet.cell(1, 2, section.title), "vc_title")
+    _style(_cell(sheet, 1, 2, section.title), "vc_title")
     if section.description:
-        _style(sheet.cell(2, 2, section.description), "vc_text")
+        _style(_cell(sheet, 2, 2, section.description), "vc_text")
     for column, (header, width) in enumerate(COLUMNS, start=1):
-        _style(sheet.cell(HEADER_ROW, column, header), "vc_header")
+        _style(_cell(sheet, HEADER_ROW, column, header), "vc_header")
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.column_dimensions["A"].hidden = True
     validations: dict[SheetRule, DataValidation | None] = {}
@@ -259,9 +272,9 @@ def _section_sheet(sheet: Worksheet, section: SheetSection, choices: _Choices) -
             question.condition,
         )
         for column, value in enumerate(values, start=1):
-            _style(sheet.cell(row, column, value), "vc_body")
+            _style(_cell(sheet, row, column, value), "vc_body")
         rule = question.rule
-        answer = sheet.cell(row, ANSWER_COLUMN, question.answer)
+        answer = _cell(sheet, row, ANSWER_COLUMN, question.answer)
         if rule.kind == "none":
             _style(answer, "vc_body")
         else:
@@ -274,9 +287,9 @@ def _section_sheet(sheet: Worksheet, section: SheetSection, choices: _Choices) -
                     sheet.add_data_validation(validations[rule])
             if validations[rule] is not None:
                 validations[rule].add(answer.coordinate)  # type: ignore[union-attr]
-        _style(sheet.cell(row, COMMENT_COLUMN, question.comment or None), "vc_answer")
+        _style(_cell(sheet, row, COMMENT_COLUMN, question.comment or None), "vc_answer")
         sheet.cell(row, COMMENT_COLUMN).number_format = "@"
-        _style(sheet.cell(row, len(COLUMNS), question.evidence), "vc_body")
+        _style(_cell(sheet, row, len(COLUMNS), question.evidence), "vc_body")
     last = FIRST_ROW + len(section.questions) - 1
     sheet.freeze_panes = sheet.cell(FIRST_ROW, 3)
     _a4(sheet, max(last, HEADER_ROW), len(COLUMNS), landscape=True)

@@ -54,7 +54,9 @@ class UploadRejected(ValueError):
 
 @dataclass(frozen=True)
 class EvidenceQuota:
-    """How much evidence one question and one assessment may hold (live files only)."""
+    """How much evidence one subject and one owner may hold (live files only). The subject is a
+    question (the portal, a self-check), a report or an item (the contract); the owner is an
+    assessment, a use application, a register entry's retirement or a contract."""
 
     files_per_question: int = 10
     bytes_per_question: int = 50 * _MB
@@ -66,8 +68,19 @@ DEFAULT_QUOTA = EvidenceQuota()
 
 
 @dataclass(frozen=True)
+class QuotaWords:
+    """How the messages name the subject and the owner (この質問 / この回答全体, …)."""
+
+    subject: str = "この質問"
+    owner: str = "この回答全体"
+
+
+ANSWER_WORDS = QuotaWords()
+
+
+@dataclass(frozen=True)
 class StoredEvidence:
-    """What an assessment already holds: per question and in all (files, bytes)."""
+    """What an owner already holds: per subject and in all (files, bytes)."""
 
     by_question: dict[str, tuple[int, int]]
     files: int
@@ -75,20 +88,23 @@ class StoredEvidence:
 
 
 def quota_problem(
-    quota: EvidenceQuota, stored: StoredEvidence, question_id: str, size: int
+    quota: EvidenceQuota,
+    stored: StoredEvidence,
+    question_id: str,
+    size: int,
+    words: QuotaWords = ANSWER_WORDS,
 ) -> str | None:
-    """Why one more file of size bytes on the question would pass the quota, or None."""
+    """Why one more file of size bytes on the subject would pass the quota, or None."""
     files, total = stored.by_question.get(question_id, (0, 0))
+    remove_first = "不要なファイルを削除してから添付してください。"
     if files + 1 > quota.files_per_question:
-        return f"この質問に添付できるファイルは{quota.files_per_question}件までです。不要なファイルを削除してから添付してください。"
+        return f"{words.subject}に添付できるファイルは{quota.files_per_question}件までです。{remove_first}"
     if total + size > quota.bytes_per_question:
-        return (
-            f"この質問に添付できるファイルの合計は{_megabytes(quota.bytes_per_question)}までです。"
-        )
+        return f"{words.subject}に添付できるファイルの合計は{_megabytes(quota.bytes_per_question)}までです。"
     if stored.files + 1 > quota.files_per_assessment:
-        return f"この回答全体で添付できるファイルは{quota.files_per_assessment}件までです。不要なファイルを削除してから添付してください。"
+        return f"{words.owner}で添付できるファイルは{quota.files_per_assessment}件までです。{remove_first}"
     if stored.size + size > quota.bytes_per_assessment:
-        return f"この回答全体で添付できるファイルの合計は{_megabytes(quota.bytes_per_assessment)}までです。"
+        return f"{words.owner}で添付できるファイルの合計は{_megabytes(quota.bytes_per_assessment)}までです。"
     return None
 
 

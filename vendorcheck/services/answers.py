@@ -7,8 +7,6 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from peewee import fn
-
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Question, Questionnaire, Section
 from vendorcheck.domain.questionnaire.carry import PREVIOUS
@@ -16,21 +14,20 @@ from vendorcheck.domain.uploads import (
     DEFAULT_QUOTA,
     AcceptedFile,
     EvidenceQuota,
-    StoredEvidence,
     UploadRejected,
     check_upload,
-    quota_problem,
-    with_file,
 )
-from vendorcheck.services import audit
+from vendorcheck.services import audit, evidence_quota
 from vendorcheck.services.assessments import Draft, put_answer, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.evidence_quota import Holder, NewFile
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import site_name
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Evidence, Submission, utcnow
 
+EVIDENCE_HOLDER = Holder(Evidence, Evidence.assessment, Evidence.question_id)
 STALE_MESSAGE = (
     "別の画面（または別の方）が、より新しい内容を保存しています。上書きを防ぐため、この保存は行いませんでした。"
     "ページを再読み込みして最新の内容を確認してから、もう一度入力してください。"
@@ -188,35 +185,16 @@ def _store_upload(
     return evidence
 
 
-def _stored_evidence(assessment: Assessment) -> StoredEvidence:
-    """The live files of the assessment, counted and summed per question in one query."""
-    rows = (
-        Evidence.select(Evidence.question_id, fn.COUNT(Evidence.id), fn.SUM(Evidence.size))
-        .where(Evidence.assessment == assessment, Evidence.removed_at.is_null())
-        .group_by(Evidence.question_id)
-        .tuples()
-    )
-    by_question = {question_id: (int(files), int(size or 0)) for question_id, files, size in rows}
-    files = sum(f for f, _ in by_question.values())
-    return StoredEvidence(by_question, files, sum(s for _, s in by_question.values()))
-
-
 def _check_quota(
     assessment: Assessment, accepted: Sequence[tuple[Upload, AcceptedFile]], quota: EvidenceQuota
 ) -> None:
-    """Refuse the save when its files would pass the quota (called after any removal). The
-    assessment row is locked first (PostgreSQL), so two saves at once cannot both squeeze in;
-    SQLite transactions here take the write lock when they begin (IMMEDIATE)."""
-    if database.for_update:  # PostgreSQL; SQLite has no FOR UPDATE and needs none
-        list(Assessment.select(Assessment.id).where(Assessment.id == assessment.id).for_update())
-    stored = _stored_evidence(assessment)
-    for upload, _checked in accepted:
-        problem = quota_problem(quota, stored, upload.question_id, len(upload.data))
-        if problem:
-            raise SaveRefused(
-                {upload.question_id: _refusal(upload, problem)}, _refusal(upload, problem)
-            )
-        stored = with_file(stored, upload.question_id, len(upload.data))
+    """Refuse the save when its files would pass the quota (called after any removal)."""
+    new_files = [NewFile(u.question_id, len(u.data), u.filename) for u, _checked in accepted]
+    found = evidence_quota.problem(EVIDENCE_HOLDER, assessment.id, new_files, quota)
+    if found:
+        new, reason = found
+        message = f"「{new.filename}」を添付できませんでした: {reason}"
+        raise SaveRefused({new.subject: message}, message)
 
 
 def _live_evidence(assessment: Assessment, evidence_id: int) -> Evidence:

@@ -295,8 +295,8 @@ def confirm(
     by_staff: bool = False,
 ) -> ChecksheetPreview:
     """Apply a previewed upload to the draft, refusing it when the draft changed since."""
+    stored = _pending(assessment, upload_id, by_staff)  # another assessment's upload: 404
     answers.ensure_editable(assessment)
-    stored = _pending(assessment, upload_id, by_staff)
     if base_revision != stored.base_revision or assessment.draft_revision != base_revision:
         raise Conflict(STALE_UPLOAD)
     plan = _read(assessment, bytes(stored.data), stored.filename, secret)

@@ -15,8 +15,8 @@ from vendorcheck.domain import assessment_status
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.clauses import Clause
-from vendorcheck.domain.uploads import check_upload
-from vendorcheck.services import audit, contract_links
+from vendorcheck.domain.uploads import DEFAULT_QUOTA, EvidenceQuota, QuotaWords, check_upload
+from vendorcheck.services import audit, contract_links, evidence_quota
 from vendorcheck.services.annexes import clause_ids_of, get_version
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
@@ -29,6 +29,13 @@ from vendorcheck.store.models import (
     CorrectiveRequest,
     PeriodicReport,
     RegisterEntry,
+)
+
+EVIDENCE_HOLDER = evidence_quota.Holder(
+    ContractEvidence,
+    ContractEvidence.contract,
+    ContractEvidence.subject,
+    QuotaWords(subject="この報告・項目", owner="この契約全体"),
 )
 
 MAX_TEXT = 4000
@@ -285,12 +292,24 @@ def refresh_next_due(contract: Contract) -> None:
 
 
 def add_evidence(
-    actor: Actor, contract: Contract, subject: str, filename: str, data: bytes, *, max_bytes: int
+    actor: Actor,
+    contract: Contract,
+    subject: str,
+    filename: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    quota: EvidenceQuota = DEFAULT_QUOTA,
 ) -> ContractEvidence:
-    """Check an upload by content (the portal's allow-list) and keep it with the contract."""
+    """Check an upload by content (the portal's allow-list) and its quota (per subject and per
+    contract), and keep it with the contract."""
     accepted = check_upload(filename, data, max_bytes=max_bytes, accept=("pdf", "image", "office"))
     digest = hashlib.sha256(data).hexdigest()
     with database.atomic():
+        new_file = evidence_quota.NewFile(subject, len(data), accepted.filename)
+        found = evidence_quota.problem(EVIDENCE_HOLDER, contract.id, [new_file], quota)
+        if found:
+            raise ServiceError(found[1])
         row = ContractEvidence.create(
             contract=contract,
             subject=subject,

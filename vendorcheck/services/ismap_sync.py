@@ -5,6 +5,7 @@ that cron runs at the same time (on one machine or several) never import twice."
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -201,6 +202,12 @@ def sync_one(
             message = "リストは前回の取り込みから変わっていません（取り込みは不要でした）。"
             _record(source, result=message, succeeded=True)
             return SyncOutcome(url, kind, "unchanged", message)
+        digest = hashlib.sha256(data).hexdigest()
+        last = IsmapSource.get_by_id(source.id)  # as the last sync, in any process, left it
+        if last.succeeded and digest == last.content_sha256:
+            message = "取得したリストは前回取り込んだものと同じです（取り込みは不要でした）。"
+            _record(source, result=message, succeeded=True)
+            return SyncOutcome(url, kind, "unchanged", message)
         report = import_file(data, url, list_settings, actor, default_list=kind, how="sync")
     except (FetchError, ImportRefused) as error:
         message = f"{error} 保存しているリストは変更していません。"
@@ -217,6 +224,7 @@ def sync_one(
         result=message,
         succeeded=True,
         synced_at=utcnow(),
+        content_sha256=digest,
         etag=(headers.get("ETag") or "")[:300],
         last_modified=(headers.get("Last-Modified") or "")[:100],
     )

@@ -13,8 +13,15 @@ from vendorcheck.domain.classification import Scheme
 from vendorcheck.domain.ismap_checks import Claim, ClaimCheck
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.register_fields import FieldError, clean_value, fields_for
-from vendorcheck.domain.uploads import UploadRejected, check_upload, stored_file_columns
-from vendorcheck.services import audit, ismap
+from vendorcheck.domain.uploads import (
+    DEFAULT_QUOTA,
+    EvidenceQuota,
+    QuotaWords,
+    UploadRejected,
+    check_upload,
+    stored_file_columns,
+)
+from vendorcheck.services import audit, evidence_quota, ismap
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Forbidden, NotFound, ServiceError
 from vendorcheck.services.organisation import organisation_scheme
@@ -23,6 +30,13 @@ from vendorcheck.store.models import (
     RegisterEntry,
     RetirementEvidence,
     utcnow,
+)
+
+RETIREMENT_HOLDER = evidence_quota.Holder(
+    RetirementEvidence,
+    RetirementEvidence.entry,
+    None,
+    QuotaWords(subject="廃止の証跡", owner="廃止の証跡"),
 )
 
 
@@ -210,6 +224,7 @@ def retire(
     accounts_deleted: bool,
     files: list[tuple[str, bytes]],
     max_bytes: int,
+    quota: EvidenceQuota = DEFAULT_QUOTA,
     today: dt.date | None = None,
 ) -> RegisterEntry:
     """廃止 (CLD-16): confirm the data was disposed of and the accounts deleted, with evidence."""
@@ -238,6 +253,15 @@ def retire(
             )
         if entry.status == reg.RETIRED:
             raise ServiceError("この項目はすでに廃止されています。")
+        new_files = [
+            evidence_quota.NewFile("", len(data), upload.filename)
+            for upload, (_, data) in zip(accepted, files, strict=True)
+        ]
+        found = evidence_quota.problem(RETIREMENT_HOLDER, entry.id, new_files, quota)
+        if found:
+            raise ServiceError(
+                f"「{found[0].filename}」を添付できませんでした: {found[1]}", field="evidence"
+            )
         for upload, (_, data) in zip(accepted, files, strict=True):
             RetirementEvidence.create(
                 entry=entry,

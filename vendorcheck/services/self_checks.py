@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.uploads import stored_file_columns
-from vendorcheck.services import application_versions, applications
+from vendorcheck.domain.uploads import DEFAULT_QUOTA, EvidenceQuota, QuotaWords, stored_file_columns
+from vendorcheck.services import application_versions, applications, evidence_quota
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.drafts import (
     STALE_MESSAGE,
@@ -30,6 +30,13 @@ from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.questionnaires import questionnaire_from_snapshot
 from vendorcheck.store.db import database
 from vendorcheck.store.models import ApplicationEvidence, UseApplication, utcnow
+
+EVIDENCE_HOLDER = evidence_quota.Holder(
+    ApplicationEvidence,
+    ApplicationEvidence.application,
+    ApplicationEvidence.question_id,
+    QuotaWords(subject="この質問", owner="この利用申請全体"),
+)
 
 
 def questionnaire_of(application: UseApplication) -> Questionnaire:
@@ -103,11 +110,16 @@ def add_evidence(
     data: bytes,
     *,
     max_bytes: int,
+    quota: EvidenceQuota = DEFAULT_QUOTA,
 ) -> ApplicationEvidence:
     application = applications.application_for_change(reader, application_id)
     _ensure_editable(application)
     accepted = check_evidence(questionnaire_of(application), question_id, filename, data, max_bytes)
     with database.atomic():
+        new_file = evidence_quota.NewFile(question_id, len(data), accepted.filename)
+        found = evidence_quota.problem(EVIDENCE_HOLDER, application.id, [new_file], quota)
+        if found:
+            raise ServiceError(found[1])
         evidence = ApplicationEvidence.create(
             application=application,
             question_id=question_id,

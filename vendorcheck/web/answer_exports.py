@@ -9,6 +9,7 @@ from vendorcheck.services.assessments import get_assessment
 from vendorcheck.services.comparison import get_case
 from vendorcheck.web.auth import require
 from vendorcheck.web.downloads import attachment, name_part
+from vendorcheck.web.ids import parse_id
 
 bp = Blueprint("answer_exports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,9 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def assessment_answers(assessment_id: int):
     assessment = get_assessment(assessment_id)
     version = request.args.get("version", "")
-    data = answer_exports.assessment_answers_xlsx(
-        assessment, int(version) if version.isdigit() else None
-    )
+    data = answer_exports.assessment_answers_xlsx(assessment, parse_id(version))
     filename = (
         f"回答一覧_{name_part(assessment.case.title)}_{name_part(assessment.vendor.name)}.xlsx"
     )

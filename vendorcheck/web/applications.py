@@ -31,6 +31,7 @@ from vendorcheck.services import applications as application_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.drafts import errors_of_draft
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.evidence_quota import quota_from_settings
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.services.register_lookups import accepted_cloud_assessments
@@ -38,6 +39,7 @@ from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form
+from vendorcheck.web.ids import parse_id
 from vendorcheck.web.portal import off_page_context
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -52,7 +54,7 @@ def person_from_form(role: str = reg.RESPONSIBLE) -> register_people.PersonInput
     staff_id = request.form.get("staff_id", "")
     return register_people.PersonInput(
         role=role,
-        staff_id=int(staff_id) if staff_id.isdigit() else None,
+        staff_id=parse_id(staff_id),
         name=request.form.get("person_name", ""),
         department_name=request.form.get("person_department", ""),
     )
@@ -99,7 +101,7 @@ def new():
         values |= {k: request.form.get(k, "") for k in ("person_name", "person_department")}
         values["staff_id"] = request.form.get("staff_id", "")
         department_text = request.form.get("department_id", "")
-        department_id = int(department_text) if department_text.isdigit() else None
+        department_id = parse_id(department_text)
         assessment_text = request.form.get("assessment_id", "")
         if not form.validate_on_submit():
             form_error = "フォームの有効期限が切れました。もう一度送信してください。"
@@ -118,7 +120,7 @@ def new():
                             if k not in ("person_name", "person_department", "staff_id")
                         },
                         responsible=person_from_form(),
-                        assessment_id=int(assessment_text) if assessment_text.isdigit() else None,
+                        assessment_id=parse_id(assessment_text),
                     ),
                     _self_check_questionnaire(kind),
                 )
@@ -260,10 +262,10 @@ def section(application_id: int, section_id: str):
 
 
 def _revision() -> int:
-    try:
-        return int(request.form.get("revision", ""))
-    except ValueError:
+    revision = parse_id(request.form.get("revision", ""))
+    if revision is None:
         abort(400)
+    return revision
 
 
 @bp.route("/<int:application_id>/s/<section_id>", methods=["POST"])
@@ -292,15 +294,16 @@ def save(application_id: int, section_id: str):
                 storage.filename,
                 storage.read(max_bytes + 1),
                 max_bytes=max_bytes,
+                quota=quota_from_settings(current_app.config),
             )
         except (UploadRejected, ServiceError) as exc:
             errors[question_id] = (
                 f"「{storage.filename}」を添付できませんでした: {getattr(exc, 'message', str(exc))}"
             )
-    remove = request.form.get("remove_evidence", "")
-    if remove.isdigit():
+    remove = parse_id(request.form.get("remove_evidence", ""))
+    if remove is not None:
         try:
-            removed = self_checks.remove_evidence(reader, application_id, int(remove))
+            removed = self_checks.remove_evidence(reader, application_id, remove)
             flash(f"「{removed.filename}」を削除しました。", "success")
         except ServiceError as exc:
             flash(exc.message, "error")

@@ -13,14 +13,14 @@ from vendorcheck.services.organisation import list_departments
 from vendorcheck.web import listing
 from vendorcheck.web.auth import require
 from vendorcheck.web.forms import Form, choices
+from vendorcheck.web.ids import parse_id
 from vendorcheck.web.template_helpers import questionnaire_name
 
 bp = Blueprint("assessment_list", __name__)
 
 
 def _number_or_zero(value: object) -> int:
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else 0
+    return parse_id(value) or 0
 
 
 class AssessmentFilterForm(Form):

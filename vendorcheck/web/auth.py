@@ -6,7 +6,7 @@ import functools
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -124,8 +124,12 @@ def require(permission: str = "view") -> Callable:
 def _safe_next(target: str | None) -> str:
     if not target:
         return url_for("home.dashboard")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # As a browser reads it: percent-escapes undone, tabs and newlines dropped, backslashes
+    # taken for slashes; only a path of this site may remain.
+    as_read = unquote(target).replace("\\", "/")
+    as_read = "".join(ch for ch in as_read if ch.isprintable() and not ch.isspace())
+    parts = urlsplit(as_read)
+    if parts.scheme or parts.netloc or not as_read.startswith("/") or as_read.startswith("//"):
         return url_for("home.dashboard")
     return target
 

@@ -17,6 +17,7 @@ from vendorcheck.services.organisation import get_organisation
 from vendorcheck.web import portal
 from vendorcheck.web.auth import client_address, current_actor, require
 from vendorcheck.web.downloads import attachment, name_part
+from vendorcheck.web.ids import parse_id
 
 if TYPE_CHECKING:  # for annotations only: the web reads the store through services
     from vendorcheck.store.models import Assessment
@@ -52,8 +53,7 @@ def _uploaded() -> tuple[str, bytes] | None:
 
 
 def _revision() -> int | None:
-    value = request.form.get("revision", "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.form.get("revision", ""))
 
 
 # The vendor, under its link.

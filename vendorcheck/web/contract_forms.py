@@ -15,6 +15,7 @@ from vendorcheck.domain.uploads import UploadRejected
 from vendorcheck.services import contracts, incidents
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
+from vendorcheck.services.evidence_quota import quota_from_settings
 
 if TYPE_CHECKING:  # for annotations only: the web reads the store through services
     from vendorcheck.store.models import Contract
@@ -38,6 +39,7 @@ def attach_uploads(actor: Actor, contract: Contract, subject: str) -> list[str]:
                 storage.filename,
                 storage.read(max_bytes + 1),
                 max_bytes=max_bytes,
+                quota=quota_from_settings(current_app.config),
             )
         except (UploadRejected, ServiceError) as exc:
             refused.append(

@@ -13,6 +13,7 @@ from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.contract_forms import attach_uploads, incident_input
 from vendorcheck.web.errors import render_error
+from vendorcheck.web.ids import parse_id
 
 bp = Blueprint("contract_review", __name__, url_prefix="/contracts/<int:contract_id>")
 
@@ -218,7 +219,7 @@ def issue_corrective(contract_id: int):
             contract,
             request.form.get("request", ""),
             parse_date(request.form.get("due_on", "")),
-            finding_id=int(finding) if finding.isdigit() else None,
+            finding_id=parse_id(finding),
         )
     except ServiceError as exc:
         flash(f"是正要求を出せませんでした: {exc.message}", "error")

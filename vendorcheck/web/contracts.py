@@ -30,14 +30,14 @@ from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form, IsoDateField, apply_service_error, choices, required
-from vendorcheck.web.ids import id_or_zero
+from vendorcheck.web.ids import id_or_zero, parse_id
 
 bp = Blueprint("contracts", __name__)
 bp.add_app_template_filter(rules.evidence_subject_label, "evidence_subject")
 
 
 class ContractForm(Form):
-    annex_version = SelectField("特記事項の版", coerce=int, validate_choice=False)
+    annex_version = SelectField("特記事項の版", coerce=id_or_zero, validate_choice=False)
     number = StringField("契約番号", validators=[required("契約番号"), Length(max=100)])
     title = StringField("契約名", validators=[required("契約名"), Length(max=200)])
     starts_on = IsoDateField("契約期間の開始日（例 2026-04-01）", validators=[required("開始日")])
@@ -337,11 +337,13 @@ def yearly_report():
     """The yearly Word report to the 統括情報セキュリティ責任者 for one fiscal year."""
     text = request.args.get("fiscal_year", "")
     department = request.args.get("department", "")
-    if not text.isdigit() or not (department.isdigit() or department == ""):
+    year = parse_id(text)
+    department_id = parse_id(department)
+    if year is None or year > 9999 or (department and department_id is None):
         return render_error(400, "年度を西暦の数字で指定してください（例 2026）。")
     try:
         data, report = monitoring_report.yearly_report_docx(
-            current_actor(), int(text), department_id=int(department) if department else None
+            current_actor(), year, department_id=department_id
         )
     except ServiceError as exc:
         return render_error(400, exc.message)

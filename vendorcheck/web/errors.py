@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 
@@ -41,6 +42,12 @@ MESSAGES: dict[int, tuple[str, str]] = {
     429: (
         "しばらく時間をおいてください",
         "短時間に多くの要求がありました。しばらく待ってから、もう一度お試しください。",
+    ),
+    507: (
+        "保存する場所が足りません",
+        "サーバーのディスクが一杯のため、保存できませんでした。今回の内容は保存されていません。"
+        "時間をおいてもう一度お試しください。解決しない場合はシステム管理者に連絡してください"
+        "（ディスクの空きを確保する必要があります）。",
     ),
     500: (
         "システムエラーが発生しました",
@@ -84,7 +91,25 @@ def _forbidden(error: Forbidden):
     return render_error(403, error.message)
 
 
+DISK_FULL_SIGNS = ("database or disk is full", "no space left on device", "disk full")
+
+
+def _is_disk_full(error: BaseException | None) -> bool:
+    """Is a full disk behind the error (SQLite's SQLITE_FULL, ENOSPC, PostgreSQL's 53100)?"""
+    while error is not None:
+        text = str(error).lower()
+        if getattr(error, "errno", None) == errno.ENOSPC or any(s in text for s in DISK_FULL_SIGNS):
+            return True
+        if getattr(error, "pgcode", None) == "53100":
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def _unexpected(error: Exception):
+    if _is_disk_full(error):
+        log.error("disk full on %s %s: %s", request.method, loggable_path(request.path), error)
+        return render_error(507)
     log.exception(
         "unhandled error on %s %s", request.method, loggable_path(request.path), exc_info=error
     )

@@ -20,12 +20,12 @@ from flask import (
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.uploads import EvidenceQuota
 from vendorcheck.services import answer_reuse
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.assessments import Draft, questionnaire_of, read_draft, refreshed
 from vendorcheck.services.drafts import errors_of_draft
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
+from vendorcheck.services.evidence_quota import quota_from_settings
 from vendorcheck.services.invitations import LinkGone, LinkSettings, resolve_link
 from vendorcheck.services.known_answers import known_answers
 from vendorcheck.services.organisation import get_organisation, requesting_contact
@@ -267,16 +267,6 @@ def _max_bytes() -> int:
     return current_app.config["MAX_EVIDENCE_MB"] * 1024 * 1024
 
 
-def _quota() -> EvidenceQuota:
-    config = current_app.config
-    return EvidenceQuota(
-        files_per_question=config["EVIDENCE_MAX_FILES_PER_QUESTION"],
-        bytes_per_question=config["EVIDENCE_MAX_MB_PER_QUESTION"] * 1024 * 1024,
-        files_per_assessment=config["EVIDENCE_MAX_FILES_PER_ASSESSMENT"],
-        bytes_per_assessment=config["EVIDENCE_MAX_MB_PER_ASSESSMENT"] * 1024 * 1024,
-    )
-
-
 def _form_revision() -> int:
     revision = parse_id(request.form.get("revision"))
     if revision is None:
@@ -306,7 +296,7 @@ def _save(section_id: str) -> answer_service.SaveResult:
         remove_evidence=_form_removal(),
         actor=answer_service.vendor_actor(g.assessment, client_address()),
         max_bytes=_max_bytes(),
-        quota=_quota(),
+        quota=quota_from_settings(current_app.config),
     )
 
 

@@ -16,6 +16,7 @@ from vendorcheck.services import contract_registers, procedures, register_people
 from vendorcheck.services import registers as register_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.evidence_quota import quota_from_settings
 from vendorcheck.services.organisation import organisation_scheme
 from vendorcheck.web import register_list_page
 from vendorcheck.web.applications import person_from_form
@@ -260,6 +261,7 @@ def retire(entry_id: int):
                 accounts_deleted=request.form.get("accounts_deleted") == "1",
                 files=files,
                 max_bytes=max_bytes,
+                quota=quota_from_settings(current_app.config),
             )
         except ServiceError as exc:
             errors[exc.field or "note"] = exc.message

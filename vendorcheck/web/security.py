@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import BadRequest
 
 csrf = CSRFProtect()
 
@@ -48,7 +49,26 @@ def _headers(response: Response) -> Response:
     return response
 
 
+NUL_REFUSED = "送信された内容に使えない文字（NUL 文字）が含まれています。入力内容を確認して、もう一度送信してください。"
+
+
+def _refuse_nul() -> None:
+    """A NUL character has no place in a URL or a form field, and PostgreSQL refuses it in a
+    query: answer 400 in Japanese before any view reads it."""
+    values = [*request.args.values(), *request.args.keys()]
+    if request.method == "POST" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values) or "\x00" in request.path:
+        error = BadRequest()
+        error.japanese_detail = NUL_REFUSED  # type: ignore[attr-defined]
+        raise error
+
+
 def install(app: Flask) -> None:
     app.session_interface = SessionInterface()
     csrf.init_app(app)
+    app.before_request(_refuse_nul)
     app.after_request(_headers)

@@ -68,6 +68,13 @@ def date_answer(value: object) -> str:
         return str(value)
 
 
+def web_link(value: object) -> str:
+    """A stored URL fit for an href: http or https only (a javascript: or data: URL typed into
+    a field or imported stays text and is never linked)."""
+    text = str(value or "").strip()
+    return text if text.lower().startswith(("http://", "https://")) else ""
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters["jst"] = jst_filter
     app.jinja_env.filters["jst_time"] = jst_time_filter
@@ -81,6 +88,7 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["english_date"] = english_date
     # a case's information class by its name: 「機密性2（確認の段階 2）」, not 「区分2（2）」
     app.jinja_env.filters["classification"] = classification_label
+    app.jinja_env.filters["web_link"] = web_link
     app.jinja_env.globals["user_can"] = _user_can
     app.jinja_env.globals["site_name"] = _site_name
     app.jinja_env.globals["questionnaire_name"] = questionnaire_name

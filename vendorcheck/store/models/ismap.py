@@ -55,3 +55,4 @@ class IsmapSource(BaseModel):
     result = TextField(default="")  # the last outcome, in Japanese
     succeeded = BooleanField(default=False)
     locked_until = DateTimeField(null=True)  # a running sync holds the lock until then
+    content_sha256 = CharField(max_length=64, default="")  # the bytes last imported from here
