@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
+from peewee import Case as SqlCase
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.access import Reader
@@ -314,6 +315,32 @@ class Dashboard:
         return sum(self.counts.values())
 
 
+def _deadline_passed(today: dt.date):
+    """SQL: 1 when the assessment's deadline has passed, else 0 (no deadline: 0)."""
+    return SqlCase(None, [(Assessment.deadline < today, 1)], 0)
+
+
+def waiting_for_review(mine=None, limit: int = 20) -> list[Assessment]:
+    """Submitted assessments, the newest submission first, with its time (one query)."""
+    query = (
+        assessment_rows()
+        .select_extend(Submission.submitted_at)
+        .join(
+            Submission,
+            on=(
+                (Submission.assessment == Assessment.id)
+                & (Submission.version == Assessment.submitted_version)
+            ),
+            join_type=JOIN.LEFT_OUTER,
+            attr="submission",
+        )
+        .where(Assessment.status == status.SUBMITTED)
+        .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
+        .limit(limit)
+    )
+    return list(query.where(mine) if mine is not None else query)
+
+
 def dashboard(
     *, today: dt.date | None = None, limit: int = 20, reader: Reader | None = None
 ) -> Dashboard:
@@ -324,17 +351,17 @@ def dashboard(
     mine = Case.id.is_null(False)
     if reader is not None and not reader.sees_all:
         mine = Case.department == (reader.department_id or 0)
+    passed = _deadline_passed(today)
     grouped = (
-        Assessment.select(
-            Assessment.status, Assessment.deadline, fn.COUNT(Assessment.id).alias("n")
-        )
+        Assessment.select(Assessment.status, passed, fn.COUNT(Assessment.id))
         .join(Case)
         .where(mine)
-        .group_by(Assessment.status, Assessment.deadline)
+        .group_by(Assessment.status, passed)
         .tuples()
     )
-    for stored, deadline, n in grouped:
-        counts[status.effective_status(stored, deadline, today)] += n
+    yesterday = today - dt.timedelta(days=1)
+    for stored, deadline_passed, n in grouped:  # a row per status and side of today, not per day
+        counts[status.effective_status(stored, yesterday if deadline_passed else None, today)] += n
     editable = Assessment.status.in_(sorted(status.EDITABLE_BY_VENDOR))
     upcoming = (
         assessment_rows()
@@ -353,26 +380,11 @@ def dashboard(
         .order_by(Assessment.deadline, Assessment.id)
         .limit(limit)
     )
-    waiting = (
-        assessment_rows()
-        .select_extend(Submission.submitted_at)
-        .join(
-            Submission,
-            on=(
-                (Submission.assessment == Assessment.id)
-                & (Submission.version == Assessment.submitted_version)
-            ),
-            join_type=JOIN.LEFT_OUTER,
-            attr="submission",
-        )
-        .where(mine, Assessment.status == status.SUBMITTED)
-        .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
-        .limit(limit)
-    )
+    waiting = waiting_for_review(mine, limit)
     return Dashboard(
         counts={key: counts.get(key, 0) for key in STATUS_FILTERS},
         upcoming=list(upcoming),
         overdue=list(overdue),
-        waiting_review=list(waiting),
+        waiting_review=waiting,
         today=today,
     )
