@@ -18,6 +18,7 @@ from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import NotFound, ServiceError, too_long
 from vendorcheck.services.organisation import organisation_scheme
+from vendorcheck.services.paging import Page, PageRequest, page_of
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     Assessment,
@@ -259,11 +260,7 @@ class CaseRow:
         return sum(self.counts.values())
 
 
-def list_cases(
-    criteria: CaseFilter, *, today: dt.date | None = None, limit: int = 500
-) -> list[CaseRow]:
-    """Cases matching the filter, newest first, with assessment counts: two queries in all."""
-    today = today or today_jst()
+def _cases_matching(criteria: CaseFilter, today: dt.date):
     query = Case.select(Case, Department).join(
         Department, on=(Case.department == Department.id), join_type=JOIN.LEFT_OUTER
     )
@@ -286,10 +283,11 @@ def list_cases(
         query = query.where(
             Case.title.contains(text) | Case.description.contains(text) | Case.id.in_(by_vendor)
         )
-    rows = {
-        case.id: CaseRow(case)
-        for case in query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)
-    }
+    return query
+
+
+def _with_counts(cases: list[Case], today: dt.date) -> list[CaseRow]:
+    rows = {case.id: CaseRow(case) for case in cases}
     if rows:
         counted = Assessment.select(Assessment.case, Assessment.status, Assessment.deadline).where(
             Assessment.case.in_(list(rows))
@@ -297,6 +295,35 @@ def list_cases(
         for row in counted:
             rows[row.case_id].counts[effective(row, today)] += 1
     return list(rows.values())
+
+
+def list_cases(
+    criteria: CaseFilter, *, today: dt.date | None = None, limit: int = 500
+) -> list[CaseRow]:
+    """Cases matching the filter, newest first, with assessment counts: two queries in all."""
+    today = today or today_jst()
+    query = _cases_matching(criteria, today).order_by(Case.created_at.desc(), Case.id.desc())
+    return _with_counts(list(query.limit(limit)), today)
+
+
+CASE_SORTS = {
+    "title": (Case.title,),
+    "kind": (Case.kind,),
+    "department": (Department.sort_order,),
+    "level": (Case.tier, Case.classification_level),
+    "deadline": (Case.answer_deadline,),
+    "created": (Case.created_at,),
+}
+
+
+def page_of_cases(
+    criteria: CaseFilter, wanted: PageRequest, *, today: dt.date | None = None
+) -> Page:
+    """One page of the matching cases, sorted in the database, with their assessment counts:
+    three queries at any number of cases."""
+    today = today or today_jst()
+    found = page_of(_cases_matching(criteria, today), CASE_SORTS, wanted, Case.id)
+    return Page(_with_counts(found.rows, today), found.total, found.page)
 
 
 # --- the dashboard -------------------------------------------------------------------------
