@@ -192,7 +192,7 @@ def _vendors(rng: random.Random, scale: Scale, today: dt.date) -> list[dict]:
             "contact_email": f"security@vendor{n:04d}.example.jp",
             "website": f"https://www.vendor{n:04d}.example.jp",
         }
-        for n in range(1, scale.vendors + 1)
+        for n in range(since + 1, since + scale.vendors + 1)
     ]
     bulk(Vendor, rows)
     for vendor_id, row in zip(new_ids(Vendor, since), rows, strict=True):
@@ -257,14 +257,34 @@ def load_scale(
             incident_report_hours=24,
         )
         staff_ids = _staff(result, password)
-        vendors = _vendors(rng, scale, today)
-        snapshots = {kind: store_snapshot(q).id for kind, q in questionnaires.items()}
-        cases = _cases(rng, scale, today, staff_ids)
-        maker = AnswerMaker(questionnaires, today)
-        vetting = _assessments(rng, scale, today, cases, vendors, snapshots, staff_ids, maker)
-        result.counts.update(vetting)
-        result.counts.update(history.load_history(rng, scale, today, staff_ids, vendors))
+        result.counts = _history(rng, scale, today, staff_ids, questionnaires)
     return result
+
+
+def extend_scale(
+    questionnaire_for: Callable[[str], Questionnaire | None],
+    *,
+    scale: Scale,
+    today: dt.date | None = None,
+    seed: int = 18,
+) -> dict[str, int]:
+    """Add more history to a database that holds one already (the scale tests grow the data
+    and check that pages cost the same queries); the existing staff do the work."""
+    rng = random.Random(seed)  # noqa: S311 (made-up data, not secrets)
+    questionnaires = {kind: questionnaire_for(kind) for kind in CASE_KINDS}
+    with database.atomic():
+        staff_ids = [row[0] for row in Staff.select(Staff.id).order_by(Staff.id).tuples()]
+        return _history(rng, scale, today or today_jst(), staff_ids, questionnaires)
+
+
+def _history(rng, scale, today, staff_ids, questionnaires) -> dict[str, int]:
+    vendors = _vendors(rng, scale, today)
+    snapshots = {kind: store_snapshot(q).id for kind, q in questionnaires.items()}
+    cases = _cases(rng, scale, today, staff_ids)
+    maker = AnswerMaker(questionnaires, today)
+    counts = _assessments(rng, scale, today, cases, vendors, snapshots, staff_ids, maker)
+    counts.update(history.load_history(rng, scale, today, staff_ids, vendors))
+    return counts
 
 
 def _cases(rng: random.Random, scale: Scale, today: dt.date, staff_ids: list[int]) -> list[dict]:
@@ -301,13 +321,15 @@ def _cases(rng: random.Random, scale: Scale, today: dt.date, staff_ids: list[int
     return rows
 
 
-def _assessments(rng, scale, today, cases, vendors, snapshots, staff_ids, maker) -> dict[str, int]:
+def _assessments(
+    rng, scale, today, cases, vendors, snapshots, staff_ids, maker, state_for=_status_for
+) -> dict[str, int]:
     rows, plans = [], []
     for case in cases:
         created = case["created_at"]
         age = (today - created.date()).days // 365
         for vendor in rng.sample(vendors, scale.assessments_per_case):
-            state = _status_for(rng, age)
+            state = state_for(rng, age)
             versions = (
                 0 if state in {status.INVITED, status.IN_PROGRESS} else rng.choice((1, 1, 2, 3))
             )
@@ -381,3 +403,27 @@ def _assessments(rng, scale, today, cases, vendors, snapshots, staff_ids, maker)
         ),
     )
     return counts
+
+
+def bidding_case(
+    questionnaire: Questionnaire, bidders: int, *, today: dt.date | None = None, seed: int = 50
+) -> int:
+    """One cloud case with many bidders who all submitted (the comparison at scale); return
+    the case id. Vendors, answers and facts as in load_scale; the organisation must exist."""
+    today = today or today_jst()
+    rng = random.Random(seed)  # noqa: S311 (made-up data, not secrets)
+    with database.atomic():
+        vendors = _vendors(rng, Scale(vendors=bidders), today)
+        snapshot = store_snapshot(questionnaire).id
+        department = Department.select(Department.id).order_by(Department.id).first().id
+        case = Case.create(
+            title=f"クラウドサービスの調達（{bidders}者の比較）", kind="cloud", department=department,
+            classification_level="2", tier=2, contract_start=today + dt.timedelta(days=60),
+            contract_end=today + dt.timedelta(days=425), answer_deadline=today,
+        )  # fmt: skip
+        cases = [{**Case.select().where(Case.id == case.id).dicts().get(), "created_by": None}]
+        maker = AnswerMaker({"cloud": questionnaire}, today)
+        scale = Scale(assessments_per_case=bidders, evidence=0)
+        submitted = lambda *_: status.SUBMITTED  # noqa: E731
+        _assessments(rng, scale, today, cases, vendors, {"cloud": snapshot}, [], maker, submitted)
+    return case.id

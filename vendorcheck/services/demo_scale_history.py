@@ -58,7 +58,9 @@ def bulk(model, rows) -> int:
 
 
 def new_ids(model, since: int) -> list[int]:
-    return [row[0] for row in model.select(model.id).where(model.id > since).tuples()]
+    """The ids of the rows inserted after `since`, in insertion (id) order."""
+    query = model.select(model.id).where(model.id > since).order_by(model.id)
+    return [row[0] for row in query.tuples()]
 
 
 def max_id(model) -> int:
@@ -158,7 +160,10 @@ def _contracts(rng, scale, today, staff_ids) -> dict[str, int]:
             Case.contract_end,
         )
         .join(Case)
-        .where(Assessment.status == status.ACCEPTED)
+        .where(
+            Assessment.status == status.ACCEPTED,
+            Assessment.id.not_in(GeneratedAnnex.select(GeneratedAnnex.assessment)),
+        )
         .order_by(Assessment.id)
         .tuples()
     )
@@ -183,7 +188,7 @@ def _contracts(rng, scale, today, staff_ids) -> dict[str, int]:
         ),
     )
     annexes = new_ids(GeneratedAnnex, since)
-    rows = []
+    rows, first = [], max_id(Contract)
     for n, ((a, vendor, _, title, kind, department, start, end), annex) in enumerate(
         zip(chosen, annexes, strict=True)
     ):
@@ -195,7 +200,7 @@ def _contracts(rng, scale, today, staff_ids) -> dict[str, int]:
                 "annex": annex,
                 "vendor": vendor,
                 "department": department,
-                "number": f"架契-{start.year}-{n + 1:04d}",
+                "number": f"架契-{start.year}-{first + n + 1:04d}",
                 "title": title,
                 "kind": kind,
                 "starts_on": start,

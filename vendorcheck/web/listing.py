@@ -166,6 +166,7 @@ def paged(
     page: int,
     endpoint: str,
     per_page: int = PER_PAGE,
+    view_args: dict | None = None,
 ) -> Listing:
     """A listing whose rows the service already sorted and cut to one page."""
     return Listing(
@@ -177,6 +178,7 @@ def paged(
         sort=sort,
         descending=descending,
         endpoint=endpoint,
+        view_args=view_args or {},
         filters=filter_args(),
     )
 
