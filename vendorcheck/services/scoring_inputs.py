@@ -4,6 +4,7 @@ the answers claim. The comparison of a case and the CISO's queue both score thro
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
@@ -173,8 +174,8 @@ def scorecards(assessments: list[Assessment]) -> dict[int, Scorecard]:
     cards = {}
     for assessment in assessments:
         submission = inputs.submissions.get(assessment.id)
-        answers = load_json(submission.answers) if submission else read_draft(assessment).answers
-        cards[assessment.id] = score(
+        answers = submission.answers if submission else json.dumps(read_draft(assessment).answers)
+        cards[assessment.id] = cached_score(
             inputs.questionnaires[assessment.snapshot_id],
             answers,
             assessment.case.tier,
