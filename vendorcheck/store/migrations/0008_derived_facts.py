@@ -16,6 +16,8 @@ INDEXES = (  # table, columns: the sorts and filters of the paged lists
     ("assessment", ("invited_at",)),
     ("vendor", ("created_at",)),
     ("audit_event", ("object_type", "object_id")),
+    ("audit_event", ("object_type", "at")),
+    ("audit_event", ("action", "at")),
     ("audit_event", ("actor_kind", "actor_id", "at")),
     ("register_entry", ("updated_at",)),
     ("contract", ("ends_on",)),
