@@ -210,16 +210,37 @@ def newest_submissions_in_force(*columns, today: dt.date):
     )
 
 
-def expiring_soon(today: dt.date | None = None, days: int = WINDOW_DAYS) -> list[ExpiringItem]:
-    """Certificates expiring from today to `days` ahead: registered ones and answered dates."""
+def expiring_panel(limit: int, today: dt.date | None = None) -> tuple[list[ExpiringItem], int]:
+    """The dashboard's panel: the `limit` soonest expiries and how many there are in all
+    (four indexed queries, whatever the size of the history)."""
+    today = today or today_jst()
+    until = today + dt.timedelta(days=WINDOW_DAYS)
+    total = _certificates_between(today, until).count()
+    total += expiry_facts.answered_expiries_between(today, until).count()
+    return expiring_soon(today, limit=limit), total
+
+
+def _certificates_between(start: dt.date, until: dt.date):
+    return (
+        VendorCertification.select(VendorCertification, Vendor)
+        .join(Vendor)
+        .where(VendorCertification.expires_on.between(start, until))
+        .order_by(VendorCertification.expires_on, VendorCertification.id)
+    )
+
+
+def expiring_soon(
+    today: dt.date | None = None, days: int = WINDOW_DAYS, *, limit: int | None = None
+) -> list[ExpiringItem]:
+    """Certificates expiring from today to `days` ahead: registered ones and answered dates
+    (with a limit, only the soonest `limit` of them)."""
     today = today or today_jst()
     until = today + dt.timedelta(days=days)
     items = []
-    certs = (
-        VendorCertification.select(VendorCertification, Vendor)
-        .join(Vendor)
-        .where(VendorCertification.expires_on.between(today, until))
-    )
+    certs = _certificates_between(today, until)
+    answered = expiry_facts.answered_expiries_between(today, until)
+    if limit is not None:
+        certs, answered = certs.limit(limit), answered.limit(limit)
     for cert in certs:
         label = CERTIFICATION_KINDS.get(cert.kind, cert.kind)
         label += f"（{cert.number}）" if cert.number else ""
@@ -236,7 +257,7 @@ def expiring_soon(today: dt.date | None = None, days: int = WINDOW_DAYS) -> list
                 vendor.contact_email,
             )
         )
-    for row in expiry_facts.answered_expiries_between(today, until).dicts():
+    for row in answered.dicts():
         day = row["expires_on"]
         items.append(
             ExpiringItem(
@@ -253,7 +274,8 @@ def expiring_soon(today: dt.date | None = None, days: int = WINDOW_DAYS) -> list
                 row["question_id"],
             )
         )
-    return sorted(items, key=lambda item: (item.expires_on, item.vendor_name, item.key))
+    items.sort(key=lambda item: (item.expires_on, item.vendor_name, item.key))
+    return items if limit is None else items[:limit]
 
 
 def _inviting_staff(items: list[ExpiringItem]) -> tuple[dict[int, str], dict[int, str]]:
