@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import secrets
+import time
 
 import click
 from flask import current_app
@@ -14,8 +16,8 @@ from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.roles import ROLES
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import demo as demo_service
+from vendorcheck.services import demo_scale, shipped_templates
 from vendorcheck.services import questionnaires as questionnaire_service
-from vendorcheck.services import shipped_templates
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.contract_links import ContractLinkSettings
@@ -132,11 +134,20 @@ def settings_command() -> None:
 
 
 @command("demo")
+@click.option(
+    "--scale",
+    type=click.Choice(sorted(demo_scale.SCALES)),
+    default=None,
+    help="規模検証用の長期間のデータを読み込みます（10y: 10年分。速度の計測用）",
+)
 @with_appcontext
-def demo_command() -> None:
+def demo_command(scale: str | None) -> None:
     """空のデータベースにデモデータを読み込み、ログイン情報と事業者用リンクを表示します。"""
     apply_migrations(database())
     config = current_app.config
+    if scale is not None:
+        _scale_demo(scale, config)
+        return
     links = LinkSettings.from_config(config)
     catalogue = questionnaire_service.catalogue(config)
     with database().connection_context():
@@ -182,3 +193,26 @@ def demo_command() -> None:
     click.echo(
         "\n招待・提出などのメールが送信待ちに入っています。宛先は example.jp の架空のアドレスです。"
     )
+
+
+def _scale_demo(scale: str, config) -> None:
+    catalogue = questionnaire_service.catalogue(config)
+    password = secrets.token_urlsafe(12)
+    started = time.monotonic()
+    with database().connection_context():
+        try:
+            result = demo_scale.load_scale(
+                lambda kind: next(iter(catalogue.for_kind(kind)), None),
+                password=password,
+                scale=demo_scale.SCALES[scale],
+            )
+        except ServiceError as exc:
+            fail(exc.message)
+    counts = "、".join(
+        f"{demo_scale.COUNT_LABELS.get(key, key)} {value:,} 件"
+        for key, value in result.counts.items()
+    )
+    click.echo(
+        f"規模検証用のデータ（{scale}）を {time.monotonic() - started:.0f} 秒で読み込みました: {counts}。"
+    )
+    click.echo(f"職員 {'、'.join(result.login_ids)} ほかのパスワード: {password}")

@@ -17,7 +17,7 @@ from vendorcheck.domain.uploads import (
     UploadRejected,
     check_upload,
 )
-from vendorcheck.services import audit, evidence_quota
+from vendorcheck.services import audit, evidence_quota, expiry_facts
 from vendorcheck.services.assessments import Draft, put_answer, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
@@ -411,6 +411,7 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
             answers=json.dumps(answers, ensure_ascii=False, sort_keys=True),
             comments=json.dumps(comments, ensure_ascii=False, sort_keys=True),
         )
+        expiry_facts.record_submission(assessment.id, version, questionnaire, answers)
         audit.record(
             actor,
             "assessment.submit",

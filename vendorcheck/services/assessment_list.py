@@ -10,9 +10,15 @@ from peewee import JOIN
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.services.cases import assessment_rows, status_condition
-from vendorcheck.store.models import Assessment, Case, Department, Submission, Vendor
-
-LIST_LIMIT = 2000
+from vendorcheck.services.paging import Page, PageRequest, page_of
+from vendorcheck.store.models import (
+    Assessment,
+    Case,
+    Department,
+    QuestionnaireSnapshot,
+    Submission,
+    Vendor,
+)
 
 
 @dataclass(frozen=True)
@@ -22,11 +28,7 @@ class AssessmentFilter:
     text: str = ""  # part of the case title or of the vendor's name
 
 
-def list_assessments(
-    criteria: AssessmentFilter, *, today: dt.date | None = None, limit: int = LIST_LIMIT
-) -> list[Assessment]:
-    """Matching assessments, newest invitation first, each with .submission (or None): one query."""
-    today = today or today_jst()
+def _matching(criteria: AssessmentFilter, today: dt.date):
     query = (
         assessment_rows()
         .select_extend(Submission.submitted_at, Department.name)
@@ -51,7 +53,30 @@ def list_assessments(
         query = query.where(
             Case.title.contains(text) | Vendor.name_normalized.contains(normalize(text))
         )
-    rows = list(query.order_by(Assessment.invited_at.desc(), Assessment.id.desc()).limit(limit))
+    return query
+
+
+def _with_status(rows: list[Assessment], today: dt.date) -> list[Assessment]:
     for row in rows:
         row.effective_status = status.effective_status(row.status, row.deadline, today)
     return rows
+
+
+SORTS = {
+    "case": (Case.title,),
+    "vendor": (Vendor.name_normalized,),
+    "questionnaire": (QuestionnaireSnapshot.questionnaire_id, QuestionnaireSnapshot.version),
+    "status": (Assessment.status,),
+    "deadline": (Assessment.deadline,),
+    "submitted": (Submission.submitted_at,),
+    "invited": (Assessment.invited_at,),
+}
+
+
+def page_of_assessments(
+    criteria: AssessmentFilter, wanted: PageRequest, *, today: dt.date | None = None
+) -> Page:
+    """One page of the matching assessments, sorted in the database: two queries."""
+    today = today or today_jst()
+    found = page_of(_matching(criteria, today), SORTS, wanted, Assessment.id)
+    return Page(_with_status(found.rows, today), found.total, found.page)

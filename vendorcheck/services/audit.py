@@ -105,6 +105,11 @@ def search(
     return list(query.paginate(page, per_page)), query.count()
 
 
+def newest(limit: int = 10) -> list[AuditEvent]:
+    """The newest events, without counting them all (the dashboard's panel)."""
+    return list(_filtered(AuditFilter()).limit(limit))
+
+
 def iter_all(criteria: AuditFilter) -> Iterator[AuditEvent]:
     """Every matching event, streamed in batches, for CSV export.
 

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
+from peewee import Case as SqlCase
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.access import Reader
@@ -17,6 +18,7 @@ from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import NotFound, ServiceError, too_long
 from vendorcheck.services.organisation import organisation_scheme
+from vendorcheck.services.paging import Page, PageRequest, page_of
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     Assessment,
@@ -258,11 +260,7 @@ class CaseRow:
         return sum(self.counts.values())
 
 
-def list_cases(
-    criteria: CaseFilter, *, today: dt.date | None = None, limit: int = 500
-) -> list[CaseRow]:
-    """Cases matching the filter, newest first, with assessment counts: two queries in all."""
-    today = today or today_jst()
+def _cases_matching(criteria: CaseFilter, today: dt.date):
     query = Case.select(Case, Department).join(
         Department, on=(Case.department == Department.id), join_type=JOIN.LEFT_OUTER
     )
@@ -285,10 +283,11 @@ def list_cases(
         query = query.where(
             Case.title.contains(text) | Case.description.contains(text) | Case.id.in_(by_vendor)
         )
-    rows = {
-        case.id: CaseRow(case)
-        for case in query.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)
-    }
+    return query
+
+
+def _with_counts(cases: list[Case], today: dt.date) -> list[CaseRow]:
+    rows = {case.id: CaseRow(case) for case in cases}
     if rows:
         counted = Assessment.select(Assessment.case, Assessment.status, Assessment.deadline).where(
             Assessment.case.in_(list(rows))
@@ -296,6 +295,35 @@ def list_cases(
         for row in counted:
             rows[row.case_id].counts[effective(row, today)] += 1
     return list(rows.values())
+
+
+def list_cases(
+    criteria: CaseFilter, *, today: dt.date | None = None, limit: int = 500
+) -> list[CaseRow]:
+    """Cases matching the filter, newest first, with assessment counts: two queries in all."""
+    today = today or today_jst()
+    query = _cases_matching(criteria, today).order_by(Case.created_at.desc(), Case.id.desc())
+    return _with_counts(list(query.limit(limit)), today)
+
+
+CASE_SORTS = {
+    "title": (Case.title,),
+    "kind": (Case.kind,),
+    "department": (Department.sort_order,),
+    "level": (Case.tier, Case.classification_level),
+    "deadline": (Case.answer_deadline,),
+    "created": (Case.created_at,),
+}
+
+
+def page_of_cases(
+    criteria: CaseFilter, wanted: PageRequest, *, today: dt.date | None = None
+) -> Page:
+    """One page of the matching cases, sorted in the database, with their assessment counts:
+    three queries at any number of cases."""
+    today = today or today_jst()
+    found = page_of(_cases_matching(criteria, today), CASE_SORTS, wanted, Case.id)
+    return Page(_with_counts(found.rows, today), found.total, found.page)
 
 
 # --- the dashboard -------------------------------------------------------------------------
@@ -314,6 +342,32 @@ class Dashboard:
         return sum(self.counts.values())
 
 
+def _deadline_passed(today: dt.date):
+    """SQL: 1 when the assessment's deadline has passed, else 0 (no deadline: 0)."""
+    return SqlCase(None, [(Assessment.deadline < today, 1)], 0)
+
+
+def waiting_for_review(mine=None, limit: int = 20) -> list[Assessment]:
+    """Submitted assessments, the newest submission first, with its time (one query)."""
+    query = (
+        assessment_rows()
+        .select_extend(Submission.submitted_at)
+        .join(
+            Submission,
+            on=(
+                (Submission.assessment == Assessment.id)
+                & (Submission.version == Assessment.submitted_version)
+            ),
+            join_type=JOIN.LEFT_OUTER,
+            attr="submission",
+        )
+        .where(Assessment.status == status.SUBMITTED)
+        .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
+        .limit(limit)
+    )
+    return list(query.where(mine) if mine is not None else query)
+
+
 def dashboard(
     *, today: dt.date | None = None, limit: int = 20, reader: Reader | None = None
 ) -> Dashboard:
@@ -322,19 +376,15 @@ def dashboard(
     today = today or today_jst()
     counts: Counter = Counter()
     mine = Case.id.is_null(False)
+    passed = _deadline_passed(today)
+    grouped = Assessment.select(Assessment.status, passed, fn.COUNT(Assessment.id))
     if reader is not None and not reader.sees_all:
         mine = Case.department == (reader.department_id or 0)
-    grouped = (
-        Assessment.select(
-            Assessment.status, Assessment.deadline, fn.COUNT(Assessment.id).alias("n")
-        )
-        .join(Case)
-        .where(mine)
-        .group_by(Assessment.status, Assessment.deadline)
-        .tuples()
-    )
-    for stored, deadline, n in grouped:
-        counts[status.effective_status(stored, deadline, today)] += n
+        grouped = grouped.join(Case).where(mine)  # else the (status, deadline) index answers
+    grouped = grouped.group_by(Assessment.status, passed).tuples()
+    yesterday = today - dt.timedelta(days=1)
+    for stored, deadline_passed, n in grouped:  # a row per status and side of today, not per day
+        counts[status.effective_status(stored, yesterday if deadline_passed else None, today)] += n
     editable = Assessment.status.in_(sorted(status.EDITABLE_BY_VENDOR))
     upcoming = (
         assessment_rows()
@@ -353,26 +403,11 @@ def dashboard(
         .order_by(Assessment.deadline, Assessment.id)
         .limit(limit)
     )
-    waiting = (
-        assessment_rows()
-        .select_extend(Submission.submitted_at)
-        .join(
-            Submission,
-            on=(
-                (Submission.assessment == Assessment.id)
-                & (Submission.version == Assessment.submitted_version)
-            ),
-            join_type=JOIN.LEFT_OUTER,
-            attr="submission",
-        )
-        .where(mine, Assessment.status == status.SUBMITTED)
-        .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
-        .limit(limit)
-    )
+    waiting = waiting_for_review(mine, limit)
     return Dashboard(
         counts={key: counts.get(key, 0) for key in STATUS_FILTERS},
         upcoming=list(upcoming),
         overdue=list(overdue),
-        waiting_review=list(waiting),
+        waiting_review=waiting,
         today=today,
     )

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import in_japan, today_jst
-from vendorcheck.services import review as review_service
-from vendorcheck.services.cases import dashboard
+from vendorcheck.services.cases import waiting_for_review
+from vendorcheck.services.scoring_inputs import scorecards
 from vendorcheck.store.models import Assessment, Case, Remediation, Vendor
 
 QUEUE_LIMIT = 20
@@ -26,24 +26,14 @@ class QueueItem:
 
 
 def ciso_queue(*, today: dt.date | None = None, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
-    """The oldest first: answers waiting for a decision, then remediations waiting for approval."""
+    """The oldest first: answers waiting for a decision, then remediations waiting for approval;
+    a constant number of queries (the scorecards are scored together)."""
     today = today or today_jst()
-    items = []
-    for assessment in dashboard(today=today, limit=limit).waiting_review:
-        submitted = assessment.submission.submitted_at if assessment.submission else None
-        since = in_japan(submitted).date() if submitted else today
-        card = review_service.scorecard(Assessment.get_by_id(assessment.id))
-        items.append(
-            QueueItem(
-                "decision", assessment, since, (today - since).days, card.verdict, card.complete
-            )
-        )
-    proposed = (
-        Remediation.select(Remediation, Assessment, Case, Vendor)
+    waiting = waiting_for_review(limit=limit)
+    proposed = list(
+        Remediation.select(Remediation.id, Remediation.assessment, Remediation.question_id,
+                           Remediation.created_at)
         .join(Assessment)
-        .join(Case)
-        .switch(Assessment)
-        .join(Vendor)
         .where(
             Remediation.accepted == False,  # noqa: E712
             Remediation.done_at.is_null(),
@@ -51,14 +41,34 @@ def ciso_queue(*, today: dt.date | None = None, limit: int = QUEUE_LIMIT) -> lis
         )
         .order_by(Remediation.created_at, Remediation.id)
         .limit(limit)
-    )
+    )  # fmt: skip
+    ids = {a.id for a in waiting} | {row.assessment_id for row in proposed}
+    full = {
+        a.id: a
+        for a in Assessment.select(Assessment, Case, Vendor)
+        .join(Case)
+        .switch(Assessment)
+        .join(Vendor)
+        .where(Assessment.id.in_(sorted(ids or {0})))
+    }
+    cards = scorecards(list(full.values()))
+    items = []
+    for assessment in waiting:
+        submitted = assessment.submission.submitted_at if assessment.submission else None
+        since = in_japan(submitted).date() if submitted else today
+        card = cards[assessment.id]
+        items.append(
+            QueueItem(
+                "decision", assessment, since, (today - since).days, card.verdict, card.complete
+            )
+        )
     for row in proposed:
         since = in_japan(row.created_at).date()
-        card = review_service.scorecard(row.assessment)
+        card = cards[row.assessment_id]
         items.append(
             QueueItem(
                 "remediation",
-                row.assessment,
+                full[row.assessment_id],
                 since,
                 (today - since).days,
                 card.verdict,

@@ -8,12 +8,6 @@ cache keyed by everything scoring reads, so a page viewed again does not score a
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Hashable, Mapping
-
-from peewee import fn
-
 from vendorcheck.documents.assessment_report import AssessmentReport, build_assessment_docx
 from vendorcheck.documents.comparison_report import (
     ReportHeader,
@@ -22,25 +16,16 @@ from vendorcheck.documents.comparison_report import (
 )
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.comparison import Bid, Bidder, Comparison, build_comparison
-from vendorcheck.domain.ismap_checks import Claim
 from vendorcheck.domain.jp import in_japan, today_jst, wareki
-from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.requirements import load_requirements
-from vendorcheck.domain.scoring import Remediation as RemediationInput
-from vendorcheck.domain.scoring import Review, Scorecard, score
-from vendorcheck.services import ismap_claims
+from vendorcheck.services import ismap_claims, scoring_inputs
 from vendorcheck.services.assessments import load_json, questionnaire_of
 from vendorcheck.services.errors import Conflict, NotFound
-from vendorcheck.services.ismap import check_claims
 from vendorcheck.services.organisation import get_organisation, organisation_scheme
-from vendorcheck.services.questionnaires import questionnaire_from_snapshot
-from vendorcheck.services.review import apply_review_row, remediations_of, reviews_of
+from vendorcheck.services.review import remediations_of, reviews_of
 from vendorcheck.store.models import (
     Assessment,
     Case,
-    QuestionnaireSnapshot,
-    Remediation,
-    ReviewScore,
     Submission,
     Vendor,
 )
@@ -48,7 +33,6 @@ from vendorcheck.store.models import (
 NOTHING_TO_COMPARE = "まだどの事業者も回答を提出していないため、比較できません。"
 NO_ASSESSMENTS = "この案件にはまだ事業者を招待していないため、比較できません。"
 NOTHING_TO_REPORT = "提出された回答がないため、決裁用の報告書を作成できません。"
-_CACHE_SIZE = 256  # scorecards; a 50-vendor case of 200 questions holds about 2.5 MB
 
 
 class NothingSubmitted(Conflict):
@@ -64,43 +48,8 @@ def get_case(case_id: int) -> Case:
 
 # --- scoring, cached --------------------------------------------------------------------------
 
-_cards: OrderedDict[Hashable, Scorecard] = OrderedDict()
-_cards_lock = threading.Lock()
-
-
-def _scorecard(
-    questionnaire: Questionnaire,
-    answers_json: str,
-    tier: int,
-    reviews: dict[str, Review],
-    remediations: dict[str, RemediationInput],
-    checks: Mapping[str, tuple[tuple[str, str], ...]] = ismap_claims.NO_FINDINGS,
-) -> Scorecard:
-    """Score, or reuse the card of identical inputs (scoring is a pure function of them)."""
-    key = (
-        questionnaire.content_hash,
-        tier,
-        answers_json,
-        tuple(sorted(reviews.items())),
-        tuple(sorted(remediations.items())),
-        tuple(sorted(checks.items())),
-    )
-    with _cards_lock:
-        card = _cards.get(key)
-        if card is not None:
-            _cards.move_to_end(key)
-            return card
-    card = score(questionnaire, load_json(answers_json), tier, reviews, remediations, checks)
-    with _cards_lock:
-        _cards[key] = card
-        while len(_cards) > _CACHE_SIZE:
-            _cards.popitem(last=False)
-    return card
-
-
-def clear_cache() -> None:
-    with _cards_lock:
-        _cards.clear()
+_scorecard = scoring_inputs.cached_score
+clear_cache = scoring_inputs.clear_cache
 
 
 # --- the comparison ---------------------------------------------------------------------------
@@ -135,68 +84,14 @@ def compare_case_checked(
         .where(Assessment.case == case.id)
         .order_by(Assessment.id)
     )
-    newest = (
-        Submission.select(
-            Submission.assessment.alias("newest_of"), fn.MAX(Submission.version).alias("newest")
-        )
-        .where(Submission.assessment.in_(in_case))
-        .group_by(Submission.assessment)
-    )
-    submissions = {
-        row.assessment_id: row
-        for row in Submission.select(Submission.assessment, Submission.version, Submission.answers)
-        .join(
-            newest,
-            on=(
-                (Submission.assessment == newest.c.newest_of)
-                & (Submission.version == newest.c.newest)
-            ),
-        )
-        .objects()
-    }
-    reviews: dict[int, dict[str, Review]] = {}
-    for row in (
-        ReviewScore.select(
-            ReviewScore.assessment, ReviewScore.question_id, ReviewScore.score, ReviewScore.reason
-        )
-        .where(ReviewScore.assessment.in_(in_case))
-        .order_by(ReviewScore.id)
-    ):
-        apply_review_row(
-            reviews.setdefault(row.assessment_id, {}), row.question_id, row.score, row.reason
-        )
-    remediations: dict[int, dict[str, RemediationInput]] = {}
-    for row in (
-        Remediation.select(
-            Remediation.assessment,
-            Remediation.question_id,
-            Remediation.action,
-            Remediation.due_on,
-            Remediation.accepted,
-        )
-        .where(Remediation.assessment.in_(in_case))
-        .order_by(Remediation.id)
-    ):
-        remediations.setdefault(row.assessment_id, {})[row.question_id] = RemediationInput(
-            row.question_id, row.action, row.due_on, row.accepted
-        )
-    questionnaires = {
-        row.id: questionnaire_from_snapshot(row.content, row.content_hash)
-        for row in QuestionnaireSnapshot.select(
-            QuestionnaireSnapshot.id,
-            QuestionnaireSnapshot.content,
-            QuestionnaireSnapshot.content_hash,
-        ).where(
-            QuestionnaireSnapshot.id.in_(
-                Assessment.select(Assessment.snapshot).where(Assessment.case == case.id)
-            )
-        )
-    }
+    inputs = scoring_inputs.load_inputs(in_case)
+    submissions, reviews, remediations = inputs.submissions, inputs.reviews, inputs.remediations
+    questionnaires = inputs.questionnaires
     bids, question_texts = [], {}
     for questionnaire in questionnaires.values():
         for question in questionnaire.questions:
             question_texts.setdefault(question.id, question.text.ja)
-    checked = ismap_checks_of_case(case, assessments, submissions, questionnaires)
+    checked = scoring_inputs.ismap_checks(assessments, inputs, lambda _: case)
     checks = {key: ismap_claims.findings_of(items) for key, items in checked.items()}
     for assessment in assessments:
         submission = submissions.get(assessment.id)
@@ -217,27 +112,6 @@ def compare_case_checked(
     requirement_texts = {rid: r.label for rid, r in load_requirements().items()}
     comparison = build_comparison(bids, question_texts, requirement_texts)
     return comparison, {str(key): items for key, items in checked.items()}
-
-
-def ismap_checks_of_case(case: Case, assessments, submissions, questionnaires):
-    """The checked ISMAP claims of each submitted bid, by assessment id, in one query."""
-    claims: list[tuple[int, str, Claim]] = []
-    for assessment in assessments:
-        submission = submissions.get(assessment.id)
-        if submission is None:
-            continue
-        answers = load_json(submission.answers)
-        party = ismap_claims.party_of(assessment.vendor, case, answers, assessment.review_due)
-        questionnaire = questionnaires[assessment.snapshot_id]
-        for question_id, claim in ismap_claims.claims_in_answers(
-            questionnaire, answers, case.tier, party
-        ):
-            claims.append((assessment.id, question_id, claim))
-    checked: dict[int, list[ismap_claims.AnsweredClaim]] = {}
-    results = check_claims(claim for _, _, claim in claims)
-    for (assessment_id, question_id, _), check in zip(claims, results, strict=True):
-        checked.setdefault(assessment_id, []).append(ismap_claims.AnsweredClaim(question_id, check))
-    return checked
 
 
 # --- documents --------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Expiry watch: certificates and evidence against today and the contract's end, and reminders.
 
 A certificate's expiry comes from two places: the vendor's registered certifications
-(VendorCertification) and the answers to certificate-expiry questions (an id ending in
-"_expiry", or a date question in a "cert." section). A file question is linked to an expiry
-question of its section by name: "cert.isms_expiry" covers "cert.isms_certificate".
+(VendorCertification) and the answers to certificate-expiry questions (domain/expiry_dates.py).
+The watch over every vendor reads the answered dates from the facts stored at submission
+(services/expiry_facts.py), never by parsing the submissions.
 """
 
 from __future__ import annotations
@@ -15,21 +15,19 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.expiry_dates import expiry_answers, linked_expiry
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.services import audit
+from vendorcheck.services import audit, expiry_facts
 from vendorcheck.services import review as review_service
-from vendorcheck.services.assessments import latest_answers, load_json, questionnaire_of
+from vendorcheck.services.assessments import latest_answers, questionnaire_of
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation, site_name
-from vendorcheck.services.questionnaires import questionnaire_from_snapshot
 from vendorcheck.services.vendors import CERTIFICATION_KINDS, EXPIRY_WARNING_DAYS
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     Assessment,
     Case,
-    QuestionnaireSnapshot,
     Staff,
     Submission,
     Vendor,
@@ -49,41 +47,6 @@ EVIDENCE_LABELS = {
     "expired": "✗ 期限切れ（関連する有効期限を過ぎています）",
     "missing": "✗ 未提出",
 }
-
-
-def _day(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def expiry_answers(
-    questionnaire: Questionnaire, answers: Mapping[str, object]
-) -> dict[str, dt.date]:
-    """The answered certificate expiry dates, by question id."""
-    found = {}
-    for question in questionnaire.questions:
-        day = _day(answers.get(question.id)) if question.is_certificate_expiry else None
-        if day is not None:
-            found[question.id] = day
-    return found
-
-
-def linked_expiry(
-    questionnaire: Questionnaire, expiries: Mapping[str, dt.date]
-) -> dict[str, dt.date]:
-    """For each file question, the earliest expiry date of the certificate it evidences."""
-    linked: dict[str, dt.date] = {}
-    for question_id, day in expiries.items():
-        stem = question_id.removesuffix("_expiry")
-        if stem == question_id:
-            continue
-        section = questionnaire.question(question_id).section_id
-        for question in questionnaire.section(section).questions:
-            if question.answer_type.holds_evidence and question.id.startswith(stem + "_"):
-                linked[question.id] = min(day, linked.get(question.id, day))
-    return linked
 
 
 # --- the checks on a scorecard -----------------------------------------------------------------
@@ -247,29 +210,37 @@ def newest_submissions_in_force(*columns, today: dt.date):
     )
 
 
-def _answer_rows(today: dt.date):
-    return newest_submissions_in_force(
-        Submission.answers.alias("answers"),
-        Assessment.id.alias("assessment_id"),
-        Assessment.snapshot.alias("snapshot_id"),
-        Case.title.alias("case_title"),
-        Vendor.id.alias("vendor_id"),
-        Vendor.name.alias("vendor_name"),
-        Vendor.contact_email.alias("vendor_email"),
-        today=today,
+def expiring_panel(limit: int, today: dt.date | None = None) -> tuple[list[ExpiringItem], int]:
+    """The dashboard's panel: the `limit` soonest expiries and how many there are in all
+    (four indexed queries, whatever the size of the history)."""
+    today = today or today_jst()
+    until = today + dt.timedelta(days=WINDOW_DAYS)
+    total = _certificates_between(today, until).count()
+    total += expiry_facts.answered_expiries_between(today, until).count()
+    return expiring_soon(today, limit=limit), total
+
+
+def _certificates_between(start: dt.date, until: dt.date):
+    return (
+        VendorCertification.select(VendorCertification, Vendor)
+        .join(Vendor)
+        .where(VendorCertification.expires_on.between(start, until))
+        .order_by(VendorCertification.expires_on, VendorCertification.id)
     )
 
 
-def expiring_soon(today: dt.date | None = None, days: int = WINDOW_DAYS) -> list[ExpiringItem]:
-    """Certificates expiring from today to `days` ahead: registered ones and answered dates."""
+def expiring_soon(
+    today: dt.date | None = None, days: int = WINDOW_DAYS, *, limit: int | None = None
+) -> list[ExpiringItem]:
+    """Certificates expiring from today to `days` ahead: registered ones and answered dates
+    (with a limit, only the soonest `limit` of them)."""
     today = today or today_jst()
     until = today + dt.timedelta(days=days)
     items = []
-    certs = (
-        VendorCertification.select(VendorCertification, Vendor)
-        .join(Vendor)
-        .where(VendorCertification.expires_on.between(today, until))
-    )
+    certs = _certificates_between(today, until)
+    answered = expiry_facts.answered_expiries_between(today, until)
+    if limit is not None:
+        certs, answered = certs.limit(limit), answered.limit(limit)
     for cert in certs:
         label = CERTIFICATION_KINDS.get(cert.kind, cert.kind)
         label += f"（{cert.number}）" if cert.number else ""
@@ -286,33 +257,25 @@ def expiring_soon(today: dt.date | None = None, days: int = WINDOW_DAYS) -> list
                 vendor.contact_email,
             )
         )
-    rows = list(_answer_rows(today).dicts())
-    snapshots = {
-        snap.id: questionnaire_from_snapshot(snap.content, snap.content_hash)
-        for snap in QuestionnaireSnapshot.select().where(
-            QuestionnaireSnapshot.id.in_(sorted({row["snapshot_id"] for row in rows} or {0}))
+    for row in answered.dicts():
+        day = row["expires_on"]
+        items.append(
+            ExpiringItem(
+                f"expiry:answer:{row['assessment_id']}:{row['question_id']}:{day.isoformat()}",
+                "answer",
+                row["label"],
+                day,
+                (day - today).days,
+                row["vendor_id"],
+                row["vendor_name"],
+                row["vendor_email"],
+                row["assessment_id"],
+                row["case_title"],
+                row["question_id"],
+            )
         )
-    }
-    for row in rows:
-        questionnaire = snapshots[row["snapshot_id"]]
-        for question_id, day in expiry_answers(questionnaire, load_json(row["answers"])).items():
-            if today <= day <= until:
-                items.append(
-                    ExpiringItem(
-                        f"expiry:answer:{row['assessment_id']}:{question_id}:{day.isoformat()}",
-                        "answer",
-                        questionnaire.question(question_id).text.get("ja"),
-                        day,
-                        (day - today).days,
-                        row["vendor_id"],
-                        row["vendor_name"],
-                        row["vendor_email"],
-                        row["assessment_id"],
-                        row["case_title"],
-                        question_id,
-                    )
-                )
-    return sorted(items, key=lambda item: (item.expires_on, item.vendor_name, item.key))
+    items.sort(key=lambda item: (item.expires_on, item.vendor_name, item.key))
+    return items if limit is None else items[:limit]
 
 
 def _inviting_staff(items: list[ExpiringItem]) -> tuple[dict[int, str], dict[int, str]]:

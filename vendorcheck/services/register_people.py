@@ -181,8 +181,12 @@ def refresh_needs_responsible(entry_ids: list[int] | None = None, today: dt.date
     query = RegisterEntry.select(RegisterEntry.id, RegisterEntry.needs_responsible)
     if entry_ids is not None:
         query = query.where(RegisterEntry.id.in_(entry_ids))
-    for entry in query:
-        holder = holders_on(entry, day)[reg.RESPONSIBLE]
+    entries = list(query)
+    holders: dict[int, dict[str, Holder | None]] = {}
+    for start in range(0, len(entries), 500):  # a few queries for the whole register
+        holders.update(holders_of_many([e.id for e in entries[start : start + 500]], day))
+    for entry in entries:
+        holder = holders[entry.id][reg.RESPONSIBLE]
         needed = holder is None or not holder.active
         if needed != entry.needs_responsible:
             RegisterEntry.update(needs_responsible=needed, updated_at=utcnow()).where(

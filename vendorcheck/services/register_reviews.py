@@ -80,25 +80,30 @@ def reviews_of(entry: RegisterEntry) -> list[dict]:
 
 def queue_overdue_reminders(today: dt.date) -> int:
     """Mail each overdue entry's 責任者 once a day (the dedupe key makes cron runs safe)."""
-    queued = 0
-    overdue = RegisterEntry.select().where(
-        RegisterEntry.status.in_(IN_USE), RegisterEntry.next_review_on < today
-    )
-    for entry in overdue:
-        holder = register_people.holders_on(entry, today)[reg.RESPONSIBLE]
-        if holder is None or holder.staff_id is None:
-            continue
-        staff = Staff.get_or_none(Staff.id == holder.staff_id)
-        if staff is None or not staff.active or not staff.email:
-            continue
-        message = queue_mail(
-            staff.email,
-            f"【{site_name()}】台帳の定期点検の期限を過ぎています（{entry.name}）",
-            f"{staff.display_name} 様\n\n責任者となっている「{entry.name}」の定期点検の期限"
-            f"（{wareki(entry.next_review_on)}）を過ぎています。\nvendorcheck の台帳で点検の"
-            "チェックリストに回答し、結果を記録してください。\n",
-            dedupe_key=f"register-review:{entry.id}:{today.isoformat()}",
+    with database.atomic():  # one transaction: one commit for the whole run
+        queued = 0
+        overdue = RegisterEntry.select().where(
+            RegisterEntry.status.in_(IN_USE), RegisterEntry.next_review_on < today
         )
-        queued += message is not None
-    register_people.refresh_needs_responsible(None, today)
+        entries = list(overdue)
+        holders = register_people.holders_of_many([entry.id for entry in entries], today)
+        people = {staff.id: staff for staff in Staff.select()}  # one query, not one per entry
+        site = site_name()
+        for entry in entries:
+            holder = holders[entry.id][reg.RESPONSIBLE]
+            if holder is None or holder.staff_id is None:
+                continue
+            staff = people.get(holder.staff_id)
+            if staff is None or not staff.active or not staff.email:
+                continue
+            message = queue_mail(
+                staff.email,
+                f"【{site}】台帳の定期点検の期限を過ぎています（{entry.name}）",
+                f"{staff.display_name} 様\n\n責任者となっている「{entry.name}」の定期点検の期限"
+                f"（{wareki(entry.next_review_on)}）を過ぎています。\nvendorcheck の台帳で点検の"
+                "チェックリストに回答し、結果を記録してください。\n",
+                dedupe_key=f"register-review:{entry.id}:{today.isoformat()}",
+            )
+            queued += message is not None
+        register_people.refresh_needs_responsible(None, today)
     return queued

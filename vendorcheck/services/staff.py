@@ -16,7 +16,7 @@ from vendorcheck.services import audit, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooManyAttempts
 from vendorcheck.services.organisation import get_organisation
-from vendorcheck.store.db import database
+from vendorcheck.store.db import database, is_sqlite
 from vendorcheck.store.models import Department, LoginAttempt, Staff, utcnow
 
 LOGIN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{3,64}$")
@@ -139,30 +139,54 @@ def _recent_failures(window: dt.timedelta, **where) -> int:
     return query.count()
 
 
+def _serialise_logins(keys: list[str]) -> None:
+    """Make concurrent logins of the same account or address take turns inside the transaction:
+    SQLite's IMMEDIATE transactions already do; PostgreSQL takes an advisory lock per key."""
+    if is_sqlite():
+        return
+    for key in sorted(set(keys)):
+        database.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (key,))
+
+
+def _claim_attempt(login_id: str, address: str, throttle: Throttle) -> int | None:
+    """Record the attempt as a failure and count it with the others, atomically; return its id,
+    or None when the account or address is locked (then nothing is recorded).
+
+    Counting after recording, under a lock, is what stops parallel wrong passwords from all
+    reading the same count before any of them is recorded."""
+    window = dt.timedelta(minutes=throttle.window_minutes)
+    with database.atomic() as transaction:
+        _serialise_logins([f"login-address:{address}", f"login-id:{login_id}"])
+        attempt = LoginAttempt.create(
+            login_id=login_id or "-", client_address=address, succeeded=False
+        )
+        by_address = _recent_failures(window, client_address=address)
+        by_login = _recent_failures(window, login_id=login_id) if login_id else 0
+        if by_address > throttle.max_failures_per_address or by_login > throttle.max_failures:
+            transaction.rollback()
+            return None
+    return attempt.id
+
+
 def authenticate(
     login_id: str, password: str, address: str, throttle: Throttle = Throttle()
 ) -> Staff:
     """Return the staff member for a correct login, or raise with a Japanese message."""
     login_id = (login_id or "").strip()[:64]
-    window = dt.timedelta(minutes=throttle.window_minutes)
-    locked_message = (
-        f"ログインの失敗が続いたため、一時的にログインできません。{throttle.window_minutes}分ほど"
-        "待ってから、もう一度お試しください。"
-    )
-    if _recent_failures(window, client_address=address) >= throttle.max_failures_per_address:
-        raise TooManyAttempts(locked_message)
-    if login_id and _recent_failures(window, login_id=login_id) >= throttle.max_failures:
-        raise TooManyAttempts(locked_message)
+    attempt_id = _claim_attempt(login_id, address, throttle)
+    if attempt_id is None:
+        raise TooManyAttempts(
+            f"ログインの失敗が続いたため、一時的にログインできません。{throttle.window_minutes}分ほど"
+            "待ってから、もう一度お試しください。"
+        )
     staff = Staff.get_or_none(Staff.login_id == login_id) if login_id else None
     valid = check_password_hash(staff.password_hash if staff else _DUMMY_HASH, password or "")
-    if not (staff and valid and staff.active):
-        with database.atomic():  # committed: the failure must count even though we raise
-            LoginAttempt.create(login_id=login_id or "-", client_address=address, succeeded=False)
+    if not (staff and valid and staff.active):  # the attempt stays recorded as a failure
         if staff and valid and not staff.active:
             raise ServiceError("このアカウントは無効になっています。管理者に連絡してください。")
         raise ServiceError("ログイン ID またはパスワードが正しくありません。")
     with database.atomic():
-        LoginAttempt.create(login_id=login_id, client_address=address, succeeded=True)
+        LoginAttempt.update(succeeded=True).where(LoginAttempt.id == attempt_id).execute()
         staff.last_login_at = utcnow()
         staff.save(only=[Staff.last_login_at])
         audit.record(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -19,6 +20,21 @@ from vendorcheck.domain.jp import JST
 from vendorcheck.web.errors import loggable_path
 
 access_log = logging.getLogger("vendorcheck.access")
+TOKEN_IN_TEXT = re.compile(r"/(p|c)/[^/\s\"?]+")  # a vendor or contract link anywhere in a line
+
+
+def mask_tokens(text: str) -> str:
+    """Replace the token of every vendor or contract link in a line by <token>."""
+    return TOKEN_IN_TEXT.sub(r"/\1/<token>", text)
+
+
+class TokenMaskingFilter(logging.Filter):
+    """A logging filter for other servers' access logs (gunicorn's ``gunicorn.access``): the
+    line is formatted, then every link token in it is masked (docs/OPERATIONS.md)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = mask_tokens(record.getMessage()), None
+        return True
 
 
 def access_line(method: str, path: str, status: str, milliseconds: float, client: str) -> str:

@@ -68,15 +68,15 @@ def index():
         department_id=form.department.data or None,
         text=(form.text.data or "")[:200],
     )
-    rows, ordered = listing.build(
-        assessment_list.list_assessments(criteria),
+    rows, every_row = listing.from_database(
         COLUMNS,
+        lambda wanted: assessment_list.page_of_assessments(criteria, wanted),
         endpoint="assessment_list.index",
         default_sort="invited",
         descending=True,
     )
     if listing.wants_xlsx():
-        return listing.xlsx_response("回答一覧", "assessments", COLUMNS, ordered)
+        return listing.xlsx_response("回答一覧", "assessments", COLUMNS, every_row())
     filtered = any((criteria.status, criteria.department_id, criteria.text.strip()))
     return render_template(
         "assessments/index.html",

@@ -169,7 +169,7 @@ def _case_columns(scheme) -> list[listing.Column]:
             "level", "情報の分類", lambda r: _level_label(scheme, r.case.classification_level)
         ),
         listing.Column("deadline", "回答期限", lambda r: r.case.answer_deadline, css="nowrap"),
-        listing.Column("status", "回答の状況", _status_summary),
+        listing.Column("status", "回答の状況", _status_summary, sortable=False),
         listing.Column("created", "作成日", lambda r: r.case.created_at, css="nowrap"),
     ]
 
@@ -197,15 +197,15 @@ def index():
     filtered = any((criteria.department_id, criteria.kind, criteria.status, criteria.text.strip()))
     scheme = organisation_scheme()
     columns = _case_columns(scheme)
-    cases, ordered = listing.build(
-        case_service.list_cases(criteria),
+    cases, every_row = listing.from_database(
         columns,
+        lambda wanted: case_service.page_of_cases(criteria, wanted),
         endpoint="cases.index",
         default_sort="created",
         descending=True,
     )
     if listing.wants_xlsx():
-        return listing.xlsx_response("案件一覧", "cases", columns, ordered)
+        return listing.xlsx_response("案件一覧", "cases", columns, every_row())
     return render_template(
         "cases/index.html",
         form=form,

@@ -11,6 +11,7 @@ from vendorcheck.domain.scoring import SEVERITY_LABELS
 from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services.assessments import get_assessment
+from vendorcheck.web import listing
 from vendorcheck.web.auth import require
 from vendorcheck.web.downloads import CSV_TYPE, SVG_TYPE, attachment, name_part
 
@@ -24,6 +25,8 @@ SUMMARY_COLUMNS = (
     ("mandatory", "必須の未充足"),
 )
 ROW_GROUPS = (("summary", "総合"), ("section", "セクション別の得点"), ("requirement", "要件"))
+INLINE_UP_TO = 10  # bidders: above, identical rows collapse, the chart is an image, gaps page
+GAPS_PER_PAGE = 10  # bidders whose findings one page lists
 
 
 def _sort(comparison: Comparison) -> str:
@@ -46,10 +49,29 @@ def _render(case, comparison: Comparison, status: int = 200, error: str | None =
             return None
         return "descending" if descending else "ascending"
 
+    many = len(comparison.bidders) > INLINE_UP_TO
     chart = None
-    if comparison.submitted:
+    if comparison.submitted and not many:
         chart = Markup(section_chart(comparison, order, id_prefix="section-chart"))  # noqa: S704 - escaped by svg_chart
     rows = comparison.differing_rows() if differing else comparison.rows
+    submitted = [b for b in order if b.submitted]
+
+    def shared_text(row) -> str:
+        return row.cell(submitted[0]).text if submitted else ""
+
+    gaps_page = _gaps_page(len(submitted))
+    start = (gaps_page - 1) * GAPS_PER_PAGE
+    gaps = listing.paged(
+        (),
+        submitted[start : start + GAPS_PER_PAGE],
+        total=len(submitted),
+        sort=sort,  # the bidders' order rides along in the page links
+        descending=False,
+        page=gaps_page,
+        endpoint=".case",
+        per_page=GAPS_PER_PAGE,
+        view_args={"case_id": case.id},
+    )
     return render_template(
         "comparison/case.html",
         case=case,
@@ -68,11 +90,20 @@ def _render(case, comparison: Comparison, status: int = 200, error: str | None =
         totals=comparison.row("total"),
         severity_labels=SEVERITY_LABELS,
         chart=chart,
+        collapse=many,
+        shared_text=shared_text,
+        gaps=gaps,
         error=error,
         no_assessments=comparison_service.NO_ASSESSMENTS,
         nothing_submitted=comparison_service.NOTHING_TO_COMPARE,
         level=comparison_service.classification_label(case),
     ), status
+
+
+def _gaps_page(bidders: int) -> int:
+    """The page of findings asked for (?page=), within the pages there are."""
+    pages = max(1, -(-bidders // GAPS_PER_PAGE))
+    return max(1, min(listing.requested_page(), pages))
 
 
 @bp.route("/cases/<int:case_id>/comparison")

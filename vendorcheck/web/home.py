@@ -15,13 +15,15 @@ from vendorcheck.services.organisation import get_organisation, list_departments
 from vendorcheck.web.auth import current_reader, require
 
 bp = Blueprint("home", __name__)
+EXPIRING_SHOWN = 50  # the soonest expiries the dashboard lists
 
 
 @bp.route("/")
 @require("view")
 def dashboard():
     my_events = audit.recent_by("staff", g.staff.id)
-    recent, _ = audit.search(audit.AuditFilter(), per_page=10) if _can_see_audit() else ([], 0)
+    expiring, expiring_total = expiry.expiring_panel(EXPIRING_SHOWN)
+    recent = audit.newest(10) if _can_see_audit() else []
     return render_template(
         "home.html",
         organisation=get_organisation(),
@@ -33,7 +35,8 @@ def dashboard():
         status_labels=assessment_status.LABELS,
         upcoming_days=case_service.UPCOMING_DAYS,
         overdue_remediations=judgement.overdue_remediations(),
-        expiring=expiry.expiring_soon(),
+        expiring=expiring,
+        expiring_total=expiring_total,
         expiry_days=expiry.WINDOW_DAYS,
         register_board=register_board.board(current_reader(), today_jst()),
         monitoring=monitoring_board.board(current_reader()),

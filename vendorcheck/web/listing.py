@@ -15,6 +15,7 @@ from flask import Response, request, url_for
 
 from vendorcheck.documents.xlsx_export import XLSX_TYPE, to_xlsx_bytes
 from vendorcheck.domain.jp import JST, normalize
+from vendorcheck.services.paging import Page, PageRequest
 from vendorcheck.web.downloads import attachment
 
 PER_PAGE = 50
@@ -165,6 +166,7 @@ def paged(
     page: int,
     endpoint: str,
     per_page: int = PER_PAGE,
+    view_args: dict | None = None,
 ) -> Listing:
     """A listing whose rows the service already sorted and cut to one page."""
     return Listing(
@@ -176,8 +178,38 @@ def paged(
         sort=sort,
         descending=descending,
         endpoint=endpoint,
+        view_args=view_args or {},
         filters=filter_args(),
     )
+
+
+def from_database(
+    columns: Sequence[Column],
+    fetch: Callable[[PageRequest], Page],
+    *,
+    endpoint: str,
+    default_sort: str,
+    descending: bool = False,
+    per_page: int = PER_PAGE,
+    view_args: dict | None = None,
+) -> tuple[Listing, Callable[[], list]]:
+    """A listing whose sorting and paging the database does (services/paging.py); also the
+    function that fetches every row, sorted the same way, for the Excel download."""
+    sort, desc = requested_sort(columns, default_sort, descending)
+    found = fetch(PageRequest(sort, desc, requested_page(), per_page))
+    listing = Listing(
+        columns=columns,
+        rows=found.rows,
+        total=found.total,
+        page=found.page,
+        per_page=per_page,
+        sort=sort,
+        descending=desc,
+        endpoint=endpoint,
+        view_args=view_args or {},
+        filters=filter_args(),
+    )
+    return listing, lambda: fetch(PageRequest(sort, desc, 1, XLSX_ROW_LIMIT)).rows
 
 
 def wants_xlsx() -> bool:

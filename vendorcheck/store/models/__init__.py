@@ -22,6 +22,7 @@ from vendorcheck.store.models.contracts import (
     PeriodicReportVersion,
     Reconfirmation,
 )
+from vendorcheck.store.models.facts import ExpiryFact
 from vendorcheck.store.models.ismap import (
     IsmapEntry,
     IsmapImport,
@@ -108,6 +109,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ChecksheetUpload,
     ApplicationVersion,
     ApplicationApprover,
+    ExpiryFact,
 )
 
 __all__ = [
@@ -128,6 +130,7 @@ __all__ = [
     "CorrectiveRequest",
     "Department",
     "Evidence",
+    "ExpiryFact",
     "Finding",
     "GeneratedAnnex",
     "Incident",

@@ -1,0 +1,43 @@
+"""One page of a list, sorted and cut in the database: an indexed ORDER BY with LIMIT/OFFSET
+and one COUNT, so a list page costs the same queries at any size of the data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from peewee import Field, Node, SelectQuery
+
+MAX_PER_PAGE = 10_000  # the Excel download of a whole list
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    sort: str
+    descending: bool = False
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    total: int
+    page: int  # the page shown: the one asked for, or the last one there is
+
+
+def page_of(
+    query: SelectQuery,
+    sorts: Mapping[str, Sequence[Field | Node]],
+    wanted: PageRequest,
+    tie_breaker: Field,
+) -> Page:
+    """Sort by the columns a sort key names (then the tie breaker, same direction), count, and
+    fetch the wanted page (clamped to the pages there are): two queries."""
+    columns = [*sorts[wanted.sort], tie_breaker]
+    order = [column.desc() if wanted.descending else column.asc() for column in columns]
+    per_page = max(1, min(wanted.per_page, MAX_PER_PAGE))
+    total = query.count()
+    page = max(1, min(wanted.page, -(-total // per_page)))
+    rows = list(query.order_by(*order).paginate(page, per_page))
+    return Page(rows, total, page)

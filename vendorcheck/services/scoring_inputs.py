@@ -1,0 +1,186 @@
+"""Everything scoring reads, for many assessments at once, in a constant number of queries:
+newest submissions, review scores, remediations, questionnaire snapshots and the ISMAP entries
+the answers claim. The comparison of a case and the CISO's queue both score through here."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
+
+from peewee import fn
+
+from vendorcheck.domain.ismap_checks import Claim
+from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.scoring import Remediation as RemediationInput
+from vendorcheck.domain.scoring import Review, Scorecard, score
+from vendorcheck.services import ismap_claims
+from vendorcheck.services.assessments import load_json, read_draft
+from vendorcheck.services.ismap import check_claims
+from vendorcheck.services.questionnaires import questionnaire_from_snapshot
+from vendorcheck.services.review import apply_review_row
+from vendorcheck.store.models import (
+    Assessment,
+    QuestionnaireSnapshot,
+    Remediation,
+    ReviewScore,
+    Submission,
+)
+
+_CACHE_SIZE = 256  # scorecards; a 50-vendor case of 200 questions holds about 2.5 MB
+_cards: OrderedDict[Hashable, Scorecard] = OrderedDict()
+_cards_lock = threading.Lock()
+
+
+def cached_score(
+    questionnaire: Questionnaire,
+    answers_json: str,
+    tier: int,
+    reviews: dict[str, Review],
+    remediations: dict[str, RemediationInput],
+    checks: Mapping[str, tuple[tuple[str, str], ...]] = ismap_claims.NO_FINDINGS,
+) -> Scorecard:
+    """Score, or reuse the card of identical inputs (scoring is a pure function of them)."""
+    key = (
+        questionnaire.content_hash,
+        tier,
+        answers_json,
+        tuple(sorted(reviews.items())),
+        tuple(sorted(remediations.items())),
+        tuple(sorted(checks.items())),
+    )
+    with _cards_lock:
+        card = _cards.get(key)
+        if card is not None:
+            _cards.move_to_end(key)
+            return card
+    card = score(questionnaire, load_json(answers_json), tier, reviews, remediations, checks)
+    with _cards_lock:
+        _cards[key] = card
+        while len(_cards) > _CACHE_SIZE:
+            _cards.popitem(last=False)
+    return card
+
+
+def clear_cache() -> None:
+    with _cards_lock:
+        _cards.clear()
+
+
+@dataclass(frozen=True)
+class ScoringInputs:
+    submissions: dict[int, Submission]  # the newest, by assessment id
+    reviews: dict[int, dict[str, Review]]
+    remediations: dict[int, dict[str, RemediationInput]]
+    questionnaires: dict[int, Questionnaire]  # by snapshot id
+
+
+def load_inputs(assessment_ids) -> ScoringInputs:
+    """The inputs of the assessments a subquery (or list) of ids names: four queries."""
+    newest = (
+        Submission.select(
+            Submission.assessment.alias("newest_of"), fn.MAX(Submission.version).alias("newest")
+        )
+        .where(Submission.assessment.in_(assessment_ids))
+        .group_by(Submission.assessment)
+    )
+    submissions = {
+        row.assessment_id: row
+        for row in Submission.select(Submission.assessment, Submission.version, Submission.answers)
+        .join(
+            newest,
+            on=(
+                (Submission.assessment == newest.c.newest_of)
+                & (Submission.version == newest.c.newest)
+            ),
+        )
+        .objects()
+    }
+    reviews: dict[int, dict[str, Review]] = {}
+    for row in (
+        ReviewScore.select(
+            ReviewScore.assessment, ReviewScore.question_id, ReviewScore.score, ReviewScore.reason
+        )
+        .where(ReviewScore.assessment.in_(assessment_ids))
+        .order_by(ReviewScore.id)
+    ):
+        apply_review_row(
+            reviews.setdefault(row.assessment_id, {}), row.question_id, row.score, row.reason
+        )
+    remediations: dict[int, dict[str, RemediationInput]] = {}
+    for row in (
+        Remediation.select(
+            Remediation.assessment,
+            Remediation.question_id,
+            Remediation.action,
+            Remediation.due_on,
+            Remediation.accepted,
+        )
+        .where(Remediation.assessment.in_(assessment_ids))
+        .order_by(Remediation.id)
+    ):
+        remediations.setdefault(row.assessment_id, {})[row.question_id] = RemediationInput(
+            row.question_id, row.action, row.due_on, row.accepted
+        )
+    questionnaires = {
+        row.id: questionnaire_from_snapshot(row.content, row.content_hash)
+        for row in QuestionnaireSnapshot.select(
+            QuestionnaireSnapshot.id,
+            QuestionnaireSnapshot.content,
+            QuestionnaireSnapshot.content_hash,
+        ).where(
+            QuestionnaireSnapshot.id.in_(
+                Assessment.select(Assessment.snapshot).where(Assessment.id.in_(assessment_ids))
+            )
+        )
+    }
+    return ScoringInputs(submissions, reviews, remediations, questionnaires)
+
+
+def ismap_checks(
+    assessments: Iterable[Assessment], inputs: ScoringInputs, case_of: Callable
+) -> dict[int, list[ismap_claims.AnsweredClaim]]:
+    """The checked ISMAP claims of each submitted assessment, by id, in one query; case_of
+    gives an assessment's case (its title and contract end name the service and the term)."""
+    claims: list[tuple[int, str, Claim]] = []
+    for assessment in assessments:
+        submission = inputs.submissions.get(assessment.id)
+        if submission is None:
+            continue
+        case = case_of(assessment)
+        answers = load_json(submission.answers)
+        party = ismap_claims.party_of(assessment.vendor, case, answers, assessment.review_due)
+        questionnaire = inputs.questionnaires[assessment.snapshot_id]
+        for question_id, claim in ismap_claims.claims_in_answers(
+            questionnaire, answers, case.tier, party
+        ):
+            claims.append((assessment.id, question_id, claim))
+    checked: dict[int, list[ismap_claims.AnsweredClaim]] = {}
+    results = check_claims(claim for _, _, claim in claims)
+    for (assessment_id, question_id, _), check in zip(claims, results, strict=True):
+        checked.setdefault(assessment_id, []).append(ismap_claims.AnsweredClaim(question_id, check))
+    return checked
+
+
+def scorecards(assessments: list[Assessment]) -> dict[int, Scorecard]:
+    """The scorecard of each assessment (with its case and vendor loaded), from its newest
+    submission or, before one, its draft: five queries however many there are."""
+    if not assessments:
+        return {}
+    inputs = load_inputs(sorted({a.id for a in assessments}))
+    checks = ismap_checks(assessments, inputs, lambda assessment: assessment.case)
+    cards = {}
+    for assessment in assessments:
+        submission = inputs.submissions.get(assessment.id)
+        answers = submission.answers if submission else json.dumps(read_draft(assessment).answers)
+        cards[assessment.id] = cached_score(
+            inputs.questionnaires[assessment.snapshot_id],
+            answers,
+            assessment.case.tier,
+            inputs.reviews.get(assessment.id, {}),
+            inputs.remediations.get(assessment.id, {}),
+            ismap_claims.findings_of(checks.get(assessment.id, [])),
+        )
+    return cards
