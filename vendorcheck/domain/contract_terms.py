@@ -23,8 +23,17 @@ LIMITS = (
     Limit("報告期限時間", "incident_report_hours", "事故の第一報の期限", "時間", 24, 720),
     Limit("書面報告期限日数", "written_report_days", "事故等の書面による報告の期限", "日", 7, 90),
     Limit("返還期限日数", "return_days", "契約終了後の情報資産の返還・消去の期限", "日", 30, 180),
-    Limit("消去証明期限日数", "erasure_certificate_days", "消去後の消去証明書の提出期限", "日", 14, 90),
-    Limit("是正計画期限日数", "corrective_plan_days", "改善を求めた後の改善計画の提出期限", "日", 14, 90),
+    Limit(
+        "消去証明期限日数", "erasure_certificate_days", "消去後の消去証明書の提出期限", "日", 14, 90
+    ),
+    Limit(
+        "是正計画期限日数",
+        "corrective_plan_days",
+        "改善を求めた後の改善計画の提出期限",
+        "日",
+        14,
+        90,
+    ),
 )
 LIMIT_NAMES = frozenset(limit.name for limit in LIMITS)
 LIMIT_BY_NAME = {limit.name: limit for limit in LIMITS}

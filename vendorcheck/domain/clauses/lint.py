@@ -84,9 +84,9 @@ def body_problems(clause: Clause, paragraphs: Sequence[Paragraph], client: str) 
             text = match.group(0)
             if paragraph.text[: match.start()].endswith("条"):  # 「同条第２項」: a law's paragraph
                 continue
-            if text.startswith("前") and here - (_number(back) if back else 1) < 1:
-                problems.append(f"「{text}」が指す項がありません（第{here}項）")
-            elif text == "次項" and here >= count:
+            if (text.startswith("前") and here - (_number(back) if back else 1) < 1) or (
+                text == "次項" and here >= count
+            ):
                 problems.append(f"「{text}」が指す項がありません（第{here}項）")
             elif number and not 1 <= _number(number) <= count:
                 problems.append(f"「{text}」が指す項がありません（この条は{count}項です）")

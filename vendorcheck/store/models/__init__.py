@@ -8,6 +8,11 @@ and add a numbered migration for every schema change.
 from __future__ import annotations
 
 from vendorcheck.store.models.base import BaseModel, StoredFile, utcnow
+from vendorcheck.store.models.contract_terms import (
+    CaseInformationHandling,
+    ConflictResolution,
+    ContractLimitSetting,
+)
 from vendorcheck.store.models.contracts import (
     Contract,
     ContractEndItem,
@@ -110,6 +115,9 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ApplicationVersion,
     ApplicationApprover,
     ExpiryFact,
+    ContractLimitSetting,
+    CaseInformationHandling,
+    ConflictResolution,
 )
 
 __all__ = [
@@ -122,10 +130,13 @@ __all__ = [
     "AuditEvent",
     "BaseModel",
     "Case",
+    "CaseInformationHandling",
     "ChecksheetUpload",
+    "ConflictResolution",
     "Contract",
     "ContractEndItem",
     "ContractEvidence",
+    "ContractLimitSetting",
     "ContractToken",
     "CorrectiveRequest",
     "Department",
