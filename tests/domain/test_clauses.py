@@ -24,6 +24,7 @@ from vendorcheck.domain.clauses import (
     render_annex,
     select_clauses,
 )
+from vendorcheck.domain.contract_terms import TimeLimits
 from vendorcheck.domain.requirements import (
     CONTRACT_COVERAGE,
     KINDS,
@@ -71,6 +72,7 @@ def context(**overrides) -> AnnexContext:
         "issued_on": dt.date(2025, 3, 14),
     }
     values.update(overrides)
+    values["limits"] = TimeLimits(incident_report_hours=values.pop("incident_report_hours"))
     return AnnexContext(**values)
 
 

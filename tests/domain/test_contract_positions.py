@@ -1,0 +1,142 @@
+"""Answers and clauses never contradict: every option of every question that bears on a
+contract requirement agrees with the article, selects a variant, carries a promise, or raises a
+contract conflict (enumerated over every questionnaire, kind and tier)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vendorcheck.domain.clauses import (
+    TIERS,
+    AnnexContext,
+    load_clauses,
+    render_annex,
+    select_clauses,
+)
+from vendorcheck.domain.contract_positions import (
+    assess_answers,
+    contract_questions,
+    load_positions,
+    option_values,
+    outcome,
+)
+from vendorcheck.domain.contract_terms import TimeLimits
+from vendorcheck.services.questionnaires import QuestionnaireCatalogue
+
+ROOT = Path(__file__).resolve().parents[2]
+CLAUSES = load_clauses(ROOT / "contract_templates" / "clauses")
+POSITIONS = load_positions(ROOT / "contract_templates" / "positions.toml")
+QUESTIONNAIRES = QuestionnaireCatalogue(ROOT / "questionnaires").all()
+CASES = [(q, kind) for q in QUESTIONNAIRES for kind in q.kinds]
+
+
+def _parents(questionnaire, question_id, value):
+    """Answers that make the question apply: the answer itself and what its show_if asks."""
+    answers = {
+        question_id: (value,) if questionnaire.question(question_id).type == "multi" else value
+    }
+    for _ in range(3):
+        for question in questionnaire.questions:
+            condition = question.show_if
+            if question.id in answers or condition is None:
+                continue
+            values = getattr(condition, "values", None)
+            if values and getattr(condition, "question", None) in (
+                q.id for q in questionnaire.questions
+            ):
+                answers.setdefault(condition.question, values[0])
+    return answers
+
+
+@pytest.mark.parametrize(("questionnaire", "kind"), CASES, ids=[f"{q.id}-{k}" for q, k in CASES])
+def test_every_contract_option_leads_to_a_variant_or_a_conflict(questionnaire, kind):
+    own = [clause for clause in CLAUSES if kind in clause.kinds]
+    seen = 0
+    for tier in TIERS:
+        for question in contract_questions(questionnaire, kind):
+            for value in option_values(question):
+                found = outcome(
+                    question,
+                    value,
+                    clauses=own,
+                    kind=kind,
+                    tier=tier,
+                    position=POSITIONS.get(question.id),
+                    limits=TimeLimits(),
+                )
+                assert found in ("agrees", "variant", "promise", "conflict")
+                answers = _parents(questionnaire, question.id, value)
+                if question.id not in questionnaire.applicable_questions(answers, tier):
+                    continue
+                seen += 1
+                result = assess_answers(
+                    questionnaire,
+                    answers,
+                    kind=kind,
+                    tier=tier,
+                    clauses=CLAUSES,
+                    positions=POSITIONS,
+                    limits=TimeLimits(),
+                )
+                raised = {c.question_id for c in result.conflicts}
+                if found == "conflict":
+                    assert question.id in raised, (question.id, value)
+                else:
+                    assert question.id not in raised, (question.id, value, found)
+                if found == "promise":
+                    assert result.promises, (question.id, value)
+    assert seen
+
+
+def test_a_variant_changes_the_articles_and_no_annex_recites_an_answer():
+    for questionnaire, kind in CASES:
+        own = [clause for clause in CLAUSES if kind in clause.kinds]
+        for question in contract_questions(questionnaire, kind):
+            for value in option_values(question):
+                chosen = select_clauses(own, kind, 3, {question.id: value}, handles=frozenset())
+                context = AnnexContext("見本市", "見本株式会社", "見本業務", kind, 3)
+                annex = render_annex(chosen, context)
+                text = "".join(p.text for a in annex.articles for p in a.paragraphs)
+                assert "回答している" not in text
+                assert "と回答" not in text
+
+
+def test_positions_name_only_existing_questions_and_options():
+    options = {}
+    for questionnaire in QUESTIONNAIRES:
+        for question in questionnaire.questions:
+            if question.type in ("choice", "multi", "yesno"):
+                options.setdefault(question.id, set()).update(option_values(question))
+    for position in POSITIONS.values():
+        assert position.question in options, position.question
+        assert position.agrees <= options[position.question], position.question
+        assert set(position.promises) <= options[position.question], position.question
+
+
+def test_a_stronger_promise_is_carried_and_a_weaker_one_conflicts():
+    outsourcing = next(q for q in QUESTIONNAIRES if q.id == "outsourcing")
+
+    def run(value, hours=24):
+        return assess_answers(
+            outsourcing,
+            {"incident.report_hours": value},
+            kind="outsourcing",
+            tier=3,
+            clauses=CLAUSES,
+            positions=POSITIONS,
+            limits=TimeLimits(incident_report_hours=hours),
+        )
+
+    assert run("within_1h").limits(TimeLimits()).incident_report_hours == 1
+    assert run("within_24h").conflicts == ()
+    assert [c.question_id for c in run("within_72h").conflicts] == ["incident.report_hours"]
+    assert [c.question_id for c in run("no_commitment").conflicts] == ["incident.report_hours"]
+    assert run("within_72h", hours=72).conflicts == ()
+    assert (
+        run("within_24h", hours=72)
+        .limits(TimeLimits(incident_report_hours=72))
+        .incident_report_hours
+        == 24
+    )
