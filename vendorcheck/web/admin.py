@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from vendorcheck.domain.classification import SCHEMES
+from vendorcheck.domain.contract_terms import LIMITS
 from vendorcheck.domain.roles import can
-from vendorcheck.services import application_approvers
+from vendorcheck.services import application_approvers, contract_terms
 from vendorcheck.services import organisation as org_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.errors import ServiceError
@@ -178,6 +179,10 @@ def department_edit(department_id: int):
 def organisation():
     current = org_service.get_organisation()
     form = OrganisationForm(obj=current if request.method == "GET" else None)
+    if request.method == "GET":
+        limits = contract_terms.time_limits()
+        for limit in LIMITS[1:]:
+            getattr(form, limit.field).data = limits.value(limit.name)
     form.classification_scheme.choices = choices((s.id, s.label_ja) for s in SCHEMES.values())
     form.party_terms.choices = choices(org_service.PARTY_TERM_LABELS.items())
     status = 200
@@ -190,6 +195,10 @@ def organisation():
                 classification_extra_levels=form.classification_extra_levels.data or "",
                 party_terms=form.party_terms.data,
                 incident_report_hours=form.incident_report_hours.data,
+            )
+            contract_terms.update_time_limits(
+                current_actor(),
+                {limit.field: getattr(form, limit.field).data for limit in LIMITS[1:]},
             )
         except (ServiceError, ValueError) as exc:
             apply_service_error(

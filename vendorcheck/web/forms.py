@@ -172,6 +172,38 @@ class OrganisationForm(Form):
         ],
         description="情報セキュリティ事故を知ってから報告させるまでの時間。特記事項に記載されます。",
     )
+    written_report_days = IntegerField(
+        "事故等の書面による報告の期限（日）",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=90, message="1〜90の範囲で入力してください。"),
+        ],
+        description="事故を知った日から、原因・影響・再発防止策を書面で報告させるまでの日数です。",
+    )
+    return_days = IntegerField(
+        "情報資産の返還・消去の期限（日）",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=180, message="1〜180の範囲で入力してください。"),
+        ],
+        description="業務の終了又は契約の解除の日から、情報資産を返還又は消去させるまでの日数です。",
+    )
+    erasure_certificate_days = IntegerField(
+        "消去証明書の提出期限（日）",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=90, message="1〜90の範囲で入力してください。"),
+        ],
+        description="消去の完了の日から、消去証明書を提出させるまでの日数です。",
+    )
+    corrective_plan_days = IntegerField(
+        "改善計画の提出期限（日）",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=90, message="1〜90の範囲で入力してください。"),
+        ],
+        description="監査等の結果、改善を求めた日から、改善計画を提出させるまでの日数です。",
+    )
 
 
 class AuditFilterForm(Form):
