@@ -196,9 +196,13 @@ def organisation():
                 party_terms=form.party_terms.data,
                 incident_report_hours=form.incident_report_hours.data,
             )
+            now = contract_terms.time_limits()
             contract_terms.update_time_limits(
                 current_actor(),
-                {limit.field: getattr(form, limit.field).data for limit in LIMITS[1:]},
+                {
+                    limit.field: getattr(form, limit.field).data or now.value(limit.name)
+                    for limit in LIMITS[1:]
+                },
             )
         except (ServiceError, ValueError) as exc:
             apply_service_error(
