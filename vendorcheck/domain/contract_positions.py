@@ -19,8 +19,8 @@ from typing import Literal
 from vendorcheck.domain.clauses import Clause, select_clauses
 from vendorcheck.domain.contract_terms import LIMIT_BY_NAME, TimeLimits
 from vendorcheck.domain.jp import to_full_width_digits
-from vendorcheck.domain.questionnaire.types.base import NA
 from vendorcheck.domain.questionnaire import Question, Questionnaire
+from vendorcheck.domain.questionnaire.types.base import NA
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE
 
 Outcome = Literal["agrees", "variant", "promise", "conflict"]

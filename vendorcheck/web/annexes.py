@@ -20,7 +20,7 @@ from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import contract_terms
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.assessments import get_assessment
-from vendorcheck.services.errors import ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment, flash_download, name_part
 from vendorcheck.web.errors import render_error
@@ -112,7 +112,7 @@ def generate(assessment_id: int):
         row = annex_service.generate(
             current_actor(), found, chosen, clauses=clauses, positions=_positions()
         )
-    except annex_service.NothingSubmitted as exc:
+    except (annex_service.NothingSubmitted, Conflict) as exc:
         return _render(found, 409, chosen, exc.message)
     except annex_service.AnnexError as exc:
         return _render(found, 500, chosen, exc.message)
@@ -129,9 +129,7 @@ def generate(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/annex/conflicts", methods=["POST"])
 @require("manage_cases")
 def resolve_conflict(assessment_id: int):
-    found, failure = _assessment_or_error(assessment_id)
-    if failure:
-        return failure
+    found = get_assessment(assessment_id)
     clauses, problems = _clauses()
     if problems:
         return _render(found, 500)

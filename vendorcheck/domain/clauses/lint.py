@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from vendorcheck.domain.clauses.text import ITEM, Paragraph
 from vendorcheck.domain.clauses.library import Clause
+from vendorcheck.domain.clauses.text import ITEM, Paragraph
 from vendorcheck.domain.contract_terms import LIMIT_NAMES
 
 RECITAL = re.compile(r"と回答して(?:いる|おり)|回答している")
