@@ -95,7 +95,7 @@ def test_document_order_title_preamble_articles_closing():
         wareki(ISSUED, full_width=True),
     )
     assert paragraphs[2].style.name == "VC Body"
-    assert paragraphs[4].text == "第１条（総則）"
+    assert paragraphs[4].text == "第１条（定義）"
     assert (paragraphs[-1].style.name, paragraphs[-1].text) == ("VC Closing", "以上")
 
 

@@ -10,6 +10,7 @@ from vendorcheck.domain.roles import can
 from vendorcheck.services import application_approvers, contract_terms
 from vendorcheck.services import organisation as org_service
 from vendorcheck.services import staff as staff_service
+from vendorcheck.services import wording as wording_service
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.forms import (
@@ -180,6 +181,7 @@ def organisation():
     current = org_service.get_organisation()
     form = OrganisationForm(obj=current if request.method == "GET" else None)
     if request.method == "GET":
+        form.self_term.data = wording_service.self_term()
         limits = contract_terms.time_limits()
         for limit in LIMITS[1:]:
             getattr(form, limit.field).data = limits.value(limit.name)
@@ -196,6 +198,8 @@ def organisation():
                 party_terms=form.party_terms.data,
                 incident_report_hours=form.incident_report_hours.data,
             )
+            if form.self_term.data:
+                wording_service.set_self_term(current_actor(), form.self_term.data)
             now = contract_terms.time_limits()
             contract_terms.update_time_limits(
                 current_actor(),

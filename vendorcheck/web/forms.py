@@ -172,6 +172,11 @@ class OrganisationForm(Form):
         ],
         description="情報セキュリティ事故を知ってから報告させるまでの時間。特記事項に記載されます。",
     )
+    self_term = StringField(
+        "確認書での自団体の呼び方",
+        validators=[Optional(), Length(max=20, message="20文字以内で入力してください。")],
+        description="確認書の「当団体」の部分に入ります（例: 当組合、当市、当町）。",
+    )
     written_report_days = IntegerField(
         "事故等の書面による報告の期限（日）",
         validators=[

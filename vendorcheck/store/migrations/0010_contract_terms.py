@@ -1,5 +1,5 @@
-"""Contract terms: the time limits annexes state, personal information handled per case, and
-staff's resolutions of contract conflicts."""
+"""Contract terms: the time limits annexes state, personal information handled per case,
+staff's resolutions of contract conflicts, and the organisation's own term in questionnaires."""
 
 import datetime
 
@@ -51,5 +51,11 @@ def up(migrator, db):
         staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
         created_at = DateTimeField(default=datetime.datetime.utcnow)
 
-    db.create_tables([ContractLimitSetting, CaseInformationHandling, ConflictResolution])
+    class OrganisationWording(Base):
+        self_term = CharField(max_length=20, default="当団体")
+
+    db.create_tables(
+        [ContractLimitSetting, CaseInformationHandling, ConflictResolution, OrganisationWording]
+    )
     ContractLimitSetting.create()
+    OrganisationWording.create()

@@ -12,6 +12,7 @@ from vendorcheck.store.models.contract_terms import (
     CaseInformationHandling,
     ConflictResolution,
     ContractLimitSetting,
+    OrganisationWording,
 )
 from vendorcheck.store.models.contracts import (
     Contract,
@@ -118,6 +119,7 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ContractLimitSetting,
     CaseInformationHandling,
     ConflictResolution,
+    OrganisationWording,
 )
 
 __all__ = [
@@ -154,6 +156,7 @@ __all__ = [
     "MailMessage",
     "OperatingProcedure",
     "Organisation",
+    "OrganisationWording",
     "PeriodicReport",
     "PeriodicReportVersion",
     "PortalFailure",

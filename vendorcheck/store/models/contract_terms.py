@@ -1,5 +1,5 @@
-"""Contract terms of annexes: the time limits they state, personal information per case and
-staff's resolutions of contract conflicts."""
+"""Contract terms of annexes: the time limits they state, personal information per case,
+staff's resolutions of contract conflicts and the organisation's term in questionnaires."""
 
 from __future__ import annotations
 
@@ -39,3 +39,9 @@ class ConflictResolution(BaseModel):
     reason = TextField(default="")
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
     created_at = DateTimeField(default=utcnow)
+
+
+class OrganisationWording(BaseModel):
+    """How the organisation calls itself in questionnaires (当団体, 当組合, 当市 …)."""
+
+    self_term = CharField(max_length=20, default="当団体")
