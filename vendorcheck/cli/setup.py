@@ -160,6 +160,7 @@ def demo_command(scale: str | None) -> None:
                     annex_service.clause_library(config),
                     ContractLinkSettings.from_config(config),
                 ),
+                positions=annex_service.clause_positions(config),
             )
         except ClauseError as exc:
             fail("条文ファイルを読み込めません: " + " ".join(exc.errors))

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from vendorcheck.domain.clauses import Clause, select_clauses
+from vendorcheck.domain.conditions import referenced_questions
 from vendorcheck.domain.contract_terms import LIMIT_BY_NAME, TimeLimits
 from vendorcheck.domain.jp import to_full_width_digits
 from vendorcheck.domain.questionnaire import Question, Questionnaire
@@ -186,10 +187,19 @@ def outcome(
     return "conflict"
 
 
-def _articles(question: Question, clauses: Sequence[Clause], kind: str) -> tuple[str, ...]:
+MAX_ARTICLES = 3
+
+
+def _articles(question: Question, selected: Sequence[Clause]) -> tuple[str, ...]:
+    """The articles of this annex the answer falls short of: those whose condition names the
+    question first, then those stating its requirements (at most three)."""
     wanted = set(question.requirements)
-    titles = [c.title for c in clauses if kind in c.kinds and wanted & set(c.covers)]
-    return tuple(dict.fromkeys(titles))
+    named = [
+        c for c in selected if c.when is not None and question.id in referenced_questions(c.when)
+    ]
+    stating = [c for c in selected if wanted & set(c.covers) and c not in named]
+    titles = [c.title for c in (*named, *stating) if not c.only_with_remediations]
+    return tuple(dict.fromkeys(titles))[:MAX_ARTICLES]
 
 
 def _explain(question, value, position, limits, articles) -> str:
@@ -229,6 +239,9 @@ def assess_answers(
     own = [clause for clause in clauses if kind in clause.kinds]
     conflicts: list[ContractConflict] = []
     promises: dict[str, int] = {}
+    selected = select_clauses(
+        own, kind, tier, answers, has_remediations=True, applies=applicable.__contains__
+    )
     for question in contract_questions(questionnaire, kind):
         if question.id not in applicable or question.id not in answers:
             continue
@@ -245,7 +258,7 @@ def assess_answers(
                 promises[position.limit] = position.promises[value]
             if found != "conflict":
                 continue
-            articles = _articles(question, own, kind)
+            articles = _articles(question, selected)
             conflicts.append(
                 ContractConflict(
                     question_id=question.id,

@@ -1,0 +1,83 @@
+"""The contract side of the demonstration data: what each demo case handles, the answers that
+raise a contract conflict, and staff's resolutions of them (one resolved conflict per kind)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from vendorcheck.domain.clauses import Clause
+from vendorcheck.services import contract_terms
+from vendorcheck.services.audit import Actor
+from vendorcheck.services.invitations import questionnaire_of
+from vendorcheck.services.review import latest_answers
+from vendorcheck.store.models import Assessment
+
+# case key → (personal information, 特定個人情報): 住民税課税資料 and 住民情報 carry 個人番号.
+HANDLING = {
+    "outsourcing": (True, True),
+    "system": (True, True),
+    "cloud": (True, False),
+    "cloud_light": (False, False),
+    "sns": (False, False),
+}
+
+# case key → answers that give the assessment resolved in the demo a contract conflict
+CONFLICT_ANSWERS = {
+    "outsourcing": {"contract.damages": "cap_reasonable"},
+    "system": {"contract.damages": "cap_reasonable"},
+    "cloud_light": {"admin.terms_change_notice": "no_notice"},
+    "sns": {"terms.recheck": "none"},
+}
+
+# the topic of a conflict → the individual condition staff accept, and why
+CONDITIONS = {
+    "損害賠償の範囲": (
+        "この特記事項に違反したことによる損害の賠償の額は、本契約の契約金額を上限とする。"
+        "ただし、受託者の故意又は重大な過失によるとき、及び個人情報の漏えい等によるときは、この限りでない。",
+        "上限は契約金額以上であり、故意・重過失及び個人情報の漏えい等を上限の対象外としているため、法務担当と協議の上受け入れる。",
+    ),
+    "準拠法": (
+        "約款の準拠法の定めにかかわらず、本契約及びこの特記事項の解釈は日本法による。",
+        "事業者が日本法を準拠法とする個別合意に応じると回答しているため。",
+    ),
+    "管轄裁判所": (
+        "約款の管轄の定めにかかわらず、本契約に関する紛争は委託者の事務所の所在地を管轄する日本国内の裁判所で解決する。",
+        "事業者が日本国内の裁判所とする個別合意に応じると回答しているため。",
+    ),
+}
+GENERIC_REASON = "取り扱う情報の区分と業務の内容から影響は限定的であり、次回の確認で改善を求める。"
+
+
+def _condition(state: contract_terms.ConflictState) -> tuple[str, str]:
+    conflict = state.conflict
+    if conflict.topic in CONDITIONS:
+        return CONDITIONS[conflict.topic]
+    text = (
+        f"「{conflict.topic}」に関する事項については、受託者が本契約の締結前に書面で示した"
+        f"内容（{conflict.answer_label}）により履行し、その状況を定期報告において報告する。"
+    )
+    return text, GENERIC_REASON
+
+
+def resolve_all(
+    actor: Actor,
+    assessment: Assessment,
+    clauses: Sequence[Clause],
+    positions: Mapping[str, object],
+) -> int:
+    """Accept every open contract conflict of one assessment with a reasoned condition."""
+    assessment = Assessment.get_by_id(assessment.id)
+    answers, _version = latest_answers(assessment)
+    _result, states = contract_terms.analyse(
+        assessment, questionnaire_of(assessment), answers, clauses, positions
+    )
+    count = 0
+    for state in states:
+        if state.resolved:
+            continue
+        text, reason = _condition(state)
+        contract_terms.resolve(
+            actor, assessment, state.conflict, decision="accept", condition_text=text, reason=reason
+        )
+        count += 1
+    return count
