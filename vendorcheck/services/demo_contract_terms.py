@@ -21,12 +21,18 @@ HANDLING = {
     "sns": (False, False),
 }
 
-# case key → answers that give the assessment resolved in the demo a contract conflict
+# case key → answers of the accepted assessment: one that raises a contract conflict (resolved
+# below), and for SNS the account the case is about
 CONFLICT_ANSWERS = {
     "outsourcing": {"contract.damages": "cap_reasonable"},
     "system": {"contract.damages": "cap_reasonable"},
     "cloud_light": {"admin.terms_change_notice": "no_notice"},
-    "sns": {"terms.recheck": "none"},
+    "sns": {
+        "terms.recheck": "none",
+        "account.platform": "line",
+        "account.name": "架空市公式（LINE ID: @kakuu_city）",
+        "account.url": "https://page.line.me/kakuu_city",
+    },
 }
 
 # the topic of a conflict → the individual condition staff accept, and why
