@@ -10,12 +10,17 @@ import docx
 import pytest
 
 from tests.conftest import csrf_token
-from tests.web.test_annexes import make_assessment, officer  # noqa: F401 (fixture)
+from tests.web.test_annexes import make_assessment
 from vendorcheck.domain import assessment_status
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import contract_terms
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.models import Assessment, ConflictResolution, GeneratedAnnex, Remediation
+
+
+@pytest.fixture
+def officer(login_as, db):
+    return login_as("officer")
 
 
 def docx_text(row: GeneratedAnnex) -> str:

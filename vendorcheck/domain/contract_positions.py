@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from vendorcheck.domain.clauses import Clause, select_clauses
+from vendorcheck.domain.clauses import HANDLES, Clause, select_clauses
 from vendorcheck.domain.conditions import referenced_questions
 from vendorcheck.domain.contract_terms import LIMIT_BY_NAME, TimeLimits
 from vendorcheck.domain.jp import to_full_width_digits
@@ -31,7 +31,7 @@ OUTCOME_LABELS = {
     "promise": "事業者の約束した期限を条文に記載",
     "conflict": "契約上の相違（職員の判断が必要）",
 }
-POSITION_KEYS = frozenset({"question", "topic", "agrees", "limit", "promises"})
+POSITION_KEYS = frozenset({"question", "topic", "agrees", "limit", "promises", "handles"})
 
 
 class PositionError(ValueError):
@@ -49,6 +49,7 @@ class Position:
     agrees: frozenset[str] = frozenset()
     limit: str | None = None  # the time limit the options promise (a name of contract_terms)
     promises: Mapping[str, int] = field(default_factory=dict)
+    handles: str | None = None  # the question bears on the contract only when the case handles it
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,10 @@ def parse_positions(raw: Mapping[str, object], source: str = "positions.toml") -
             problems.append(where + f"limit は {', '.join(LIMIT_BY_NAME)} のいずれかです")
             limit = None
         topic = item.get("topic", "")
+        handles = item.get("handles")
+        if handles is not None and handles not in HANDLES:
+            problems.append(where + f"handles は {', '.join(HANDLES)} のいずれかです")
+            handles = None
         positions.append(
             Position(
                 question=item["question"],
@@ -104,6 +109,7 @@ def parse_positions(raw: Mapping[str, object], source: str = "positions.toml") -
                 agrees=frozenset(agrees),
                 limit=limit if isinstance(limit, str) else None,
                 promises=dict(promises),
+                handles=handles,
             )
         )
     if problems:
@@ -233,14 +239,24 @@ def assess_answers(
     clauses: Sequence[Clause],
     positions: Mapping[str, Position],
     limits: TimeLimits,
+    handles: frozenset[str] = frozenset(HANDLES),
 ) -> PositionsResult:
-    """The contract conflicts and carried promises of one set of submitted answers."""
+    """The contract conflicts and carried promises of one set of submitted answers.
+
+    A question whose position names `handles` counts only for a case that handles it.
+    """
     applicable = questionnaire.applicable_questions(answers, tier)
     own = [clause for clause in clauses if kind in clause.kinds]
     conflicts: list[ContractConflict] = []
     promises: dict[str, int] = {}
     selected = select_clauses(
-        own, kind, tier, answers, has_remediations=True, applies=applicable.__contains__
+        own,
+        kind,
+        tier,
+        answers,
+        has_remediations=True,
+        applies=applicable.__contains__,
+        handles=handles,
     )
     for question in contract_questions(questionnaire, kind):
         if question.id not in applicable or question.id not in answers:
@@ -248,6 +264,8 @@ def assess_answers(
         raw = answers[question.id]
         values = [str(v) for v in raw] if isinstance(raw, list | tuple) else [str(raw)]
         position = positions.get(question.id)
+        if position is not None and position.handles and position.handles not in handles:
+            continue
         if question.type == "multi" and _multi_agrees(question, raw, position):
             continue
         for value in values:

@@ -185,6 +185,7 @@ def analyse(
         clauses=clauses,
         positions=positions,
         limits=time_limits(),
+        handles=case_handles(case),
     )
     decided = resolutions(assessment)
     return result, [ConflictState(c, decided.get(c.key)) for c in result.conflicts]
