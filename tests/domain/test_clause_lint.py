@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from vendorcheck.domain.clause_check import check_clauses
-from vendorcheck.domain.clause_lint import body_problems, defined_terms, term_order_problems
-from vendorcheck.domain.clause_text import split_paragraphs
 from vendorcheck.domain.clauses import Clause
+from vendorcheck.domain.clauses.check import check_clauses
+from vendorcheck.domain.clauses.lint import body_problems, defined_terms, term_order_problems
+from vendorcheck.domain.clauses.text import split_paragraphs
 from vendorcheck.domain.requirements import load_requirements
 
 ROOT = Path(__file__).resolve().parents[2]

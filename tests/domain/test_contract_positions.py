@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from vendorcheck.domain.clauses import (
-    TIERS,
     AnnexContext,
     load_clauses,
     render_annex,
     select_clauses,
 )
-from vendorcheck.domain.contract_positions import (
+from vendorcheck.domain.clauses.library import TIERS
+from vendorcheck.domain.clauses.positions import (
     assess_answers,
     contract_questions,
     load_positions,

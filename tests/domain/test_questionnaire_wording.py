@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vendorcheck.domain.classification import build_scheme
-from vendorcheck.domain.questionnaire_wording import PLACEHOLDERS, localise, wording
+from vendorcheck.domain.questionnaire.wording import PLACEHOLDERS, localise, wording
 from vendorcheck.services.questionnaires import QuestionnaireCatalogue
 
 ROOT = Path(__file__).resolve().parents[2]

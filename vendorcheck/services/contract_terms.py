@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vendorcheck.domain.clauses import Clause
-from vendorcheck.domain.contract_positions import (
+from vendorcheck.domain.clauses.positions import (
     ContractConflict,
     Position,
     PositionError,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.questionnaire_wording import DEFAULT_SELF_TERM, localise, wording
+from vendorcheck.domain.questionnaire.wording import DEFAULT_SELF_TERM, localise, wording
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from vendorcheck.domain.clauses import HANDLES, Clause, select_clauses
-from vendorcheck.domain.conditions import referenced_questions
+from vendorcheck.domain.clauses.library import HANDLES, Clause, select_clauses
 from vendorcheck.domain.contract_terms import LIMIT_BY_NAME, TimeLimits
 from vendorcheck.domain.jp import to_full_width_digits
-from vendorcheck.domain.questionnaire import Question, Questionnaire
+from vendorcheck.domain.questionnaire import Question, Questionnaire, referenced_questions
 from vendorcheck.domain.questionnaire.types.base import NA
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 
 from vendorcheck.domain.classification import Scheme
-from vendorcheck.domain.questionnaire import Questionnaire
+from vendorcheck.domain.questionnaire.model import Questionnaire
 
 PLACEHOLDERS = ("当団体", "機密性3", "機密性2以上")
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,20})\}")
