@@ -16,11 +16,13 @@ from vendorcheck.domain.clauses import (
 )
 from vendorcheck.domain.clauses.library import TIERS
 from vendorcheck.domain.clauses.positions import (
+    Position,
     assess_answers,
     contract_questions,
     load_positions,
     option_values,
     outcome,
+    position_problems,
 )
 from vendorcheck.domain.contract_terms import TimeLimits
 from vendorcheck.services.questionnaires import QuestionnaireCatalogue
@@ -140,3 +142,17 @@ def test_a_stronger_promise_is_carried_and_a_weaker_one_conflicts():
         .incident_report_hours
         == 24
     )
+
+
+def test_check_reports_positions_that_name_unknown_questions_or_options():
+
+    bad = {
+        "nope.question": Position("nope.question"),
+        "contract.damages": Position("contract.damages", agrees=frozenset({"maybe"})),
+    }
+    problems = position_problems(bad, QUESTIONNAIRES)
+    assert problems == [
+        "positions.toml: 質問「nope.question」: 確認書に選択式の質問としてありません",
+        "positions.toml: 質問「contract.damages」: 選択肢「maybe」がありません",
+    ]
+    assert position_problems(POSITIONS, QUESTIONNAIRES) == []

@@ -24,6 +24,7 @@ from vendorcheck.domain.clauses import (
     render_annex,
     select_clauses,
 )
+from vendorcheck.domain.clauses.positions import position_problems
 from vendorcheck.domain.contract_terms import LIMITS
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import (
@@ -99,6 +100,12 @@ def check_library(config: Mapping[str, object]) -> tuple[list[str], int]:
     questionnaires = {questionnaire.id: questionnaire for questionnaire in catalogue.all()}
     directory = str(config["CLAUSES_DIR"])
     problems = check_clauses(directory, load_requirements(), questionnaires)
+    try:
+        positions = contract_terms.positions_for(directory)
+    except ServiceError as error:
+        problems.append(error.message)
+    else:
+        problems.extend(position_problems(positions, list(questionnaires.values())))
     return problems, len(read_clause_files(directory)[0])
 
 

@@ -297,3 +297,25 @@ def _multi_agrees(question: Question, raw: object, position: Position | None) ->
         return True
     chosen = set(raw) if isinstance(raw, list | tuple) else {raw}
     return position is not None and bool(chosen) and chosen <= position.agrees
+
+
+def position_problems(
+    positions: Mapping[str, Position], questionnaires: Sequence[Questionnaire]
+) -> list[str]:
+    """positions.toml may name only questions and option values the questionnaires have."""
+    options: dict[str, set[str]] = {}
+    for questionnaire in questionnaires:
+        for question in questionnaire.questions:
+            if question.type in ("choice", "multi", "yesno"):
+                options.setdefault(question.id, set()).update(option_values(question))
+    problems = []
+    for position in positions.values():
+        where = f"positions.toml: 質問「{position.question}」: "
+        if position.question not in options:
+            problems.append(where + "確認書に選択式の質問としてありません")
+            continue
+        unknown = sorted(
+            (set(position.agrees) | set(position.promises)) - options[position.question]
+        )
+        problems.extend(where + f"選択肢「{value}」がありません" for value in unknown)
+    return problems
