@@ -17,24 +17,29 @@ class Limit:
     unit: str
     default: int
     maximum: int
+    help: str = ""
 
 
 LIMITS = (
     Limit("報告期限時間", "incident_report_hours", "事故の第一報の期限", "時間", 24, 720),
-    Limit("書面報告期限日数", "written_report_days", "事故等の書面による報告の期限", "日", 7, 90),
-    Limit("返還期限日数", "return_days", "契約終了後の情報資産の返還・消去の期限", "日", 30, 180),
     Limit(
-        "消去証明期限日数", "erasure_certificate_days", "消去後の消去証明書の提出期限", "日", 14, 90
+        "書面報告期限日数", "written_report_days", "事故等の書面による報告の期限", "日", 7, 90,
+        "事故を知った日から、原因・影響・再発防止策を書面で報告させるまでの日数です。",
     ),
     Limit(
-        "是正計画期限日数",
-        "corrective_plan_days",
-        "改善を求めた後の改善計画の提出期限",
-        "日",
-        14,
-        90,
+        "返還期限日数", "return_days", "情報資産の返還・消去の期限", "日", 30, 180,
+        "業務の終了又は契約の解除の日から、情報資産を返還又は消去させるまでの日数です。",
     ),
-)
+    Limit(
+        "消去証明期限日数", "erasure_certificate_days", "消去証明書の提出期限", "日", 14, 90,
+        "消去の完了の日から、消去証明書を提出させるまでの日数です。",
+    ),
+    Limit(
+        "是正計画期限日数", "corrective_plan_days", "改善計画の提出期限", "日", 14, 90,
+        "監査等の結果、改善を求めた日から、改善計画を提出させるまでの日数です。",
+    ),
+)  # fmt: skip
+DAY_LIMITS = LIMITS[1:]  # set on the organisation page beside the first-report hours
 LIMIT_NAMES = frozenset(limit.name for limit in LIMITS)
 LIMIT_BY_NAME = {limit.name: limit for limit in LIMITS}
 

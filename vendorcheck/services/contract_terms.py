@@ -17,7 +17,7 @@ from vendorcheck.domain.clauses.positions import (
     assess_answers,
     load_positions,
 )
-from vendorcheck.domain.contract_terms import LIMITS, TimeLimits
+from vendorcheck.domain.contract_terms import DAY_LIMITS, TimeLimits
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import audit
@@ -66,7 +66,7 @@ def time_limits() -> TimeLimits:
 def update_time_limits(actor: Actor, values: Mapping[str, object]) -> TimeLimits:
     """Change the day limits (the first-report hours are an organisation setting)."""
     cleaned: dict[str, int] = {}
-    for limit in LIMITS[1:]:
+    for limit in DAY_LIMITS:
         raw = values.get(limit.field)
         if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= limit.maximum:
             raise ServiceError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from vendorcheck.domain.classification import SCHEMES
-from vendorcheck.domain.contract_terms import LIMITS
+from vendorcheck.domain.contract_terms import DAY_LIMITS
 from vendorcheck.domain.roles import can
 from vendorcheck.services import application_approvers, contract_terms
 from vendorcheck.services import organisation as org_service
@@ -183,7 +183,7 @@ def organisation():
     if request.method == "GET":
         form.self_term.data = wording_service.self_term()
         limits = contract_terms.time_limits()
-        for limit in LIMITS[1:]:
+        for limit in DAY_LIMITS:
             getattr(form, limit.field).data = limits.value(limit.name)
     form.classification_scheme.choices = choices((s.id, s.label_ja) for s in SCHEMES.values())
     form.party_terms.choices = choices(org_service.PARTY_TERM_LABELS.items())
@@ -205,7 +205,7 @@ def organisation():
                 current_actor(),
                 {
                     limit.field: getattr(form, limit.field).data or now.value(limit.name)
-                    for limit in LIMITS[1:]
+                    for limit in DAY_LIMITS
                 },
             )
         except (ServiceError, ValueError) as exc:

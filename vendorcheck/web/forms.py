@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from vendorcheck.domain.contract_terms import LIMIT_BY_NAME, Limit
 from vendorcheck.domain.roles import ROLES
 from vendorcheck.services.errors import ServiceError, too_long
 from vendorcheck.services.organisation import MAX_DEPARTMENT_NAME, MAX_ORGANISATION_NAME
@@ -144,6 +145,16 @@ class DepartmentEditForm(DepartmentForm):
     email = StringField("メールアドレス（事業者に表示）", validators=[Optional()])
 
 
+def limit_field(limit: Limit) -> IntegerField:
+    """A day limit of the annex (contract_terms.LIMITS); empty keeps the current value."""
+    bounds = f"1〜{limit.maximum}の範囲で入力してください。"
+    return IntegerField(
+        f"{limit.label}（{limit.unit}）",
+        validators=[Optional(), NumberRange(min=1, max=limit.maximum, message=bounds)],
+        description=limit.help,
+    )
+
+
 class OrganisationForm(Form):
     name = StringField(
         "団体名",
@@ -177,38 +188,10 @@ class OrganisationForm(Form):
         validators=[Optional(), Length(max=20, message="20文字以内で入力してください。")],
         description="確認書の「当団体」の部分に入ります（例: 当組合、当市、当町）。",
     )
-    written_report_days = IntegerField(
-        "事故等の書面による報告の期限（日）",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=90, message="1〜90の範囲で入力してください。"),
-        ],
-        description="事故を知った日から、原因・影響・再発防止策を書面で報告させるまでの日数です。",
-    )
-    return_days = IntegerField(
-        "情報資産の返還・消去の期限（日）",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=180, message="1〜180の範囲で入力してください。"),
-        ],
-        description="業務の終了又は契約の解除の日から、情報資産を返還又は消去させるまでの日数です。",
-    )
-    erasure_certificate_days = IntegerField(
-        "消去証明書の提出期限（日）",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=90, message="1〜90の範囲で入力してください。"),
-        ],
-        description="消去の完了の日から、消去証明書を提出させるまでの日数です。",
-    )
-    corrective_plan_days = IntegerField(
-        "改善計画の提出期限（日）",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=90, message="1〜90の範囲で入力してください。"),
-        ],
-        description="監査等の結果、改善を求めた日から、改善計画を提出させるまでの日数です。",
-    )
+    written_report_days = limit_field(LIMIT_BY_NAME["書面報告期限日数"])
+    return_days = limit_field(LIMIT_BY_NAME["返還期限日数"])
+    erasure_certificate_days = limit_field(LIMIT_BY_NAME["消去証明期限日数"])
+    corrective_plan_days = limit_field(LIMIT_BY_NAME["是正計画期限日数"])
 
 
 class AuditFilterForm(Form):

@@ -199,8 +199,8 @@ def term_problems(clauses: Sequence[Clause]) -> list[str]:
 # --- coverage ------------------------------------------------------------------------------
 
 
-def answer_scenarios(clauses: Sequence[Clause]) -> list[dict[str, object]]:
-    """Answer sets that exercise every condition: each named value, another value, no answer."""
+def condition_values(clauses: Sequence[Clause]) -> dict[str, set[str]]:
+    """Each question the clauses' conditions name, with the values they name."""
     values: dict[str, set[str]] = {}
     for clause in clauses:
         for node in walk(clause.when) if clause.when is not None else ():
@@ -208,6 +208,12 @@ def answer_scenarios(clauses: Sequence[Clause]) -> list[dict[str, object]]:
                 values.setdefault(node.question, set()).update(node.values)
             elif isinstance(node, Answered):
                 values.setdefault(node.question, set())
+    return values
+
+
+def answer_scenarios(clauses: Sequence[Clause]) -> list[dict[str, object]]:
+    """Answer sets that exercise every condition: each named value, another value, no answer."""
+    values = condition_values(clauses)
     questions = sorted(values)
     choices = [[*sorted(values[question]), OTHER_ANSWER, None] for question in questions]
     total = 1
@@ -229,11 +235,7 @@ def answer_scenarios(clauses: Sequence[Clause]) -> list[dict[str, object]]:
 
 def single_answer_scenarios(clauses: Sequence[Clause]) -> list[dict[str, object]]:
     """No answers, then each condition value (and another value) of one question at a time."""
-    values: dict[str, set[str]] = {}
-    for clause in clauses:
-        for node in walk(clause.when) if clause.when is not None else ():
-            if isinstance(node, AnswerIn):
-                values.setdefault(node.question, set()).update(node.values)
+    values = condition_values(clauses)
     scenarios: list[dict[str, object]] = [{}]
     for question in sorted(values):
         scenarios.extend({question: value} for value in [*sorted(values[question]), OTHER_ANSWER])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from vendorcheck.domain.clauses.library import HANDLES, Clause, select_clauses
+from vendorcheck.domain.clauses.library import HANDLES, Clause, ClauseError, select_clauses
 from vendorcheck.domain.contract_terms import LIMIT_BY_NAME, TimeLimits
 from vendorcheck.domain.jp import to_full_width_digits
 from vendorcheck.domain.questionnaire import Question, Questionnaire, referenced_questions
@@ -33,10 +33,8 @@ OUTCOME_LABELS = {
 POSITION_KEYS = frozenset({"question", "topic", "agrees", "limit", "promises", "handles"})
 
 
-class PositionError(ValueError):
-    def __init__(self, errors: Sequence[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = list(errors)
+# positions.toml that cannot be used: the same error as a clause file, naming file and problem
+PositionError = ClauseError
 
 
 @dataclass(frozen=True)
