@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.web.test_annexes import make_assessment
-from vendorcheck.services import invitations, wording
+from vendorcheck.services import wording
+from vendorcheck.services.assessments import questionnaire_of
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.store.models import Assessment
@@ -21,7 +22,7 @@ def test_the_self_term_is_used_in_preview_and_in_the_issued_questionnaire(app, c
     page = client.get("/questionnaires/outsourcing/preview").get_data(as_text=True)
     assert "当組合の情報" in page and "{当団体}" not in page and "当団体" not in page
     assessment = make_assessment(app, "outsourcing")
-    issued = invitations.questionnaire_of(Assessment.get_by_id(assessment.id))
+    issued = questionnaire_of(Assessment.get_by_id(assessment.id))
     text = issued.question("staff.handler_list").text.get("ja")
     assert text.startswith("本業務で当組合の情報を取り扱う")
 

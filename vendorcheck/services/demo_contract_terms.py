@@ -7,9 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from vendorcheck.domain.clauses import Clause
 from vendorcheck.services import contract_terms
+from vendorcheck.services.assessments import latest_answers, questionnaire_of
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.invitations import questionnaire_of
-from vendorcheck.services.review import latest_answers
 from vendorcheck.store.models import Assessment
 
 # case key → (personal information, 特定個人情報): 住民税課税資料 and 住民情報 carry 個人番号.

@@ -29,6 +29,7 @@ bp = Blueprint("annexes", __name__)
 
 FORM_KEYS = ("key", "decision", "condition_text", "reason", "due_on")
 
+
 @bp.app_template_global("annex_url")
 def annex_url(assessment_id: int) -> str:
     """The annex page of an assessment, for links from other pages."""
