@@ -97,8 +97,9 @@ def test_inviting_shows_each_link_once_and_queues_mail_with_a_hashed_token(
     assert AuditEvent.select().where(AuditEvent.action == "assessment.invite").count() == 2
     detail = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert not tokens_in(detail) and all(token not in detail for token in links)
+    version = Assessment.select().first().snapshot.version
     assert (
-        "（第1版）" in detail
+        f"（第{version}版）" in detail
         and "<code>system</code>" not in detail
         and "招待済み" in detail
         and "有効（" in detail
