@@ -93,7 +93,6 @@ def annex_command(
     )
 
 
-
 def _annex_check(assessment_id: int) -> None:
     """List the contract conflicts of an assessment's annex; exit 1 while one is unresolved."""
     with database().connection_context():
@@ -111,6 +110,7 @@ def _annex_check(assessment_id: int) -> None:
     if inputs.unresolved:
         fail(f"未解決の契約上の相違が {len(inputs.unresolved)} 件あります。")
     click.echo(f"契約上の相違 {len(inputs.conflicts)} 件はすべて解決済みです。")
+
 
 @command("compare")
 @click.argument("case_id", metavar="CASE_ID")
