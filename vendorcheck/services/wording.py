@@ -1,4 +1,4 @@
-"""The organisation's own words in questionnaires (see domain/questionnaire_wording)."""
+"""The organisation's own words in questionnaires (see domain/questionnaire/wording.py)."""
 
 from __future__ import annotations
 
