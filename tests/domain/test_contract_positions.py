@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CLAUSES = load_clauses(ROOT / "contract_templates" / "clauses")
 POSITIONS = load_positions(ROOT / "contract_templates" / "positions.toml")
 QUESTIONNAIRES = QuestionnaireCatalogue(ROOT / "questionnaires").all()
-CASES = [(q, kind) for q in QUESTIONNAIRES for kind in q.kinds]
+# the questionnaires an annex is built from: a department's self-check signs no contract
+CASES = [(q, kind) for q in QUESTIONNAIRES if q.respondent == "vendor" for kind in q.kinds]
 
 
 def _parents(questionnaire, question_id, value):

@@ -252,9 +252,8 @@ def test_a_rejected_or_returned_assessment_gives_only_a_draft(app, client, offic
         generate(app, assessment)
 
 
-def test_annex_check_lists_conflicts_and_fails_while_one_is_open(app, officer):
+def test_annex_check_lists_conflicts_and_fails_while_one_is_open(app, officer, runner):
     assessment = make_assessment(app, "outsourcing", overrides={"contract.damages": "exclude"})
-    runner = app.test_cli_runner()
     open_result = runner.invoke(args=["annex", str(assessment.id), "--check"])
     assert open_result.exit_code == 1
     assert "［未解決］損害賠償の範囲" in open_result.output

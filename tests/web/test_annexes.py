@@ -97,7 +97,7 @@ def make_assessment(
             party_terms="itaku",
             incident_report_hours=24,
         )
-    questionnaire = catalogue(app.config).for_kind(kind)[0]
+    questionnaire = catalogue(app.config).for_kind(kind, respondent="vendor")[0]
     vendor = Vendor.create(
         name=vendor_name, name_normalized=vendor_name, contact_email="vendor@example.jp"
     )
