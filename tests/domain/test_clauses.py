@@ -153,7 +153,7 @@ def test_a_valid_clause_file_has_no_problems_apart_from_coverage(tmp_path):
         ),
         (
             ('title = "見本"', 'title = "見本"\nwhen = { question = "x.unknown", in = ["yes"] }'),
-            "質問「x.unknown」は種別（outsourcing、cloud）の確認書にありません",
+            "質問「x.unknown」は種別（outsourcing、cloud）の事業者が回答する確認書にありません",
         ),
         (
             (

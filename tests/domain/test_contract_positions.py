@@ -58,7 +58,7 @@ def test_every_contract_option_leads_to_a_variant_or_a_conflict(questionnaire, k
     own = [clause for clause in CLAUSES if kind in clause.kinds]
     seen = 0
     for tier in TIERS:
-        for question in contract_questions(questionnaire, kind):
+        for question in contract_questions(questionnaire, kind, own):
             for value in option_values(question):
                 found = outcome(
                     question,
@@ -96,7 +96,7 @@ def test_every_contract_option_leads_to_a_variant_or_a_conflict(questionnaire, k
 def test_a_variant_changes_the_articles_and_no_annex_recites_an_answer():
     for questionnaire, kind in CASES:
         own = [clause for clause in CLAUSES if kind in clause.kinds]
-        for question in contract_questions(questionnaire, kind):
+        for question in contract_questions(questionnaire, kind, own):
             for value in option_values(question):
                 chosen = select_clauses(own, kind, 3, {question.id: value}, handles=frozenset())
                 context = AnnexContext("見本市", "見本株式会社", "見本業務", kind, 3)
@@ -153,7 +153,7 @@ def test_check_reports_positions_that_name_unknown_questions_or_options():
     }
     problems = position_problems(bad, QUESTIONNAIRES)
     assert problems == [
-        "positions.toml: 質問「nope.question」: 確認書に選択式の質問としてありません",
+        "positions.toml: 質問「nope.question」: 事業者が回答する確認書に選択式の質問としてありません",
         "positions.toml: 質問「contract.damages」: 選択肢「maybe」がありません",
     ]
     assert position_problems(POSITIONS, QUESTIONNAIRES) == []

@@ -80,6 +80,8 @@ CASES = (
      "税制改正に伴う住民情報システムの改修。本番データを用いた移行作業を含む。"),
     ("cloud", "cloud", "電子申請・アンケート集計クラウドサービスの導入", "2", 10,
      "市民向け電子申請とアンケート集計に利用するクラウドサービスを選定する（5者から見積り）。"),
+    ("sns", "sns", "市公式LINEアカウントの運用支援業務委託", "2", 14,
+     "市公式LINEアカウントの投稿の原稿作成、配信及び問合せの一次対応を委託する（運用委託）。"),
 )  # fmt: skip
 
 # case, vendor, profile, final state, language
@@ -93,10 +95,13 @@ ASSESSMENTS = (
     ("cloud", "yamabiko", "remediation", status.SUBMITTED, "ja"),
     ("cloud", "northwind", "foreign_law", status.SUBMITTED, "en"),
     ("system", "nihon_dc", "good", status.ACCEPTED, "ja"),
+    ("sns", "hikari", "good", status.ACCEPTED, "ja"),
     ("outsourcing", "towa", "good", status.INVITED, "ja"),
     ("system", "kakuu_print", "good", status.IN_PROGRESS, "ja"),
 )  # every kind a vendor answers has an accepted assessment, so an annex can be generated for
-# each; the department self-checks (cloud_light, sns) are use applications (demo_registers)
+# each (the SNS case is an outsourced operation, answered with the vendor questionnaire
+# sns_outsourcing); the department self-checks (cloud_light, sns) are use applications
+# (demo_registers)
 
 STAFF = (
     ("ciso", "ciso", "佐藤 修一", "事務部局"),
@@ -273,7 +278,7 @@ def _create_vendors(officer: Actor, today: dt.date) -> tuple[dict[str, Vendor], 
 
 
 def load_demo(
-    questionnaire_for: Callable[[str], Questionnaire | None],
+    questionnaire_for: Callable[[str, str], Questionnaire | None],
     links: invitations.LinkSettings,
     *,
     max_evidence_bytes: int,
@@ -338,7 +343,7 @@ def load_demo(
             if target == status.ACCEPTED and case_key in demo_contract_terms.CONFLICT_ANSWERS:
                 overrides = {**profile.overrides, **demo_contract_terms.CONFLICT_ANSWERS[case_key]}
                 profile = replace(profile, overrides=overrides)
-            questionnaire = questionnaire_for(case.kind)
+            questionnaire = questionnaire_for(case.kind, "vendor")
             if questionnaire is None:
                 raise ServiceError(f"種別 {case.kind} の確認書が見つかりません。")
             (link,) = invitations.invite(

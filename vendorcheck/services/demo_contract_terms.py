@@ -16,7 +16,6 @@ HANDLING = {
     "outsourcing": (True, True),
     "system": (True, True),
     "cloud": (True, False),
-    "cloud_light": (False, False),
     "sns": (False, False),
 }
 
@@ -25,9 +24,8 @@ HANDLING = {
 CONFLICT_ANSWERS = {
     "outsourcing": {"contract.damages": "cap_reasonable"},
     "system": {"contract.damages": "cap_reasonable"},
-    "cloud_light": {"admin.terms_change_notice": "no_notice"},
     "sns": {
-        "terms.recheck": "none",
+        "terms.change_report": "periodic",
         "account.platform": "line",
         "account.name": "架空市公式（LINE ID: @kakuu_city）",
         "account.url": "https://page.line.me/kakuu_city",
@@ -45,13 +43,9 @@ CONDITIONS = {
         "約款の準拠法の定めにかかわらず、本契約及びこの特記事項の解釈は日本法による。",
         "事業者が日本法を準拠法とする個別合意に応じると回答しているため。",
     ),
-    "約款の変更の通知": (
-        "約款の変更の通知は、効力の発生日の３０日前までに受託者のウェブサイトに変更の内容を掲載する"
-        "ことをもって足りるものとする。",
-        "機密性２以上の情報を取り扱わない利用であり、個別の通知を求めても約款上応じられないため、掲載による告知で受け入れる。",
-    ),
-    "利用規約の変更の確認": (
-        "利用規約の変更の確認及び報告は、６か月に１回以上、定期報告に併せて行うことをもって足りるものとする。",
+    "利用規約の変更の報告": (
+        "利用規約の変更の報告は、定期報告に併せて行うことをもって足りるものとする。ただし、変更が"
+        "本アカウントの運用又は委託者に不利益を及ぼすおそれがあるときは、知った日から７日以内に報告する。",
         "公開情報の発信に限るアカウントであり、半年ごとの確認で影響は限定的であるため。",
     ),
     "管轄裁判所": (

@@ -76,10 +76,19 @@ def _questions(questionnaire: object) -> tuple[Iterable[str], dict[str, frozense
     return questionnaire.kinds, found  # type: ignore[attr-defined]
 
 
+def _respondent(questionnaire: object) -> object:
+    if isinstance(questionnaire, Mapping):
+        return questionnaire.get("respondent", "vendor")
+    return getattr(questionnaire, "respondent", "vendor")
+
+
 def question_index(questionnaires: Iterable[object]) -> QuestionIndex:
-    """Map each kind to the questions (and their option values) its questionnaires ask."""
+    """Map each kind to the questions (and their option values) its vendor questionnaires ask:
+    an annex is built only from what a vendor answered, never from a department's self-check."""
     index: dict[str, dict[str, frozenset[str] | None]] = {}
     for questionnaire in questionnaires:
+        if _respondent(questionnaire) != "vendor":
+            continue
         kinds, questions = _questions(questionnaire)
         for kind in kinds:
             known = index.setdefault(kind, {})
@@ -101,7 +110,9 @@ def question_problems(clause: Clause, index: QuestionIndex) -> list[str]:
     named = sorted(referenced_questions(clause.when) | set(clause.uses))
     for question_id in named:
         if question_id not in asked:
-            problems.append(f"質問「{question_id}」は種別（{kinds}）の確認書にありません")
+            problems.append(
+                f"質問「{question_id}」は種別（{kinds}）の事業者が回答する確認書にありません"
+            )
     for node in walk(clause.when) if clause.when is not None else ():
         if not isinstance(node, AnswerIn) or node.question not in asked:
             continue

@@ -3,7 +3,8 @@ either agrees with the organisation's article, selects a clause variant, carries
 promise into the text, or raises a named contract conflict that staff must resolve.
 
 A question bears on the contract when it is a choice, multi or yes/no question whose
-requirements include one the annex of its kind must state (CONTRACT_COVERAGE). The rules of
+requirements include one the annex of its kind states: one it must cover (CONTRACT_COVERAGE)
+or one an article of that kind covers. The rules of
 contract_templates/positions.toml add what the score alone cannot say: options that agree with
 the article although they score less than full, and options that promise a time limit.
 """
@@ -128,9 +129,21 @@ def load_positions(path: Path | str) -> dict[str, Position]:
 # --- which questions and options -------------------------------------------------------------
 
 
-def contract_questions(questionnaire: Questionnaire, kind: str) -> list[Question]:
-    """The choice, multi and yes/no questions whose requirements the annex of kind states."""
+def stated_requirements(kind: str, clauses: Sequence[Clause] = ()) -> frozenset[str]:
+    """The requirements the annex of a kind states: those it must cover, and every one an
+    article of that kind covers (the remediation article and optional ones aside)."""
     stated = set(CONTRACT_COVERAGE.get(kind, ()))
+    for clause in clauses:
+        if kind in clause.kinds and not (clause.optional or clause.only_with_remediations):
+            stated.update(clause.covers)
+    return frozenset(stated)
+
+
+def contract_questions(
+    questionnaire: Questionnaire, kind: str, clauses: Sequence[Clause] = ()
+) -> list[Question]:
+    """The choice, multi and yes/no questions whose requirements the annex of kind states."""
+    stated = stated_requirements(kind, clauses)
     return [
         question
         for question in questionnaire.questions
@@ -255,7 +268,7 @@ def assess_answers(
         applies=applicable.__contains__,
         handles=handles,
     )
-    for question in contract_questions(questionnaire, kind):
+    for question in contract_questions(questionnaire, kind, own):
         if question.id not in applicable or question.id not in answers:
             continue
         raw = answers[question.id]
@@ -300,9 +313,12 @@ def _multi_agrees(question: Question, raw: object, position: Position | None) ->
 def position_problems(
     positions: Mapping[str, Position], questionnaires: Sequence[Questionnaire]
 ) -> list[str]:
-    """positions.toml may name only questions and option values the questionnaires have."""
+    """positions.toml may name only questions and option values of the questionnaires vendors
+    answer (a department's self-check makes no annex)."""
     options: dict[str, set[str]] = {}
     for questionnaire in questionnaires:
+        if questionnaire.respondent != "vendor":
+            continue
         for question in questionnaire.questions:
             if question.type in ("choice", "multi", "yesno"):
                 options.setdefault(question.id, set()).update(option_values(question))
@@ -310,7 +326,7 @@ def position_problems(
     for position in positions.values():
         where = f"positions.toml: 質問「{position.question}」: "
         if position.question not in options:
-            problems.append(where + "確認書に選択式の質問としてありません")
+            problems.append(where + "事業者が回答する確認書に選択式の質問としてありません")
             continue
         unknown = sorted(
             (set(position.agrees) | set(position.promises)) - options[position.question]
