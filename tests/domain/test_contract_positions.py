@@ -156,4 +156,48 @@ def test_check_reports_positions_that_name_unknown_questions_or_options():
         "positions.toml: 質問「nope.question」: 事業者が回答する確認書に選択式の質問としてありません",
         "positions.toml: 質問「contract.damages」: 選択肢「maybe」がありません",
     ]
-    assert position_problems(POSITIONS, QUESTIONNAIRES) == []
+    assert position_problems(POSITIONS, QUESTIONNAIRES, CLAUSES) == []
+
+
+def test_positions_name_only_articles_that_exist_and_only_vendor_questions():
+    bad = {"contract.damages": Position("contract.damages", articles=("no_such_clause",))}
+    assert position_problems(bad, QUESTIONNAIRES, CLAUSES) == [
+        "positions.toml: 質問「contract.damages」: articles の条項「no_such_clause」がありません"
+    ]
+    self_check_only = {"terms.recheck": Position("terms.recheck")}  # sns.toml, a department's
+    assert position_problems(self_check_only, QUESTIONNAIRES) == [
+        "positions.toml: 質問「terms.recheck」: 事業者が回答する確認書に選択式の質問としてありません"
+    ]
+
+
+def test_a_conflict_names_the_articles_positions_give():
+    cloud = next(q for q in QUESTIONNAIRES if q.id == "cloud")
+    result = assess_answers(
+        cloud,
+        {"legal.governing_law": "other"},
+        kind="cloud",
+        tier=2,
+        clauses=CLAUSES,
+        positions=POSITIONS,
+        limits=TimeLimits(),
+    )
+    (conflict,) = [c for c in result.conflicts if c.question_id == "legal.governing_law"]
+    assert conflict.articles == ("準拠法及び管轄裁判所",)
+    assert (
+        conflict.explanation
+        == "回答「日本法以外」は、「準拠法及び管轄裁判所」の条の定めを満たしません。"
+    )
+
+
+def test_every_kind_with_an_annex_has_a_vendor_questionnaire_asking_what_its_articles_use():
+    kinds_with_articles = {kind for clause in CLAUSES for kind in clause.kinds}
+    for kind in kinds_with_articles:
+        vendor = [q for q in QUESTIONNAIRES if kind in q.kinds and q.respondent == "vendor"]
+        assert vendor, kind
+        used = {u for clause in CLAUSES if kind in clause.kinds for u in clause.uses}
+        for questionnaire in vendor:
+            asked = {question.id for question in questionnaire.questions}
+            assert used <= asked, (questionnaire.id, sorted(used - asked))
+    assert "cloud_light" not in kinds_with_articles  # a 約款 service signs no annex
+    sns = {q.id: q.respondent for q in QUESTIONNAIRES if "sns" in q.kinds}
+    assert sns == {"sns": "department", "sns_outsourcing": "vendor"}

@@ -105,7 +105,8 @@ def check_library(config: Mapping[str, object]) -> tuple[list[str], int]:
     except ServiceError as error:
         problems.append(error.message)
     else:
-        problems.extend(position_problems(positions, list(questionnaires.values())))
+        clauses = read_clause_files(directory)[0]
+        problems.extend(position_problems(positions, list(questionnaires.values()), clauses))
     return problems, len(read_clause_files(directory)[0])
 
 

@@ -31,7 +31,9 @@ OUTCOME_LABELS = {
     "promise": "事業者の約束した期限を条文に記載",
     "conflict": "契約上の相違（職員の判断が必要）",
 }
-POSITION_KEYS = frozenset({"question", "topic", "agrees", "limit", "promises", "handles"})
+POSITION_KEYS = frozenset(
+    {"question", "topic", "agrees", "limit", "promises", "handles", "articles"}
+)
 
 
 # positions.toml that cannot be used: the same error as a clause file, naming file and problem
@@ -48,6 +50,7 @@ class Position:
     limit: str | None = None  # the time limit the options promise (a name of contract_terms)
     promises: Mapping[str, int] = field(default_factory=dict)
     handles: str | None = None  # the question bears on the contract only when the case handles it
+    articles: tuple[str, ...] = ()  # clause ids of the articles the answer falls short of
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,10 @@ def parse_positions(raw: Mapping[str, object], source: str = "positions.toml") -
             problems.append(where + f"limit は {', '.join(LIMIT_BY_NAME)} のいずれかです")
             limit = None
         topic = item.get("topic", "")
+        articles = item.get("articles", [])
+        if not isinstance(articles, list) or not all(isinstance(v, str) for v in articles):
+            problems.append(where + "articles は条項IDのリストで指定してください")
+            articles = []
         handles = item.get("handles")
         if handles is not None and handles not in HANDLES:
             problems.append(where + f"handles は {', '.join(HANDLES)} のいずれかです")
@@ -108,6 +115,7 @@ def parse_positions(raw: Mapping[str, object], source: str = "positions.toml") -
                 limit=limit if isinstance(limit, str) else None,
                 promises=dict(promises),
                 handles=handles,
+                articles=tuple(articles),
             )
         )
     if problems:
@@ -206,15 +214,30 @@ def outcome(
 MAX_ARTICLES = 3
 
 
-def _articles(question: Question, selected: Sequence[Clause]) -> tuple[str, ...]:
-    """The articles of this annex the answer falls short of: those whose condition names the
-    question first, then those stating its requirements (at most three)."""
-    wanted = set(question.requirements)
-    named = [
-        c for c in selected if c.when is not None and question.id in referenced_questions(c.when)
+def _articles(
+    question: Question, selected: Sequence[Clause], position: Position | None
+) -> tuple[str, ...]:
+    """The articles of this annex the answer falls short of: those positions.toml names for
+    the question; otherwise those whose condition names it, then those stating most of its
+    requirements (its first requirement before the others; at most three)."""
+    chosen = [c for c in selected if not c.only_with_remediations]
+    if position is not None and position.articles:
+        named = [c for c in chosen if c.id in position.articles]
+        if named:
+            return tuple(dict.fromkeys(c.title for c in named))
+    wanted = list(question.requirements)
+    conditioned = [
+        c for c in chosen if c.when is not None and question.id in referenced_questions(c.when)
     ]
-    stating = [c for c in selected if wanted & set(c.covers) and c not in named]
-    titles = [c.title for c in (*named, *stating) if not c.only_with_remediations]
+
+    def rank(clause: Clause) -> tuple[int, int]:
+        shared = [rid for rid in wanted if rid in clause.covers]
+        return (-len(shared), min((wanted.index(rid) for rid in shared), default=len(wanted)))
+
+    stating = sorted(
+        (c for c in chosen if set(wanted) & set(c.covers) and c not in conditioned), key=rank
+    )
+    titles = [c.title for c in (*conditioned, *stating)]
     return tuple(dict.fromkeys(titles))[:MAX_ARTICLES]
 
 
@@ -286,7 +309,7 @@ def assess_answers(
                 promises[position.limit] = position.promises[value]
             if found != "conflict":
                 continue
-            articles = _articles(question, selected)
+            articles = _articles(question, selected, position)
             conflicts.append(
                 ContractConflict(
                     question_id=question.id,
@@ -311,7 +334,9 @@ def _multi_agrees(question: Question, raw: object, position: Position | None) ->
 
 
 def position_problems(
-    positions: Mapping[str, Position], questionnaires: Sequence[Questionnaire]
+    positions: Mapping[str, Position],
+    questionnaires: Sequence[Questionnaire],
+    clauses: Sequence[Clause] | None = None,
 ) -> list[str]:
     """positions.toml may name only questions and option values of the questionnaires vendors
     answer (a department's self-check makes no annex)."""
@@ -332,4 +357,11 @@ def position_problems(
             (set(position.agrees) | set(position.promises)) - options[position.question]
         )
         problems.extend(where + f"選択肢「{value}」がありません" for value in unknown)
+        if clauses is not None:
+            known = {clause.id for clause in clauses}
+            problems.extend(
+                where + f"articles の条項「{clause_id}」がありません"
+                for clause_id in position.articles
+                if clause_id not in known
+            )
     return problems
