@@ -18,7 +18,7 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from tests.conftest import home_department
-from vendorcheck.documents.comparison_report import with_question_texts
+from vendorcheck.documents.comparison_report import full_width_dates, with_question_texts
 from vendorcheck.domain.jp import wareki
 from vendorcheck.domain.questionnaire import parse_questionnaire
 from vendorcheck.domain.scoring import score
@@ -560,3 +560,14 @@ def test_compare_case_issues_the_same_number_of_queries_for_3_and_12_vendors(db,
     for bidder in results["large"].submitted:
         assessment = Assessment.get_by_id(int(bidder.key))
         assert bidder.scorecard == expected_card(assessment)
+
+
+def test_dates_in_report_texts_are_full_width_wareki_like_the_annexes():
+    reason = "登録の有効期限 令和9年6月19日が令和10年1月30日（契約期間の終了日）より前です。"
+    assert full_width_dates(reason) == (
+        "登録の有効期限 令和９年６月１９日が令和１０年１月３０日（契約期間の終了日）より前です。"
+    )
+    assert with_question_texts("cert.x: 令和元年5月1日", {"cert.x": "登録番号"}) == (
+        "「登録番号」: 令和元年５月１日"
+    )
+    assert full_width_dates("第10823456(05)号、5団体") == "第10823456(05)号、5団体"

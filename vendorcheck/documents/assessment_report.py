@@ -12,6 +12,7 @@ from vendorcheck.documents.comparison_report import (
     REPORT_STYLES,
     add_table,
     cell_lines,
+    full_width_dates,
     with_question_texts,
 )
 from vendorcheck.domain.comparison import (
@@ -51,6 +52,12 @@ def _score(value: float | None) -> str:
     return "－" if value is None else f"{value:g}"
 
 
+def _answer_text(question, value: object) -> str:
+    """The answer as shown; a date answer in the report's full-width 和暦."""
+    shown = question.display(value)
+    return full_width_dates(shown) if question.answer_type.holds_date else shown
+
+
 def _answer_rows(report: AssessmentReport, section_id: str) -> list[list[object]]:
     card, reviews = report.scorecard, report.reviews or {}
     rows = []
@@ -65,7 +72,7 @@ def _answer_rows(report: AssessmentReport, section_id: str) -> list[list[object]
         rows.append(
             [
                 question.text.ja,
-                question.display(report.answers.get(question.id)),
+                _answer_text(question, report.answers.get(question.id)),
                 _score(result.final),
                 status,
             ]

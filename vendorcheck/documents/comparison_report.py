@@ -23,7 +23,7 @@ from vendorcheck.domain.comparison import (
     format_score,
     severity_label,
 )
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import to_full_width_digits, wareki
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADING_FONT = "游ゴシック"  # table headings; body text keeps the template's 游明朝
@@ -118,9 +118,19 @@ def cell_lines(text: str) -> str:
 SHORT_QUESTION = 30
 
 
+WAREKI_DATE = re.compile(r"(?:令和|平成|昭和)(?:元|\d+)年\d+月\d+日")
+
+
+def full_width_dates(text: str) -> str:
+    """和暦 dates in the reports' full-width digits, as in the annexes (令和９年６月１９日)."""
+    return WAREKI_DATE.sub(lambda match: to_full_width_digits(match.group(0)), text)
+
+
 def with_question_texts(text: str, texts: Mapping[str, str]) -> str:
     """Replace the question ids the scoring names in its reasons with the questions' own words
-    (「a.multi（0.75）」 becomes 「「情報セキュリティ方針を…」（0.75）」), so a report shows no ids."""
+    (「a.multi（0.75）」 becomes 「「情報セキュリティ方針を…」（0.75）」), so a report shows no ids;
+    the dates the reasons give are written in full-width 和暦."""
+    text = full_width_dates(text)
     known = sorted((qid for qid in texts if qid in text), key=len, reverse=True)
     if not known:
         return text
