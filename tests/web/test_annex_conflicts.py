@@ -216,6 +216,31 @@ def test_the_sns_annex_identifies_the_platform_and_the_account(app, officer):
     assert "アカウント名：阿蘇広域公式" in text and "ソーシャルメディアサービス：" in text
 
 
+def test_an_sns_operator_without_mfa_is_a_conflict_and_its_promises_and_subcontractor_carry(
+    app, officer
+):
+    weak = make_assessment(app, "sns", overrides={"takeover.mfa": "partial"})
+    (state,) = [s for s in conflicts(app, weak) if s.conflict.question_id == "takeover.mfa"]
+    assert state.conflict.topic == "多要素認証"
+    assert state.conflict.articles == ("アカウントの管理及び乗っ取り対策",)
+    with pytest.raises(annex_service.UnresolvedConflicts):
+        generate(app, weak)
+    strong = make_assessment(
+        app,
+        "sns",
+        vendor_name="株式会社阿蘇ソーシャル",
+        overrides={
+            "incident.report_hours": "within_1h",
+            "sub.uses_subcontractors": "yes",
+            "sub.details": "株式会社阿蘇動画制作（動画の制作）",
+        },
+    )
+    assert conflicts(app, strong) == ()
+    text = docx_text(generate(app, strong))
+    assert "知った時から１時間以内に" in text
+    assert "届け出た再委託先（株式会社阿蘇動画制作（動画の制作））" in text
+
+
 def test_personal_information_articles_follow_the_case(app, officer):
     plain = make_assessment(app, "outsourcing")
     plain_headings = headings(generate(app, plain))
