@@ -398,11 +398,12 @@ def generate(
     optional_choices: Iterable[str] | Mapping[str, bool] = (),
     *,
     clauses: Sequence[Clause],
-    positions: Mapping[str, object] | None = None,
+    positions: Mapping[str, object],
 ) -> GeneratedAnnex:
     """Build the .docx from the latest submitted answers and store it as the next version.
 
-    Refused for a rejected or returned assessment and while a contract conflict is unresolved.
+    Refused for a rejected or returned assessment and while a contract conflict is unresolved
+    (positions are required, so that no caller can leave the answers unchecked).
     """
     inputs = gather(assessment, clauses=clauses, positions=positions)
     refuse_final(assessment, inputs)

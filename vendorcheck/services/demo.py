@@ -381,7 +381,7 @@ def load_demo(
             for assessment in settled.values():  # one resolved contract conflict (or more) a kind
                 demo_contract_terms.resolve_all(officer_actor, assessment, clauses, positions or {})
             result.contract_links = load_demo_contracts(
-                officer_actor, clauses, contract_links, today, positions=positions
+                officer_actor, clauses, contract_links, today, positions=positions or {}
             )
         result.cases, result.vendors, result.assessments = (
             len(cases),

@@ -48,7 +48,7 @@ def _accepted(kind: str) -> Assessment:
     return row
 
 
-def _contract(officer, clauses, links, assessment, number, title, start, end, positions=None):
+def _contract(officer, clauses, links, assessment, number, title, start, end, positions):
     annex = annexes.generate(officer, assessment, clauses=clauses, positions=positions)
     vendor: Vendor = assessment.vendor
     return contracts.create_contract(
@@ -180,7 +180,7 @@ def load_demo_contracts(
     links: contract_links.ContractLinkSettings,
     today: dt.date,
     *,
-    positions: Mapping[str, object] | None = None,
+    positions: Mapping[str, object],
 ) -> list[DemoContractLink]:
     """Both demonstration contracts; call inside the demo's transaction (after the contract
     conflicts of their assessments are resolved: positions are how answers meet the articles)."""
