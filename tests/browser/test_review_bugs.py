@@ -117,10 +117,12 @@ def _submitted(app, base_url: str) -> int:
         return assessment.id
 
 
-def _staff_page(browser, app, make_staff, base: str, role: str = "officer", **options):
-    page = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}, **options)
+def _staff_page(browser, make_staff, base: str, role: str = "officer", **options):
+    context = browser.new_context(
+        locale="ja-JP", viewport={"width": 1280, "height": 900}, **options
+    )
     staff = make_staff(role)
-    tab = page.new_page()
+    tab = context.new_page()
     _log_in(tab, base, staff.login_id)
     return tab
 
@@ -144,7 +146,7 @@ def test_return_mail_has_a_working_link_and_greets_the_contact_like_the_invitati
     app, live_server, browser, make_staff, runner, smtp_server
 ):
     assessment_id = _submitted(app, live_server)
-    officer = _staff_page(browser, app, make_staff, live_server)
+    officer = _staff_page(browser, make_staff, live_server)
     # The link of the invitation stops working (revoked): the return mail must carry a new one.
     with app.extensions["vendorcheck_db"].connection_context():
         case_id = Assessment.get_by_id(assessment_id).case_id
@@ -192,7 +194,7 @@ def test_accepting_with_a_pending_score_needs_confirmation_and_a_reason_and_is_l
     app, live_server, browser, make_staff
 ):
     assessment_id = _submitted(app, live_server)
-    page = _staff_page(browser, app, make_staff, live_server)
+    page = _staff_page(browser, make_staff, live_server)
     page.goto(f"{live_server}/assessments/{assessment_id}")
     warning = page.locator("#pending-warning")
     assert "審査待ちの質問が 1 件あり、判定は未確定です。" in warning.inner_text()
@@ -214,9 +216,8 @@ def test_accepting_with_a_pending_score_needs_confirmation_and_a_reason_and_is_l
         assert Assessment.get_by_id(assessment_id).status == status.SUBMITTED
         assert not AuditEvent.select().where(AuditEvent.action == "assessment.accept").exists()
 
+    assert page.get_by_label("審査待ちの質問が残ったまま承認する").is_checked()  # kept
     reason.fill("記述式の回答は契約前の面談で確認するため。")
-    if not page.get_by_label("審査待ちの質問が残ったまま承認する").is_checked():
-        page.get_by_label("審査待ちの質問が残ったまま承認する").check()
     _submit(page, page.get_by_role("button", name="判断を登録する"))
     assert "承認" in page.locator("dl.summary").first.inner_text()
     with app.extensions["vendorcheck_db"].connection_context():
@@ -224,7 +225,7 @@ def test_accepting_with_a_pending_score_needs_confirmation_and_a_reason_and_is_l
 
     page.context.close()
 
-    auditor = _staff_page(browser, app, make_staff, live_server, role="ciso")
+    auditor = _staff_page(browser, make_staff, live_server, role="ciso")
     auditor.goto(f"{live_server}/audit/")
     auditor.get_by_label("操作", exact=True).select_option("assessment.accept")
     _submit(auditor, auditor.get_by_role("button", name="絞り込む"))
@@ -248,7 +249,7 @@ def test_first_run_refuses_invitations_then_leads_through_setup_to_a_named_mail(
         Organisation.update(name=UNSET_NAME).execute()
         case_id = _case().id
         _vendor()
-    page = _staff_page(browser, app, make_staff, live_server, role="admin")
+    page = _staff_page(browser, make_staff, live_server, role="admin")
 
     page.goto(f"{live_server}/cases/{case_id}/invite")
     refusal = page.locator("#organisation-not-set-up")
@@ -312,7 +313,7 @@ def test_scorecard_actions_are_visible_buttons_that_open_their_forms_without_jav
     app, live_server, browser, make_staff
 ):
     assessment_id = _submitted(app, live_server)
-    page = _staff_page(browser, app, make_staff, live_server, java_script_enabled=False)
+    page = _staff_page(browser, make_staff, live_server, java_script_enabled=False)
     page.goto(f"{live_server}/assessments/{assessment_id}/scorecard")
     assert page.locator("article.scorecard-question details").count() == 0
     assert page.locator("article.scorecard-remediation details").count() == 0
