@@ -55,7 +55,9 @@ class _FormParser(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             if a.get("method", "get").lower() == "post":
-                self._form = Form(a.get("action") or self.page, self.page, enctype=a.get("enctype", ""))
+                self._form = Form(
+                    a.get("action") or self.page, self.page, enctype=a.get("enctype", "")
+                )
                 self.forms.append(self._form)
             return
         form = self._form
@@ -68,8 +70,14 @@ class _FormParser(HTMLParser):
         if tag == "input":
             kind = a.get("type", "text").lower()
             form.fields.append(
-                Field(a["name"], kind, a.get("value", ""), maxlength, checked="checked" in a,
-                      required=required)
+                Field(
+                    a["name"],
+                    kind,
+                    a.get("value", ""),
+                    maxlength,
+                    checked="checked" in a,
+                    required=required,
+                )
             )
         elif tag == "textarea":
             self._textarea = Field(a["name"], "textarea", "", maxlength, required=required)
@@ -112,7 +120,7 @@ def _valid_looking(item: Field, marker: str) -> str | None:
         return "7000012050002"
     if "ismap" in name and "number" in name:
         return "C21-0008-2"
-    if item.kind == "tel" or "phone" in name or "tel" == name:
+    if item.kind == "tel" or "phone" in name or name == "tel":
         return "03-1234-5678"
     if "login_id" in name:
         return marker

@@ -33,6 +33,40 @@ UNTYPED_ACTIONS = re.compile(r"/logout$|/password$|/reset-password$|/revoke$|/re
 LAST_ACTIONS = re.compile(
     r"/(submit|decide|complete|return|confirm|end|retire|status|link|reissue)(/\d+)?$"
 )
+# Forms whose POST the filler has not yet got past validation (or whose row is closed: the
+# demonstration's use application is decided, so its self-check answers 409). Each is named:
+# a new form that refuses every fill fails the suite until it is taught here or in forms.py.
+KNOWN_REFUSED = {
+    "/admin/organisation",
+    "/admin/organisation/approvers",
+    "/admin/staff/new",
+    "/applications/<id>/s/account",
+    "/applications/<id>/s/availability",
+    "/applications/<id>/s/impersonation",
+    "/applications/<id>/s/posting",
+    "/applications/<id>/s/procedure",
+    "/applications/<id>/s/response",
+    "/applications/<id>/s/responsibility",
+    "/applications/<id>/s/takeover",
+    "/applications/<id>/s/terms",
+    "/applications/new?kind=sns",
+    "/assessments/<id>/checksheet",
+    "/assessments/<id>/contract",
+    "/c/<token>/incidents/new",
+    "/cases/<id>/assessments/<id>/reissue",
+    "/cases/<id>/edit",
+    "/cases/<id>/invite",
+    "/cases/new",
+    "/contracts/<id>/incidents/new",
+    "/ismap/import",
+    "/p/<token>/answers/file",
+    "/p/<token>/checksheet/",
+    "/p/<token>/s/cert",
+    "/registers/<id>/edit",
+    "/registers/<id>/retire",
+    "/registers/import",
+    "/vendors/<id>/edit",
+}
 SECTION_LINK = re.compile(r"^/(p/[^/]+|applications/\d+)/s/[^/?#]+$")
 
 
@@ -63,6 +97,11 @@ def _pages(app, world) -> list[str]:
     return pages
 
 
+def _shape(action: str) -> str:
+    action = re.sub(r"^/(p|c)/[^/]+", r"/\1/<token>", action)
+    return re.sub(r"/\d+", "/<id>", action)
+
+
 def _fresh(client, form: f.Form) -> f.Form:
     response = client.get(form.page)
     if response.status_code == 200:
@@ -79,9 +118,7 @@ def _stored_markers() -> set[str]:
             continue
         if not model._meta.database.table_exists(model._meta.table_name):
             continue  # an abstract base
-        columns = [
-            c for c in model._meta.sorted_fields if isinstance(c, (CharField, TextField))
-        ]
+        columns = [c for c in model._meta.sorted_fields if isinstance(c, (CharField, TextField))]
         for column in columns:
             for (value,) in model.select(column).where(column.contains("vcx")).tuples():
                 found |= set(f.MARKER.findall(value or ""))
@@ -125,10 +162,13 @@ def typed(app, client, runner, invite, login_as):
             if response.status_code in (302, 303):
                 break
         else:
-            refused.append(f"{form.action} ({form.page}): {response.status_code}")
+            refused.append(_shape(form.action))
         given |= {m: f"{form.action} {name}" for m, name in markers.items()}
-    print("\n".join(refused))
     stored = _stored_markers()
+    newly_refused = sorted(set(refused) - KNOWN_REFUSED)
+    errors += [
+        f"{action}: every fill refused (teach tests/security/forms.py)" for action in newly_refused
+    ]
     return world, plain, pages + sorted(seen_pages - set(pages)), given, stored, unknown, errors
 
 
@@ -137,8 +177,10 @@ def test_every_form_takes_the_corpus_and_every_page_and_export_stays_inert(typed
     assert unknown == [], f"teach tests/security/forms.py these fields: {unknown}"
     assert errors == [], "\n".join(errors)
     stored_fields = sorted({given[m] for m in stored if m in given})
-    print("\n".join(stored_fields))
-    assert len(stored_fields) > 20
+    assert len(stored_fields) > 50, stored_fields
+    stored_forms = {field.split(" ")[0] for field in stored_fields}
+    for portal in (world.token, world.contract_token):  # vendor-typed, through the portals
+        assert any(action.startswith(("/p/" + portal, "/c/" + portal)) for action in stored_forms)
     problems, seen = [], 0
     for page in pages:
         for target in (page, f"{page}?format=xlsx"):
