@@ -114,7 +114,8 @@ def _valid_looking(item: Field, marker: str) -> str | None:
         return f"https://example.jp/{marker}?q=%3Cscript%3E"
     if item.kind == "date" or name.endswith(("_on", "date", "_at", "_from", "_until")):
         return "2027-03-31"
-    if item.kind == "number" or name.endswith(("amount", "count", "days", "year", "months")):
+    numeric = ("amount", "count", "days", "year", "months", "records", "hours", "levels")
+    if item.kind == "number" or name.endswith(numeric):
         return "1"
     if "corporate_number" in name:
         return "7000012050002"
@@ -152,7 +153,7 @@ def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool = False):
             value = _valid_looking(item, own) or ""
             value = {"month": "2027-03", "time": "10:00"}.get(item.kind, value)
             if item.kind == "datetime-local":
-                value = "2027-03-31T10:00"
+                value = "2025-04-01T10:00"  # a moment past: when something was found
             data.setdefault(item.name, []).append(item.value or value)
         elif item.kind == "select":
             options = [o for o in item.options if o] or item.options
