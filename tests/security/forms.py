@@ -10,10 +10,12 @@ kept. A field the filler does not know is returned by name, so a new kind of fie
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 FREE_TEXT = {"text", "search", "url", "email", "tel", "textarea"}
 KEPT = {"hidden", "submit", "button", "reset", "image"}
 MARKER = re.compile(r"vcx\d{3}f\d{2}x")
@@ -28,6 +30,7 @@ class Field:
     options: list[str] = field(default_factory=list)
     checked: bool = False
     required: bool = False
+    selected: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -64,6 +67,8 @@ class _FormParser(HTMLParser):
         if form is None or not a.get("name") or "disabled" in a:
             if tag == "option" and self._select is not None and "disabled" not in a:
                 self._select.options.append(a.get("value", ""))
+                if "selected" in a:
+                    self._select.selected.append(a.get("value", ""))
             return
         maxlength = int(a["maxlength"]) if a.get("maxlength", "").isdigit() else None
         required = "required" in a
@@ -108,13 +113,16 @@ def post_forms(html: str, page: str) -> list[Form]:
 def _valid_looking(item: Field, marker: str) -> str | None:
     """A value validation accepts for a field whose kind or name asks for a shape."""
     name = item.name.lower()
+    if "extra_levels" in name:
+        return ""  # optional lines of its own syntax (区分=段階)
     if item.kind == "email" or "email" in name or "mail" in name:
         return f"{marker}@example.jp"
     if item.kind == "url" or "url" in name or "website" in name:
         return f"https://example.jp/{marker}?q=%3Cscript%3E"
-    if item.kind == "date" or name.endswith(("_on", "date", "_at", "_from", "_until")):
+    dates = ("_on", "date", "_at", "_from", "_until", "expiry", "deadline", "_start", "_end")
+    if item.kind == "date" or any(hint in name for hint in dates):
         return "2027-03-31"
-    numeric = ("amount", "count", "days", "year", "months", "records", "hours", "levels")
+    numeric = ("amount", "count", "days", "year", "months", "records", "hours")
     if item.kind == "number" or name.endswith(numeric):
         return "1"
     if "corporate_number" in name:
@@ -128,7 +136,7 @@ def _valid_looking(item: Field, marker: str) -> str | None:
     return None
 
 
-def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool = False):
+def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool | str = False):
     """(form data as a dict of lists, the markers given, the fields that could not be filled)."""
     data: dict[str, list[str]] = {}
     markers: dict[str, str] = {}
@@ -142,6 +150,9 @@ def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool = False):
             continue
         if item.kind in FREE_TEXT:
             value = _valid_looking(item, own) if valid else None
+            held = item.value and not MARKER.search(item.value)  # not typed by this suite
+            if value and held and not MARKER.search(value):
+                value = item.value  # a shaped value the page already holds (法人番号, dates)
             if value is None:
                 value = own + corpus[number % len(corpus)]
             if item.maxlength is not None:
@@ -156,7 +167,10 @@ def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool = False):
                 value = "2025-04-01T10:00"  # a moment past: when something was found
             data.setdefault(item.name, []).append(item.value or value)
         elif item.kind == "select":
-            options = [o for o in item.options if o] or item.options
+            real = [o for o in item.options if o not in ("", "0")]
+            options = item.selected if valid and item.selected else real or item.options
+            if valid == "last":
+                options = real[-1:] or options
             if not options:
                 if item.required:
                     unknown.append(f"{form.action} {item.name} (select without options)")
@@ -172,7 +186,9 @@ def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool = False):
         elif item.kind == "password":
             data.setdefault(item.name, []).append("")
         elif item.kind == "file":
-            continue
+            if valid:  # a real small PDF whose name carries the marker
+                data.setdefault(item.name, []).append((io.BytesIO(TINY_PDF), f"{own}.pdf"))
+                markers[own] = item.name
         else:
             unknown.append(f"{form.action} {item.name} ({item.kind})")
     return data, markers, unknown
