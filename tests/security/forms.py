@@ -153,10 +153,11 @@ def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool | str = F
             held = item.value and not MARKER.search(item.value)  # not typed by this suite
             if value and held and not MARKER.search(value):
                 value = item.value  # a shaped value the page already holds (法人番号, dates)
-            if value is None:
-                value = own + corpus[number % len(corpus)]
-            if item.maxlength is not None:
-                value = value[: item.maxlength]
+            if value is None:  # formula-leading strings lead, so exports must neutralise them
+                typed = corpus[number % len(corpus)]
+                value = typed + own if typed.startswith(("=", "+", "-", "@")) else own + typed
+            if item.maxlength is not None and len(value) > item.maxlength:
+                value = (own + value.replace(own, ""))[: item.maxlength]
             if MARKER.search(value):
                 markers[own] = item.name
             data.setdefault(item.name, []).append(value)

@@ -10,10 +10,12 @@ test_hostile_corpus.py checks it."""
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import docx
 import pytest
 from peewee import CharField, TextField
 
@@ -77,6 +79,12 @@ def _pages(app, world) -> list[str]:
         pages.append(w.url(rule, filled))
     assert unfilled == [], f"add these parameters to tests/security/world.py: {unfilled}"
     return pages
+
+
+def _docx_texts(data: bytes) -> list[str]:
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    return texts + [c.text for t in document.tables for r in t.rows for c in r.cells]
 
 
 def _shape(action: str) -> str:
@@ -182,7 +190,7 @@ def test_every_form_takes_the_corpus_and_every_page_and_export_stays_inert(typed
     stored_forms = {field.split(" ")[0] for field in stored_fields}
     for portal in (world.token, world.contract_token):  # vendor-typed, through the portals
         assert any(action.startswith(("/p/" + portal, "/c/" + portal)) for action in stored_forms)
-    problems, seen = [], 0
+    problems, seen, exports, words = [], 0, 0, ""
     for page in pages:
         for target in (page, f"{page}?format=xlsx"):
             response = client.get(target)
@@ -192,4 +200,11 @@ def test_every_form_takes_the_corpus_and_every_page_and_export_stays_inert(typed
                 problems += [f"{target}: {p}" for p in _html_problems(response.get_data(True))]
             else:
                 problems += [f"{target}: {p}" for p in _export_problems(response)]
+                if response.mimetype.endswith("wordprocessingml.document"):
+                    words += "\n".join(_docx_texts(response.data))
+                exports += response.mimetype != "image/svg+xml"
     assert problems == [], "\n".join(problems)
+    assert seen > 150 and exports >= 8
+    typed_in_word = [m for m in stored if m in words]  # Word keeps the corpus as literal text
+    assert typed_in_word, "no typed value reached a Word export"
+    assert '"><img src=x onerror=alert(2)>' in words or '<script>alert("vc1")</script>' in words
