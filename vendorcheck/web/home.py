@@ -1,14 +1,22 @@
-"""The dashboard every staff member lands on."""
+"""The dashboard every staff member lands on. Its panels are kept between views until the data
+changes (services/dashboard_cache.py): a repeated view costs the stamp query and rendering."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, render_template
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.monitoring import fiscal_year_of
 from vendorcheck.domain.roles import can
-from vendorcheck.services import audit, expiry, judgement, monitoring_board, register_board
+from vendorcheck.services import (
+    audit,
+    dashboard_cache,
+    expiry,
+    judgement,
+    monitoring_board,
+    register_board,
+)
 from vendorcheck.services import cases as case_service
 from vendorcheck.services.ciso_queue import ciso_queue
 from vendorcheck.services.organisation import get_organisation, list_departments, setup_progress
@@ -16,32 +24,43 @@ from vendorcheck.web.auth import current_reader, require
 
 bp = Blueprint("home", __name__)
 EXPIRING_SHOWN = 50  # the soonest expiries the dashboard lists
+CACHE_KEY = "vendorcheck_dashboard_panels"
 
 
 @bp.route("/")
 @require("view")
 def dashboard():
-    my_events = audit.recent_by("staff", g.staff.id)
-    expiring, expiring_total = expiry.expiring_panel(EXPIRING_SHOWN)
-    recent = audit.newest(10) if _can_see_audit() else []
+    reader, today = current_reader(), today_jst()
+    cache = current_app.extensions.setdefault(CACHE_KEY, dashboard_cache.PanelCache())
+    stamp = dashboard_cache.data_stamp()
+    # Panels that depend on role and department are shared by everyone in the same place;
+    # those that depend on the person (own events, approver of other departments) are theirs.
+    shared, own = (reader.role, reader.department_id, today), (reader, today)
+
+    def panel(name, scope, compute):
+        return cache.panel(name, scope, stamp, compute)
+
+    expiring, expiring_total = panel(
+        "expiring", shared, lambda: expiry.expiring_panel(EXPIRING_SHOWN)
+    )
     return render_template(
         "home.html",
-        organisation=get_organisation(),
-        setup=setup_progress(),
-        queue=ciso_queue() if can(g.staff.role, "approve") else None,
-        my_events=my_events,
-        recent=recent,
-        board=case_service.dashboard(reader=current_reader()),
+        organisation=panel("organisation", shared, get_organisation),
+        setup=panel("setup", shared, setup_progress),
+        queue=panel("queue", shared, ciso_queue) if can(reader.role, "approve") else None,
+        my_events=panel("my_events", own, lambda: audit.recent_by("staff", g.staff.id)),
+        recent=panel("recent", shared, lambda: audit.newest(10)) if _can_see_audit() else [],
+        board=panel("board", shared, lambda: case_service.dashboard(reader=reader)),
         status_labels=assessment_status.LABELS,
         upcoming_days=case_service.UPCOMING_DAYS,
-        overdue_remediations=judgement.overdue_remediations(),
+        overdue_remediations=panel("remediations", shared, judgement.overdue_remediations),
         expiring=expiring,
         expiring_total=expiring_total,
         expiry_days=expiry.WINDOW_DAYS,
-        register_board=register_board.board(current_reader(), today_jst()),
-        monitoring=monitoring_board.board(current_reader()),
-        fiscal_year_now=fiscal_year_of(today_jst()),
-        departments=list_departments(include_inactive=False),
+        register_board=panel("registers", own, lambda: register_board.board(reader, today)),
+        monitoring=panel("monitoring", shared, lambda: monitoring_board.board(reader)),
+        fiscal_year_now=fiscal_year_of(today),
+        departments=panel("departments", shared, lambda: list_departments(include_inactive=False)),
     )
 
 
