@@ -1,9 +1,11 @@
 """The dashboard every staff member lands on. Its panels are kept between views until the data
-changes (services/dashboard_cache.py): a repeated view costs the stamp query and rendering."""
+changes (services/dashboard_cache.py), and so is their rendered HTML: a repeated view costs the
+stamp query and the page frame."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, render_template
+from markupsafe import Markup
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
@@ -40,28 +42,38 @@ def dashboard():
     def panel(name, scope, compute):
         return cache.panel(name, scope, stamp, compute)
 
-    expiring, expiring_total = panel(
-        "expiring", shared, lambda: expiry.expiring_panel(EXPIRING_SHOWN)
-    )
-    return render_template(
-        "home.html",
-        organisation=panel("organisation", shared, get_organisation),
-        setup=panel("setup", shared, setup_progress),
-        queue=panel("queue", shared, ciso_queue) if can(reader.role, "approve") else None,
-        my_events=panel("my_events", own, lambda: audit.recent_by("staff", g.staff.id)),
-        recent=panel("recent", shared, lambda: audit.newest(10)) if _can_see_audit() else [],
-        board=panel("board", shared, lambda: case_service.dashboard(reader=reader)),
-        status_labels=assessment_status.LABELS,
-        upcoming_days=case_service.UPCOMING_DAYS,
-        overdue_remediations=panel("remediations", shared, judgement.overdue_remediations),
-        expiring=expiring,
-        expiring_total=expiring_total,
-        expiry_days=expiry.WINDOW_DAYS,
-        register_board=panel("registers", own, lambda: register_board.board(reader, today)),
-        monitoring=panel("monitoring", shared, lambda: monitoring_board.board(reader)),
-        fiscal_year_now=fiscal_year_of(today),
-        departments=panel("departments", shared, lambda: list_departments(include_inactive=False)),
-    )
+    def content() -> Markup:
+        expiring, expiring_total = panel(
+            "expiring", shared, lambda: expiry.expiring_panel(EXPIRING_SHOWN)
+        )
+        return Markup(  # noqa: S704 - an autoescaping template's output
+            render_template(
+                "home_panels.html",
+                organisation=panel("organisation", shared, get_organisation),
+                setup=panel("setup", shared, setup_progress),
+                queue=panel("queue", shared, ciso_queue) if can(reader.role, "approve") else None,
+                my_events=panel("my_events", own, lambda: audit.recent_by("staff", g.staff.id)),
+                recent=panel("recent", shared, lambda: audit.newest(10))
+                if _can_see_audit()
+                else [],
+                board=panel("board", shared, lambda: case_service.dashboard(reader=reader)),
+                status_labels=assessment_status.LABELS,
+                upcoming_days=case_service.UPCOMING_DAYS,
+                overdue_remediations=panel("remediations", shared, judgement.overdue_remediations),
+                expiring=expiring,
+                expiring_total=expiring_total,
+                expiry_days=expiry.WINDOW_DAYS,
+                register_board=panel("registers", own, lambda: register_board.board(reader, today)),
+                monitoring=panel("monitoring", shared, lambda: monitoring_board.board(reader)),
+                fiscal_year_now=fiscal_year_of(today),
+                departments=panel(
+                    "departments", shared, lambda: list_departments(include_inactive=False)
+                ),
+            )
+        )
+
+    # The rendered content too: it depends on the same data and on the reader's role alone.
+    return render_template("home.html", content=panel("content", own, content))
 
 
 def _can_see_audit() -> bool:
