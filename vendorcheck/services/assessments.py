@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from vendorcheck.domain.questionnaire import Question, Questionnaire
 from vendorcheck.services.errors import NotFound
-from vendorcheck.services.questionnaires import questionnaire_from_snapshot
-from vendorcheck.store.models import Assessment, Case, Submission, Vendor
+from vendorcheck.services.questionnaires import kept_snapshot, questionnaire_from_snapshot
+from vendorcheck.store.models import Assessment, Case, QuestionnaireSnapshot, Submission, Vendor
 
 
 def _not_found(assessment_id: int) -> NotFound:
@@ -54,7 +54,22 @@ def refreshed(assessment: Assessment) -> Assessment:
 
 def questionnaire_of(assessment: Assessment) -> Questionnaire:
     """The exact questionnaire the vendor was invited with (its stored snapshot)."""
+    if "snapshot" not in assessment.__rel__:  # not loaded yet: all but its content first
+        snapshot = (
+            QuestionnaireSnapshot.select(
+                *(f for f in QuestionnaireSnapshot._meta.sorted_fields if f.name != "content")
+            )
+            .where(QuestionnaireSnapshot.id == assessment.snapshot_id)
+            .first()
+        )
+        if snapshot is not None:
+            assessment.__rel__["snapshot"] = snapshot  # the rest reads it without a query
     snapshot = assessment.snapshot
+    if snapshot.content is None:  # read without its content: rebuilt already, or read it now
+        kept = kept_snapshot(snapshot.content_hash)
+        if kept is not None:
+            return kept
+        snapshot = QuestionnaireSnapshot.get_by_id(snapshot.id)
     return questionnaire_from_snapshot(snapshot.content, snapshot.content_hash)
 
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from peewee import JOIN
+
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import english_date, in_japan, today_jst, wareki, wareki_day
 from vendorcheck.domain.questionnaire import Questionnaire
@@ -24,6 +26,7 @@ from vendorcheck.store.models import (
     AccessToken,
     Assessment,
     Case,
+    Department,
     PortalFailure,
     QuestionnaireSnapshot,
     Vendor,
@@ -299,7 +302,18 @@ def refuse_if_throttled(address: str, max_failures: int) -> None:
 def resolve_link(token: str, address: str, settings: LinkSettings) -> Assessment:
     """Return the one assessment a link opens, or raise NotFound / LinkGone / TooManyAttempts."""
     refuse_if_throttled(address, settings.max_failures_per_address)
-    row = AccessToken.get_or_none(AccessToken.token_hash == hash_token(token or ""))
+    # The assessment with its case, department and vendor in the same query: every portal page
+    # reads them (the help box, the page heading, the register's known answers).
+    row = (
+        AccessToken.select(AccessToken, Assessment, Case, Department, Vendor)
+        .join(Assessment)
+        .join(Case)
+        .join(Department, JOIN.LEFT_OUTER)
+        .switch(Assessment)
+        .join(Vendor)
+        .where(AccessToken.token_hash == hash_token(token or ""))
+        .first()
+    )
     if row is None or len(token) > 100:
         record_link_failure(address)
         raise NotFound(

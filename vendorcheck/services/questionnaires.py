@@ -123,6 +123,15 @@ def snapshot_json(questionnaire: Questionnaire) -> tuple[str, str]:
     return questionnaire.content_hash, text
 
 
+def kept_snapshot(content_hash: str) -> Questionnaire | None:
+    """The questionnaire of a snapshot already rebuilt in this process, by its hash, or None."""
+    with _snapshots_lock:
+        cached = _snapshots.get(content_hash)
+        if cached is not None:
+            _snapshots.move_to_end(content_hash)
+        return cached
+
+
 def questionnaire_from_snapshot(json_text: str, content_hash: str | None = None) -> Questionnaire:
     """Rebuild a stored snapshot, keeping the most recently used ones in memory by hash."""
     key = content_hash or hashlib.sha256(json_text.encode("utf-8")).hexdigest()
