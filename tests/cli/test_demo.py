@@ -41,7 +41,7 @@ from vendorcheck.store.models import (
     VendorCertification,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LOGIN = re.compile(r"ログイン ID (\S+)\s+仮パスワード (\S+)")
 
 
