@@ -23,7 +23,7 @@ from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services.assessments import get_assessment
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import ServiceError
+from vendorcheck.services.errors import NotFound, ServiceError
 
 
 @command("annex")
@@ -53,7 +53,7 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
                     ]
                 )
             )
-        except ServiceError as exc:
+        except (NotFound, ServiceError) as exc:
             fail(exc.message)
         try:
             target = open(output, "wb")  # noqa: SIM115 - opened before storing, closed below
@@ -64,7 +64,7 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
                 row = annex_service.generate(
                     Actor.system("コマンド annex"), assessment, optional, clauses=clauses
                 )
-            except ServiceError as exc:
+            except (NotFound, ServiceError) as exc:
                 target.close()
                 Path(output).unlink(missing_ok=True)
                 fail(exc.message)
@@ -106,7 +106,7 @@ def compare_command(case_id: str, file_format: str | None, output: str | None) -
             )
             comparison = comparison_service.compare_case(case)
             data = build(case, comparison)
-        except ServiceError as exc:
+        except (NotFound, ServiceError) as exc:
             fail(exc.message)
     write_output(output, data)
     click.echo(
@@ -129,7 +129,7 @@ def report_command(assessment_id: str, output: str | None) -> None:
         try:
             assessment = get_assessment(number)
             data = comparison_service.assessment_report_docx(assessment)
-        except ServiceError as exc:
+        except (NotFound, ServiceError) as exc:
             fail(exc.message)
     write_output(output, data)
     click.echo(f"{assessment.vendor.name} の確認結果報告書を {output} に書き出しました。")

@@ -223,7 +223,7 @@ def changes(row: Reconfirmation) -> list[tuple[str, str, str, str]]:
     after = submission_answers(latest)
     changed = []
     for question in questionnaire.questions:
-        if question.type == "file":
+        if question.answer_type.holds_evidence:
             continue
         old, new = before.get(question.id), after.get(question.id)
         if old != new:

@@ -22,7 +22,7 @@ from vendorcheck.services import (
     periodic_reports,
     reconfirmation,
 )
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import list_departments
 from vendorcheck.web import listing
 from vendorcheck.web.annexes import DOCX_TYPE
@@ -74,12 +74,6 @@ def _entry_choices(department_id: int | None):
         [(0, "結び付けない")]
         + [(entry.id, entry.name) for entry in contracts.entry_choices(department_id)]
     )
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error: NotFound):
-    """A contract, an assessment, an item or a file that is not there (or not this contract's)."""
-    return render_error(404, error.message)
 
 
 class ContractFilterForm(Form):

@@ -21,7 +21,6 @@ from vendorcheck.web import register_list_page
 from vendorcheck.web.applications import person_from_form
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
-from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
@@ -80,10 +79,7 @@ def _level_label(code: str) -> str:
 def detail(entry_id: int):
     on_text = request.args.get("on", "").strip()
     on_day = parse_any_date(on_text) if on_text else today_jst()
-    try:
-        entry = register_service.get_entry(current_reader(), entry_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    entry = register_service.get_entry(current_reader(), entry_id)
     if on_day is None:
         flash("日付は 2025-04-01 又は 令和7年4月1日 の形で入力してください。", "error")
         return render_template("registers/detail.html", **_detail_context(entry, today_jst())), 400
@@ -104,10 +100,7 @@ def _form_values(entry_type: str) -> dict[str, Any]:
 @require("manage_cases")
 def edit(entry_id: int):
     reader = current_reader()
-    try:
-        entry = register_service.entry_for_change(reader, entry_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    entry = register_service.entry_for_change(reader, entry_id)
     values: dict[str, Any] = {s.name: getattr(entry, s.name) for s in fields_for(entry.entry_type)}
     errors: dict[str, str] = {}
     status = 200
@@ -139,8 +132,6 @@ def _act(entry_id: int, anchor: str, action: Callable[[], Any], done: Callable[[
     _checked_form()
     try:
         result = action()
-    except NotFound:
-        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -220,10 +211,7 @@ def generate_procedure(entry_id: int):
 @bp.route("/<int:entry_id>/procedure/<int:version>.docx")
 @require("view")
 def procedure_file(entry_id: int, version: int):
-    try:
-        stored = procedures.stored_version(current_reader(), entry_id, version)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    stored = procedures.stored_version(current_reader(), entry_id, version)
     return attachment(
         bytes(stored.docx),
         f"SNS運用手順書_{stored.entry.name}_第{stored.version}版.docx",
@@ -236,10 +224,7 @@ def procedure_file(entry_id: int, version: int):
 @require("manage_cases")
 def retire(entry_id: int):
     reader = current_reader()
-    try:
-        entry = register_service.entry_for_change(reader, entry_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    entry = register_service.entry_for_change(reader, entry_id)
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -275,10 +260,7 @@ def retire(entry_id: int):
 @bp.route("/<int:entry_id>/retirement/<int:file_id>")
 @require("view")
 def retirement_file(entry_id: int, file_id: int):
-    try:
-        item = register_service.retirement_file(current_reader(), entry_id, file_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    item = register_service.retirement_file(current_reader(), entry_id, file_id)
     return attachment(
         bytes(item.data), item.filename, item.content_type, ascii_stem=f"retirement-{item.id}"
     )
