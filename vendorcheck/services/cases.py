@@ -164,6 +164,7 @@ def update_case(
 
 
 def get_case(case_id: int) -> Case:
+    """The case with its department, or NotFound (the one case look-up of every journey)."""
     case = (
         Case.select(Case, Department)
         .join(Department, on=(Case.department == Department.id), join_type=JOIN.LEFT_OUTER)
@@ -171,7 +172,7 @@ def get_case(case_id: int) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound("指定された案件は登録されていません。")
+        raise NotFound(f"案件 {case_id} は見つかりません。")
     return case
 
 

@@ -30,7 +30,7 @@ from vendorcheck.domain.scoring import Remediation as RemediationInput
 from vendorcheck.domain.scoring import Review, Scorecard, score
 from vendorcheck.services import ismap_claims
 from vendorcheck.services.assessments import load_json, questionnaire_of
-from vendorcheck.services.errors import Conflict, NotFound
+from vendorcheck.services.errors import Conflict
 from vendorcheck.services.ismap import check_claims
 from vendorcheck.services.organisation import get_organisation, organisation_scheme
 from vendorcheck.services.questionnaires import questionnaire_from_snapshot
@@ -53,13 +53,6 @@ _CACHE_SIZE = 256  # scorecards; a 50-vendor case of 200 questions holds about 2
 
 class NothingSubmitted(Conflict):
     """No vendor has submitted answers: there is nothing to compare or report."""
-
-
-def get_case(case_id: int) -> Case:
-    case = Case.get_or_none(Case.id == case_id)
-    if case is None:
-        raise NotFound(f"案件 {case_id} は見つかりません。")
-    return case
 
 
 # --- scoring, cached --------------------------------------------------------------------------

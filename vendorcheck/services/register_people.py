@@ -47,7 +47,9 @@ def _person_fields(person: PersonInput) -> dict[str, object]:
     if person.staff_id:
         staff = Staff.get_or_none(Staff.id == person.staff_id)
         if staff is None or not staff.active:
-            raise ServiceError("選ばれた職員が見つからないか、無効になっています。", field="staff_id")
+            raise ServiceError(
+                "選ばれた職員が見つからないか、無効になっています。", field="staff_id"
+            )
         return {
             "staff": staff,
             "name": staff.display_name,

@@ -9,6 +9,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst, wareki
+from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import (
     assessments,
@@ -25,7 +26,6 @@ from vendorcheck.services import (
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import list_departments
 from vendorcheck.web import listing
-from vendorcheck.web.annexes import DOCX_TYPE
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.register_fields import fields_for, parse_any_date
+from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import applications as application_service
 from vendorcheck.services import contract_registers, procedures, register_people, register_reviews
 from vendorcheck.services import registers as register_service
@@ -215,7 +216,7 @@ def procedure_file(entry_id: int, version: int):
     return attachment(
         bytes(stored.docx),
         f"SNS運用手順書_{stored.entry.name}_第{stored.version}版.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        DOCX_TYPE,
         ascii_stem=f"sns-procedure-{entry_id}-v{version}",
     )
 
