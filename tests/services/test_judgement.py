@@ -23,7 +23,7 @@ from vendorcheck.domain.scoring import (
     score,
 )
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services import comparison, judgement
+from vendorcheck.services import comparison, judgement, overdue_remediations
 from vendorcheck.services import review as review_service
 from vendorcheck.services.annexes import accepted_remediations
 from vendorcheck.services.assessments import latest_answers
@@ -344,13 +344,15 @@ def test_overdue_remediations_are_accepted_not_done_and_past_their_date(build, o
     proposed = judgement.add_remediation(
         staff_actor(officer), build(NO_POLICY), "a.policy", "未承認", due
     )
-    assert judgement.overdue_remediations(due) == []  # due today: not yet overdue
-    (item,) = judgement.overdue_remediations(due + dt.timedelta(days=3))
+    assert overdue_remediations.overdue_remediations(due) == []  # due today: not yet overdue
+    (item,) = overdue_remediations.overdue_remediations(due + dt.timedelta(days=3))
     assert item.remediation.id == row.id and item.days_late == 3
     assert item.remediation.assessment.vendor.name.startswith("株式会社採点")
-    assert proposed.id not in {i.remediation.id for i in judgement.overdue_remediations(due)}
+    assert proposed.id not in {
+        i.remediation.id for i in overdue_remediations.overdue_remediations(due)
+    }
     judgement.mark_remediation_done(staff_actor(officer), row.assessment, row.id)
-    assert judgement.overdue_remediations(due + dt.timedelta(days=3)) == []
+    assert overdue_remediations.overdue_remediations(due + dt.timedelta(days=3)) == []
 
 
 def test_overdue_remediation_is_reminded_to_staff_once_a_day(build, officer):

@@ -9,7 +9,14 @@ import json
 import pytest
 
 from tests.conftest import csrf_token, login
-from tests.services.test_judgement import NO_POLICY, QUESTIONNAIRE, SCRIPT, TODAY, Build, staff_actor
+from tests.services.test_judgement import (
+    NO_POLICY,
+    QUESTIONNAIRE,
+    SCRIPT,
+    TODAY,
+    Build,
+    staff_actor,
+)
 from vendorcheck.domain.scoring import Review, score
 from vendorcheck.services import judgement
 from vendorcheck.services import review as review_service
