@@ -12,7 +12,7 @@ import pytest
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import is_valid_corporate_number
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,

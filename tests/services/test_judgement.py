@@ -16,12 +16,8 @@ import pytest
 from tests.conftest import home_department
 from tests.fixtures import review_questionnaire
 from vendorcheck.domain.jp import today_jst
-from vendorcheck.domain.scoring import (
-    VERDICT_CONDITIONAL,
-    VERDICT_NONCONFORMING,
-    Review,
-    score,
-)
+from vendorcheck.domain.scorecard import VERDICT_CONDITIONAL, VERDICT_NONCONFORMING, Review
+from vendorcheck.domain.scoring import score
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import comparison, judgement, overdue_remediations
 from vendorcheck.services import review as review_service

@@ -17,7 +17,8 @@ from tests.services.test_judgement import (
     Build,
     staff_actor,
 )
-from vendorcheck.domain.scoring import Review, score
+from vendorcheck.domain.scorecard import Review
+from vendorcheck.domain.scoring import score
 from vendorcheck.services import judgement
 from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import latest_answers

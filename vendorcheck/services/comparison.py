@@ -26,8 +26,9 @@ from vendorcheck.domain.ismap_checks import Claim
 from vendorcheck.domain.jp import in_japan, today_jst, wareki
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.requirements import load_requirements
-from vendorcheck.domain.scoring import Remediation as RemediationInput
-from vendorcheck.domain.scoring import Review, Scorecard, score
+from vendorcheck.domain.scorecard import Remediation as RemediationInput
+from vendorcheck.domain.scorecard import Review, Scorecard
+from vendorcheck.domain.scoring import score
 from vendorcheck.services import ismap_claims
 from vendorcheck.services.assessments import load_json, questionnaire_of
 from vendorcheck.services.errors import Conflict

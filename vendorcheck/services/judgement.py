@@ -15,7 +15,7 @@ from peewee import JOIN
 
 from vendorcheck.domain.jp import shorten, today_jst, wareki
 from vendorcheck.domain.questionnaire import Question
-from vendorcheck.domain.scoring import Scorecard
+from vendorcheck.domain.scorecard import Scorecard
 from vendorcheck.services import audit
 from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import latest_answers, questionnaire_of

@@ -14,7 +14,7 @@ from peewee import fn
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,

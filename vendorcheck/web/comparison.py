@@ -7,7 +7,7 @@ from markupsafe import Markup
 
 from vendorcheck.documents.svg_chart import section_chart
 from vendorcheck.domain.comparison import SORTS, Comparison
-from vendorcheck.domain.scoring import SEVERITY_LABELS
+from vendorcheck.domain.scorecard import SEVERITY_LABELS
 from vendorcheck.domain.uploads import CSV_TYPE, DOCX_TYPE
 from vendorcheck.services import cases as case_service
 from vendorcheck.services import comparison as comparison_service
