@@ -24,7 +24,7 @@ from vendorcheck.services import cases as case_service
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services.assessments import get_assessment
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 
 
 @command("annex")
@@ -54,7 +54,7 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
                     ]
                 )
             )
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message)
         try:
             target = open(output, "wb")  # noqa: SIM115 - opened before storing, closed below
@@ -65,7 +65,7 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
                 row = annex_service.generate(
                     Actor.system("コマンド annex"), assessment, optional, clauses=clauses
                 )
-            except (NotFound, ServiceError) as exc:
+            except ServiceError as exc:
                 target.close()
                 Path(output).unlink(missing_ok=True)
                 fail(exc.message)
@@ -107,7 +107,7 @@ def compare_command(case_id: str, file_format: str | None, output: str | None) -
             )
             comparison = comparison_service.compare_case(case)
             data = build(case, comparison)
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message)
     write_output(output, data)
     click.echo(
@@ -130,7 +130,7 @@ def report_command(assessment_id: str, output: str | None) -> None:
         try:
             assessment = get_assessment(number)
             data = comparison_service.assessment_report_docx(assessment)
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message)
     write_output(output, data)
     click.echo(f"{assessment.vendor.name} の確認結果報告書を {output} に書き出しました。")

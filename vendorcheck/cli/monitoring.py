@@ -11,7 +11,7 @@ from vendorcheck.cli.common import USAGE_ERROR, command_group, database, fail, w
 from vendorcheck.services import monitoring_board
 from vendorcheck.services import monitoring_report as monitoring_report_service
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 
 
 @command_group("monitoring")
@@ -57,7 +57,7 @@ def monitoring_report_command(fiscal_year: int, department_id: int | None, outpu
             data, report = monitoring_report_service.yearly_report_docx(
                 Actor.system("コマンド monitoring report"), fiscal_year, department_id=department_id
             )
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message, USAGE_ERROR)
     write_output(output, data)
     count = sum(len(part.contracts) for part in report.departments)

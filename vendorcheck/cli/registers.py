@@ -17,7 +17,7 @@ from vendorcheck.domain.register_fields import fields_for, parse_any_date
 from vendorcheck.services import official_links, register_exports, register_import, register_people
 from vendorcheck.services import registers as register_service
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 
 
 @command_group("register")
@@ -76,7 +76,7 @@ def show_command(entry_id: str, on_text: str | None) -> None:
     with database().connection_context():
         try:
             entry = register_service.get_entry(SYSTEM_READER, int(entry_id))
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message)
         holders = register_people.holders_on(entry, day)
         click.echo(
@@ -120,7 +120,7 @@ def export_command(file_format: str, output: str, department: str | None) -> Non
     with database().connection_context():
         try:
             result = register_exports.export_register(SYSTEM_READER, file_format, department)
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message)
     try:
         Path(output).write_bytes(result.data)
@@ -144,7 +144,7 @@ def import_command(file: str, dry_run: bool) -> None:
             report = register_import.import_register(
                 Actor.system("vendorcheck register import"), SYSTEM_READER, data, dry_run=dry_run
             )
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message)
     for rejected in report.rejected:
         click.echo(f"{rejected.line}行目: {rejected.reason}")

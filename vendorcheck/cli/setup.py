@@ -19,7 +19,7 @@ from vendorcheck.services import shipped_templates
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.contract_links import ContractLinkSettings
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.store.migrate import apply_migrations, migration_status
 
@@ -63,7 +63,7 @@ def init_command(copy_to: str | None) -> None:
         return
     try:
         copied = shipped_templates.copy_templates(copy_to)
-    except (NotFound, ServiceError) as exc:
+    except ServiceError as exc:
         fail(exc.message)
     click.echo(f"同梱の確認書と条文 {copied.files} 件をコピーしました。")
     click.echo(
@@ -115,7 +115,7 @@ def create_staff_command(login_id: str, display_name: str, role: str, email: str
                 role=role,
                 email=email,
             )
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message)
     click.echo(f"職員 {staff.login_id} を作成しました。仮パスワード: {password}")
 
@@ -152,7 +152,7 @@ def demo_command() -> None:
             )
         except ClauseError as exc:
             fail("条文ファイルを読み込めません: " + " ".join(exc.errors))
-        except (NotFound, ServiceError) as exc:
+        except ServiceError as exc:
             fail(exc.message)
     base_url = config["BASE_URL"].rstrip("/")
     click.echo(

@@ -172,7 +172,7 @@ def get_case(case_id: int) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound(f"案件 {case_id} は見つかりません。")
+        raise NotFound(f"案件 {case_id} は見つかりません。この番号の案件は登録されていません。")
     return case
 
 

@@ -10,15 +10,8 @@ class ServiceError(Exception):
         self.field = field
 
 
-class NotFound(Exception):
-    """Nothing has the id asked for; the web shows its 404 page with the message.
-
-    Not a ServiceError on purpose (as Forbidden): a view that shows a ServiceError beside a
-    field lets a missing row through to the one 404 handler without catching it first."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class NotFound(ServiceError):
+    """Nothing has the id asked for; the web shows its 404 page with the message."""
 
 
 class Conflict(ServiceError):

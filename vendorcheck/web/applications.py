@@ -30,7 +30,7 @@ from vendorcheck.services import (
 from vendorcheck.services import applications as application_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.drafts import errors_of_draft
-from vendorcheck.services.errors import Conflict, ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.services.register_lookups import accepted_cloud_assessments
@@ -352,6 +352,8 @@ def submit(application_id: int):
         abort(400)
     try:
         self_checks.submit(current_actor(), current_reader(), application_id, _revision())
+    except NotFound as exc:
+        return render_error(404, exc.message)
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -374,6 +376,8 @@ def decide(application_id: int):
             decision,
             request.form.get("reason", ""),
         )
+    except NotFound as exc:
+        return render_error(404, exc.message)
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("applications.detail", application_id=application_id))

@@ -106,6 +106,8 @@ def portal_confirm(upload_id: int):
         if revision is None:
             raise Conflict(checksheet_service.STALE_UPLOAD)
         preview = checksheet_service.confirm(g.assessment, upload_id, revision, _secret(), actor)
+    except NotFound as exc:
+        return _portal_page(error=exc.message, code=404)
     except Conflict as exc:
         return _portal_page(error=exc.message, code=409)
     except ServiceError as exc:
@@ -172,6 +174,8 @@ def staff_confirm(assessment_id: int, upload_id: int):
         preview = checksheet_service.confirm(
             found, upload_id, revision, _secret(), current_actor(), by_staff=True
         )
+    except NotFound as exc:
+        return _staff_page(found, error=exc.message, code=404)
     except Conflict as exc:
         return _staff_page(found, error=exc.message, code=409)
     except ServiceError as exc:

@@ -133,6 +133,8 @@ def _act(entry_id: int, anchor: str, action: Callable[[], Any], done: Callable[[
     _checked_form()
     try:
         result = action()
+    except NotFound:
+        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:

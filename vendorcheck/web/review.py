@@ -204,6 +204,8 @@ def comment(assessment_id: int):
     anchor = f"answer-{question_id.replace('.', '-')}" if question_id else "comments"
     try:
         review_service.add_comment(current_actor(), found, question_id, body)
+    except NotFound:
+        raise  # a question that is not in this questionnaire: the 404 page
     except ServiceError as exc:
         state = {"question_id": question_id, "body": body, "error": exc.message}
         return _render_page(found, 400, comment_state=state)
@@ -238,6 +240,8 @@ def return_to_vendor(assessment_id: int):
         except Conflict as exc:
             flash(exc.message, "error")
             return redirect(_page_url(found))
+        except NotFound:
+            raise  # a question that is not in this questionnaire: the 404 page
         except ServiceError as exc:
             apply_service_error(form, ServiceError(exc.message, field="message"))
         else:

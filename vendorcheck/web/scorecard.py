@@ -16,7 +16,7 @@ from vendorcheck.domain.scorecard import (
 from vendorcheck.services import expiry, ismap_claims, judgement
 from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import get_assessment, latest_answers, questionnaire_of
-from vendorcheck.services.errors import Conflict, ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.naming import assessment_question_name
 
@@ -130,6 +130,8 @@ def set_review(assessment_id: int):
     if not errors:
         try:
             judgement.set_review_score(current_actor(), found, question_id, float(score), reason)
+        except NotFound:
+            raise  # a question or condition that is not in this assessment: the 404 page
         except ServiceError as exc:
             errors[exc.field if exc.field in {"score", "reason"} else "score"] = exc.message
             status = _status_of(exc)
@@ -150,6 +152,8 @@ def clear_review(assessment_id: int):
     question_id = (request.form.get("question_id") or "").strip()
     try:
         judgement.clear_review_score(current_actor(), found, question_id)
+    except NotFound:
+        raise  # a question or condition that is not in this assessment: the 404 page
     except ServiceError as exc:
         state = {"question_id": question_id, "score": "", "reason": "", "errors": {}}
         state["errors"]["score"] = exc.message
@@ -180,6 +184,8 @@ def add_remediation(assessment_id: int):
     if not errors:
         try:
             judgement.add_remediation(current_actor(), found, question_id, action, due_on)
+        except NotFound:
+            raise  # a question or condition that is not in this assessment: the 404 page
         except ServiceError as exc:
             errors[exc.field if exc.field in {"action", "due_on"} else "action"] = exc.message
             status = _status_of(exc)
@@ -203,6 +209,8 @@ def remediation_step(assessment_id: int, remediation_id: int, step: str):
     change, message = REMEDIATION_ACTIONS[step]
     try:
         row = change(current_actor(), found, remediation_id)
+    except NotFound:
+        raise  # a question or condition that is not in this assessment: the 404 page
     except ServiceError as exc:
         return _render(found, _status_of(exc), action_error=exc.message)
     flash(message, "success")
