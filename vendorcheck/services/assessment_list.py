@@ -9,8 +9,8 @@ from peewee import JOIN
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import normalize, today_jst
-from vendorcheck.services.cases import assessment_rows, status_condition
-from vendorcheck.store.models import Assessment, Case, Department, Submission, Vendor
+from vendorcheck.services.cases import assessment_rows, status_condition, with_latest_submission
+from vendorcheck.store.models import Assessment, Case, Department, Vendor
 
 LIST_LIMIT = 2000
 
@@ -28,17 +28,8 @@ def list_assessments(
     """Matching assessments, newest invitation first, each with .submission (or None): one query."""
     today = today or today_jst()
     query = (
-        assessment_rows()
-        .select_extend(Submission.submitted_at, Department.name)
-        .join(
-            Submission,
-            on=(
-                (Submission.assessment == Assessment.id)
-                & (Submission.version == Assessment.submitted_version)
-            ),
-            join_type=JOIN.LEFT_OUTER,
-            attr="submission",
-        )
+        with_latest_submission(assessment_rows())
+        .select_extend(Department.name)
         .switch(Case)
         .join(Department, join_type=JOIN.LEFT_OUTER)
     )

@@ -211,6 +211,19 @@ def assessment_rows():
     )
 
 
+def with_latest_submission(query):
+    """The query joined to each assessment's latest submission (``.submission``, or None)."""
+    return query.select_extend(Submission.submitted_at).join(
+        Submission,
+        on=(
+            (Submission.assessment == Assessment.id)
+            & (Submission.version == Assessment.submitted_version)
+        ),
+        join_type=JOIN.LEFT_OUTER,
+        attr="submission",
+    )
+
+
 def assessments_of(case: Case) -> list[Assessment]:
     return list(assessment_rows().where(Assessment.case == case).order_by(Vendor.name_normalized))
 
@@ -355,17 +368,7 @@ def dashboard(
         .limit(limit)
     )
     waiting = (
-        assessment_rows()
-        .select_extend(Submission.submitted_at)
-        .join(
-            Submission,
-            on=(
-                (Submission.assessment == Assessment.id)
-                & (Submission.version == Assessment.submitted_version)
-            ),
-            join_type=JOIN.LEFT_OUTER,
-            attr="submission",
-        )
+        with_latest_submission(assessment_rows())
         .where(mine, Assessment.status == status.SUBMITTED)
         .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
         .limit(limit)

@@ -9,7 +9,8 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import in_japan, today_jst
 from vendorcheck.services import review as review_service
 from vendorcheck.services.cases import dashboard
-from vendorcheck.store.models import Assessment, Case, Remediation, Vendor
+from vendorcheck.services.judgement import remediation_rows
+from vendorcheck.store.models import Assessment, Remediation
 
 QUEUE_LIMIT = 20
 
@@ -39,11 +40,7 @@ def ciso_queue(*, today: dt.date | None = None, limit: int = QUEUE_LIMIT) -> lis
             )
         )
     proposed = (
-        Remediation.select(Remediation, Assessment, Case, Vendor)
-        .join(Assessment)
-        .join(Case)
-        .switch(Assessment)
-        .join(Vendor)
+        remediation_rows()
         .where(
             Remediation.accepted == False,  # noqa: E712
             Remediation.done_at.is_null(),

@@ -12,11 +12,11 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.judgement import named_question
+from vendorcheck.services.judgement import named_question, remediation_rows
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import site_name
 from vendorcheck.store.db import database
-from vendorcheck.store.models import Assessment, Case, Remediation, Staff, Vendor
+from vendorcheck.store.models import Assessment, Remediation, Staff
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,7 @@ def overdue_remediations(
         newer.id > Remediation.id,
     )
     query = (
-        Remediation.select(Remediation, Assessment, Case, Vendor)
-        .join(Assessment)
-        .join(Case)
-        .switch(Assessment)
-        .join(Vendor)
+        remediation_rows()
         .where(
             Remediation.accepted == True,  # noqa: E712
             Remediation.done_at.is_null(),
