@@ -8,7 +8,13 @@ from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.monitoring import fiscal_year_of
 from vendorcheck.domain.roles import can
-from vendorcheck.services import audit, expiry, judgement, monitoring_board, register_board
+from vendorcheck.services import (
+    audit,
+    expiry,
+    monitoring_board,
+    overdue_remediations,
+    register_board,
+)
 from vendorcheck.services import cases as case_service
 from vendorcheck.services.ciso_queue import ciso_queue
 from vendorcheck.services.organisation import get_organisation, list_departments, setup_progress
@@ -34,7 +40,7 @@ def dashboard():
         board=case_service.dashboard(reader=current_reader()),
         status_labels=assessment_status.LABELS,
         upcoming_days=case_service.UPCOMING_DAYS,
-        overdue_remediations=judgement.overdue_remediations(),
+        overdue_remediations=overdue_remediations.overdue_remediations(),
         expiring=expiring,
         expiring_total=expiring_total,
         expiry_days=expiry.WINDOW_DAYS,
