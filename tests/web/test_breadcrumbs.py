@@ -5,7 +5,11 @@ so no staff page here shows a raw question or requirement id."""
 
 from __future__ import annotations
 
-from tests.security.test_csrf import _values, rows  # noqa: F401  (the fixture of real rows)
+import dataclasses
+
+import pytest
+
+from tests.security import world as w
 from vendorcheck.services.assessments import questionnaire_of
 from vendorcheck.store.models import Assessment
 
@@ -34,19 +38,24 @@ def _staff_get_rules(app):
         yield rule
 
 
-def test_every_staff_page_below_the_dashboard_has_breadcrumbs(app, client, rows):  # noqa: F811
-    # the demo's assessment with the most versions: comparisons and answer lists have content
-    rows = {
-        **rows,
-        "assessment": Assessment.select().order_by(Assessment.submitted_version.desc()).first(),
-    }
+@pytest.fixture
+def world(app, runner, invite, login_as):
+    """The security suites' real rows, around the demo's assessment with the most versions
+    (comparisons and answer lists have content)."""
+    built = w.build_world(runner, invite)
+    login_as("admin")
+    most_versions = Assessment.select().order_by(Assessment.submitted_version.desc()).first()
+    return dataclasses.replace(built, assessment=most_versions)
+
+
+def test_every_staff_page_below_the_dashboard_has_breadcrumbs(app, client, world):
     fetched, missing, unfilled, failed = [], [], [], []
     for rule in _staff_get_rules(app):
         if rule.rule in NOT_FILLED_BY_THE_DEMO:
             continue
-        values = _values(rule, rows)
+        values = w.values(rule, world)
         if "questionnaire_id" in rule.arguments:
-            values["questionnaire_id"] = questionnaire_of(rows["assessment"]).id
+            values["questionnaire_id"] = questionnaire_of(world.assessment).id
         if set(rule.arguments) - set(values):
             unfilled.append(rule.rule)
             continue
