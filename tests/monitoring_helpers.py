@@ -32,7 +32,9 @@ def make_contract(
         SYSTEM, assessment, assessment_status.ACCEPTED, "試験のため承認", confirm_pending=True
     )
     clauses = annex_service.clause_library(app.config)
-    annex = annex_service.generate(SYSTEM, assessment, clauses=clauses)
+    annex = annex_service.generate(
+        SYSTEM, assessment, clauses=clauses, positions=annex_service.clause_positions(app.config)
+    )
     contract, link = contracts.create_contract(
         SYSTEM,
         assessment,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.invitation import invite_vendor
-from vendorcheck.services.questionnaires import catalogue
+from vendorcheck.services.assessments import questionnaire_of
+from vendorcheck.store.models import Assessment
 
 
 @pytest.fixture
@@ -23,6 +24,8 @@ def portal(app, live_server):
                 contact_email="v@example.jp",
                 case_title="ブラウザー試験の案件",
             )
-        return link.url, link.assessment.id, catalogue(app.config).for_kind(kind)[0]
+            # what the vendor sees: the issued questionnaire, in the organisation's words
+            issued = questionnaire_of(Assessment.get_by_id(link.assessment.id))
+        return link.url, link.assessment.id, issued
 
     return _portal

@@ -78,7 +78,7 @@ def demo_site(app, live_server, make_staff):
     catalogue = questionnaire_service.catalogue(app.config)
     with db.connection_context():
         demo_service.load_demo(
-            lambda kind: next(iter(catalogue.for_kind(kind)), None),
+            lambda kind, respondent: next(iter(catalogue.for_kind(kind, respondent)), None),
             LinkSettings(live_server),
             max_evidence_bytes=10 * 1024 * 1024,
         )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
 from pathlib import Path
 
+import docx
 import pytest
 
 from vendorcheck.domain import assessment_status as status
@@ -17,6 +19,7 @@ from vendorcheck.domain.scorecard import (
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
 )
+from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import contract_end, invitations, periodic_reports, review
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
@@ -28,6 +31,7 @@ from vendorcheck.store.models import (
     Assessment,
     AuditEvent,
     Case,
+    ConflictResolution,
     Contract,
     CorrectiveRequest,
     Evidence,
@@ -66,8 +70,11 @@ def test_demo_prints_logins_that_work_for_every_role(demo):
 def test_demo_produces_each_state_and_one_case_of_each_vendor_answered_kind(demo):
     assert get_organisation().name == "架空市"
     assert get_organisation().classification_scheme == "r6"
-    assert {case.kind for case in Case.select()} == {"outsourcing", "system", "cloud"}
-    assert Case.select().count() == 3
+    # the SNS case is an outsourced operation (運用委託), answered with the vendor questionnaire
+    assert {case.kind for case in Case.select()} == {"outsourcing", "system", "cloud", "sns"}
+    assert Case.select().count() == 4
+    sns = Assessment.select().join(Case).where(Case.kind == "sns")
+    assert {questionnaire_of(a).id for a in sns} == {"sns_outsourcing"}
     assert {a.status for a in Assessment.select()} == set(status.STORED)
     vendors = list(Vendor.select())
     assert 6 <= len(vendors) <= 8
@@ -218,7 +225,9 @@ def test_demo_register_has_flagged_sns_accounts_services_and_a_change_of_respons
     changed = RegisterPerson.select().where(RegisterPerson.reason.contains("交代"))
     assert changed.count() == 1
     assert len(official_accounts()) == len(sns)
-    assert not Assessment.select().join(Case).where(Case.kind.in_(("cloud_light", "sns"))).exists()
+    assert not Assessment.select().join(Case).where(Case.kind == "cloud_light").exists()
+    answered = {questionnaire_of(a).respondent for a in Assessment.select()}
+    assert answered == {"vendor"}, "a department self-check is never sent to a vendor"
 
 
 def test_demo_has_a_running_and_a_closing_contract(demo):
@@ -241,3 +250,40 @@ def test_demo_has_a_running_and_a_closing_contract(demo):
     assert "契約履行中の事業者用リンク" in demo and demo.count("/c/") == 2
     assert closing.register_entry.assessment_id == closing.assessment_id  # the cloud service
     assert running.register_entry_id is None  # an outsourcing contract is for no service
+
+
+def _annex_text(row) -> tuple[list[str], str]:
+    document = docx.Document(io.BytesIO(annex_service.docx_bytes(row)))
+    headings = [p.text for p in document.paragraphs if p.style.name == "VC Article Heading"]
+    return headings, "\n".join(p.text for p in document.paragraphs)
+
+
+def test_demo_has_a_resolved_contract_conflict_and_a_final_annex_for_each_kind(demo, app):
+    clauses = annex_service.clause_library(app.config)
+    positions = annex_service.clause_positions(app.config)
+    accepted = {
+        a.case.kind: a
+        for a in Assessment.select()
+        .where(Assessment.status == status.ACCEPTED)
+        .order_by(Assessment.id.desc())
+    }
+    assert set(accepted) == {"outsourcing", "system", "cloud", "sns"}
+    for kind, assessment in accepted.items():
+        inputs = annex_service.gather(assessment, clauses=clauses, positions=positions)
+        assert inputs.conflicts and not inputs.unresolved, kind
+        assert (
+            ConflictResolution.select().where(ConflictResolution.assessment == assessment).exists()
+        )
+        row = annex_service.generate(
+            Actor.system("test"), assessment, clauses=clauses, positions=positions
+        )
+        headings, text = _annex_text(row)
+        assert headings[0].endswith("（定義）") and headings[-2].endswith("（個別条件）"), kind
+        assert "回答している" not in text and "（回答なし）" not in text, kind
+        if kind == "outsourcing":  # 住民税課税資料: 個人番号 included
+            assert any(h.endswith("（個人情報の保護）") for h in headings)
+            assert any(h.endswith("（特定個人情報の取扱い）") for h in headings)
+            assert "個人情報保護法第６６条第２項" in text and "番号法" in text
+        if kind == "sns":
+            assert "ソーシャルメディアサービス：LINE公式アカウント" in text
+            assert "アカウント名：架空市公式（LINE ID: @kakuu_city）" in text

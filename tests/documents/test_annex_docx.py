@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from vendorcheck.documents import docx_helpers
 from vendorcheck.documents.annex import build_annex_docx
 from vendorcheck.domain.clauses import AnnexContext, load_clauses, render_annex, select_clauses
+from vendorcheck.domain.contract_terms import TimeLimits
 from vendorcheck.domain.jp import wareki
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE
 
@@ -45,6 +46,7 @@ def make_annex(kind="outsourcing", tier=2, answers=None, **overrides):
         "issued_on": ISSUED,
     }
     values.update(overrides)
+    values["limits"] = TimeLimits(incident_report_hours=values.pop("incident_report_hours"))
     context = AnnexContext(**values)
     selected = select_clauses(
         CLAUSES, kind, tier, answers or {}, has_remediations=bool(context.remediations)
@@ -93,7 +95,7 @@ def test_document_order_title_preamble_articles_closing():
         wareki(ISSUED, full_width=True),
     )
     assert paragraphs[2].style.name == "VC Body"
-    assert paragraphs[4].text == "第１条（総則）"
+    assert paragraphs[4].text == "第１条（定義）"
     assert (paragraphs[-1].style.name, paragraphs[-1].text) == ("VC Closing", "以上")
 
 

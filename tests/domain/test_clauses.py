@@ -24,6 +24,7 @@ from vendorcheck.domain.clauses import (
     render_annex,
     select_clauses,
 )
+from vendorcheck.domain.contract_terms import TimeLimits
 from vendorcheck.domain.requirements import (
     CONTRACT_COVERAGE,
     KINDS,
@@ -71,6 +72,7 @@ def context(**overrides) -> AnnexContext:
         "issued_on": dt.date(2025, 3, 14),
     }
     values.update(overrides)
+    values["limits"] = TimeLimits(incident_report_hours=values.pop("incident_report_hours"))
     return AnnexContext(**values)
 
 
@@ -151,7 +153,7 @@ def test_a_valid_clause_file_has_no_problems_apart_from_coverage(tmp_path):
         ),
         (
             ('title = "見本"', 'title = "見本"\nwhen = { question = "x.unknown", in = ["yes"] }'),
-            "質問「x.unknown」は種別（outsourcing、cloud）の確認書にありません",
+            "質問「x.unknown」は種別（outsourcing、cloud）の事業者が回答する確認書にありません",
         ),
         (
             (
@@ -268,8 +270,8 @@ def test_cloud_articles_follow_law_court_and_location_answers(clauses):
     foreign = {**domestic, "legal.jurisdiction": "other", "legal.data_location": "foreign"}
     plain = ids(select_clauses(clauses, "cloud", 2, domestic))
     special = ids(select_clauses(clauses, "cloud", 2, foreign))
-    assert "cloud_governing_law" in plain and "cloud_governing_law_other" not in plain
-    assert {"cloud_governing_law", "cloud_governing_law_other"} <= set(special)
+    # governing law is said once: a foreign law or court is a contract conflict, not an article
+    assert "cloud_governing_law" in plain and "cloud_governing_law" in special
     assert "cloud_data_location" in plain and "cloud_data_location_foreign" not in plain
     assert "cloud_data_location_foreign" in special and "cloud_data_location" not in special
 
@@ -305,7 +307,8 @@ def test_remediation_article_only_with_remediations(clauses):
 def test_selection_is_sorted_by_order(clauses):
     selected = select_clauses(list(reversed(clauses)), "cloud", 3, {}, has_remediations=True)
     assert [c.order for c in selected] == sorted(c.order for c in selected)
-    assert selected[0].id == "general" and selected[-1].id == "consultation"
+    assert selected[0].id == "definitions_service" and selected[1].id == "general"
+    assert selected[-1].id == "consultation"
 
 
 @pytest.mark.parametrize(("kind", "tier"), [("saas", 1), ("cloud", 0), ("cloud", 4)])
@@ -406,15 +409,18 @@ def test_articles_are_numbered_in_full_width_without_gaps(clauses):
     selected = select_clauses(clauses, "system", 3, {}, has_remediations=True)
     annex = render_annex(selected, context(kind="system", tier=3, remediations=[("x", None)]))
     assert [a.number for a in annex.articles] == list(range(1, len(selected) + 1))
-    assert annex.articles[0].heading == "第１条（総則）"
+    assert annex.articles[0].heading == "第１条（定義）"
+    assert annex.articles[1].heading == "第２条（総則）"
     assert annex.articles[9].label == "第１０条"
     assert annex.clause_ids == tuple(c.id for c in selected)
 
 
 def test_paragraph_kinds_follow_the_numbering(clauses):
     annex = render_annex(select_clauses(clauses, "outsourcing", 1, {}), context())
-    first = annex.articles[0]
-    assert all(p.kind == "item" for p in first.paragraphs)
+    definitions = annex.articles[0]
+    assert [p.kind for p in definitions.paragraphs][:2] == ["text", "sub"]
+    general = annex.articles[1]
+    assert all(p.kind == "item" for p in general.paragraphs)
     responsible = next(a for a in annex.articles if a.clause_id == "responsible_person")
     assert [p.kind for p in responsible.paragraphs][:3] == ["item", "sub", "sub"]
     consultation = annex.articles[-1]
@@ -441,17 +447,15 @@ def test_incident_report_deadline_comes_from_settings(clauses):
     assert "知った時から７２時間以内に" in incident.paragraphs[0].text
 
 
-def test_answer_driven_article_shows_the_vendors_answers(clauses):
-    answers = {"legal.governing_law": "other", "legal.jurisdiction": "jp"}
+def test_answer_driven_article_names_what_the_vendor_declared(clauses):
+    answers = {"legal.data_location": "jp_and_foreign"}
     selected = select_clauses(clauses, "cloud", 2, answers)
-    display = {"legal.governing_law": "日本法以外（米国デラウェア州法）"}
+    display = {"legal.foreign_location_detail": "シンガポール（AWS ap-southeast-1）"}
     annex = render_annex(selected, context(kind="cloud", answers_display=display))
-    other = next(a for a in annex.articles if a.clause_id == "cloud_governing_law_other")
-    assert "「日本法以外（米国デラウェア州法）」" in other.paragraphs[0].text
-    assert "管轄裁判所について「（回答なし）」" in other.paragraphs[0].text
+    foreign = next(a for a in annex.articles if a.clause_id == "cloud_data_location_foreign")
+    assert "届け出た国又は地域（シンガポール（AWS ap-southeast-1））" in foreign.paragraphs[0].text
     assert annex.answers_used == {
-        "legal.governing_law": "日本法以外（米国デラウェア州法）",
-        "legal.jurisdiction": "（回答なし）",
+        "legal.foreign_location_detail": "シンガポール（AWS ap-southeast-1）"
     }
 
 

@@ -113,6 +113,18 @@ def test_end_checklist_follows_the_clauses_and_adds_accounts_for_cloud():
         "accounts",
     ]
     assert keys(["cll_information_limit"], "cloud_light") == ["disposal", "accounts"]
+    # an SNS operator hands back the account's credentials (sns_account)
+    assert keys(["return_disposal", "sns_account"], "sns") == [
+        "return",
+        "disposal",
+        "certificate",
+        "accounts",
+    ]
+
+
+def test_the_definitions_article_is_no_obligation_to_report_on():
+    articles = rules.articles_in_force(["definitions", "general", "pi_return"], {})
+    assert [item.key for item in rules.obligations(articles, [])] == ["article.pi_return"]
 
 
 def test_wall_clock_in_japan_round_trips_through_utc():

@@ -127,7 +127,7 @@ def test_cloud_keeps_the_well_known_ids(loaded, question_id):
 
 
 def test_sizes_are_as_planned(loaded):
-    assert 55 <= len(loaded["cloud"].questions) <= 75
+    assert 55 <= len(loaded["cloud"].questions) <= 80
     assert 12 <= len(loaded["cloud_light"].questions) <= 20
     assert 25 <= len(loaded["sns"].questions) <= 35
 

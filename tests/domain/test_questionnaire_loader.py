@@ -429,4 +429,5 @@ def test_shipped_questionnaires_name_the_right_respondent():
         "cloud": "vendor",
         "cloud_light": "department",
         "sns": "department",
+        "sns_outsourcing": "vendor",
     }

@@ -97,7 +97,7 @@ def make_assessment(
             party_terms="itaku",
             incident_report_hours=24,
         )
-    questionnaire = catalogue(app.config).for_kind(kind)[0]
+    questionnaire = catalogue(app.config).for_kind(kind, respondent="vendor")[0]
     vendor = Vendor.create(
         name=vendor_name, name_normalized=vendor_name, contact_email="vendor@example.jp"
     )
@@ -174,7 +174,7 @@ def test_preview_and_generated_docx_have_the_same_numbered_articles(app, client,
     assert page.status_code == 200
     shown = preview_texts(page.get_data(as_text=True))
     assert shown[0] == "情報セキュリティに関する特記事項"
-    assert "第１条（総則）" in shown
+    assert "第１条（定義）" in shown and "第２条（総則）" in shown
 
     created = _generate(client, assessment)
     assert created.status_code == 302
@@ -205,21 +205,31 @@ def test_preview_and_generated_docx_have_the_same_numbered_articles(app, client,
 
 def test_answers_choose_the_clauses_and_are_stored_with_the_annex(app, client, officer):
     assessment = make_assessment(
-        app, "cloud", overrides={"legal.data_location": "foreign", "sub.uses_subcontractors": "no"}
+        app,
+        "cloud",
+        overrides={
+            "legal.data_location": "foreign",
+            "legal.foreign_location_detail": "シンガポール",
+            "sub.uses_subcontractors": "no",
+        },
     )
     assert _generate(client, assessment).status_code == 302
     row = GeneratedAnnex.get(GeneratedAnnex.assessment == assessment.id)
     ids = annex_service.clause_ids_of(row)
     assert "cloud_data_location_foreign" in ids and "cloud_data_location" not in ids
-    assert "subcontracting_prohibited" in ids and "subcontracting_approved" not in ids
+    assert "cloud_subcontracting_none" in ids and "cloud_subcontracting" not in ids
     inputs = json.loads(row.inputs)
     assert inputs["condition_answers"]["legal.data_location"] == "foreign"
-    shown = inputs["answers_used"]["legal.data_location"]
-    assert f"「{shown}」と回答している" in "\n".join(read_docx(annex_service.docx_bytes(row)))
+    assert inputs["answers_used"]["legal.foreign_location_detail"] == "シンガポール"
+    text = "\n".join(read_docx(annex_service.docx_bytes(row)))
+    assert "届け出た国又は地域（シンガポール）" in text and "回答している" not in text
 
 
 def test_party_terms_and_report_hours_come_from_the_organisation(app, client, officer):
-    assessment = make_assessment(app, "outsourcing")
+    # a vendor promising no shorter first report than the organisation's limit
+    assessment = make_assessment(
+        app, "outsourcing", overrides={"incident.report_hours": "within_72h"}
+    )
     organisation_service.update_organisation(
         Actor.system("test"),
         name=ORGANISATION,
@@ -361,7 +371,7 @@ def test_viewer_sees_the_preview_but_cannot_generate(app, client, login_as, db):
     assessment = make_assessment(app, "system")
     login_as("viewer")
     page = client.get(f"/assessments/{assessment.id}/annex").get_data(as_text=True)
-    assert "第１条（総則）" in page and "この内容で特記事項を作成する" not in page
+    assert "第２条（総則）" in page and "この内容で特記事項を作成する" not in page
     token = csrf_token(client, f"/assessments/{assessment.id}/annex")
     response = client.post(f"/assessments/{assessment.id}/annex", data={"csrf_token": token})
     assert response.status_code == 403

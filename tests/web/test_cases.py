@@ -331,3 +331,23 @@ def test_empty_dashboard_invites_officers_to_create_a_case(client, login_as, db)
     login_as("officer")
     html = client.get("/").get_data(as_text=True)
     assert "まだ事業者を招待した案件はありません" in html and 'href="/cases/new"' in html
+
+
+def test_a_case_records_personal_information_and_specific_personal_information(
+    client, login_as, db
+):
+    login_as("officer")
+    response = post_case(client, personal_information="y", specific_personal_information="y")
+    assert response.status_code == 302
+    case = Case.get()
+    assert case_service.handles_of(case) == {
+        "personal_information",
+        "specific_personal_information",
+    }
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "特定個人情報（個人番号を含む情報）を取り扱う" in page
+    event = AuditEvent.get(AuditEvent.action == "case.personal_information")
+    assert '"specific": true' in event.after
+    edit = client.get(f"/cases/{case.id}/edit").get_data(as_text=True)
+    box = re.search(r'<input[^>]*id="specific_personal_information"[^>]*>', edit)
+    assert box and "checked" in box.group(0)

@@ -18,12 +18,13 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
 from tests.conftest import home_department
+from vendorcheck.documents.comparison_report import full_width_dates, with_question_texts
 from vendorcheck.domain.jp import wareki
 from vendorcheck.domain.questionnaire import parse_questionnaire
 from vendorcheck.domain.scoring import score
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import comparison as comparison_service
-from vendorcheck.services.assessments import submission_answers
+from vendorcheck.services.assessments import questionnaire_of, submission_answers
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.invitations import LinkSettings, invite
 from vendorcheck.services.review import remediations_of, reviews_of
@@ -386,7 +387,7 @@ def test_word_report_is_landscape_japanese_and_totals_match_scoring(client, offi
     assert "游ゴシック" in heading_fonts
     text = "\n".join(p.text for p in document.paragraphs)
     today = dt.datetime.now(ZoneInfo("Asia/Tokyo")).date()
-    assert wareki(today) in text and "令和" in text
+    assert wareki(today, full_width=True) in text and "令和" in text
     assert "阿蘇広域行政事務組合" in text and "案件: 庁内LAN更新" in text
     summary = document.tables[0]
     assert [c.text for c in summary.rows[0].cells][:4] == ["順位", "事業者", "総合点", "判定"]
@@ -406,6 +407,8 @@ def test_word_report_is_landscape_japanese_and_totals_match_scoring(client, offi
     all_cells = " ".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "情報セキュリティ方針を定めていますか。" in all_cells  # the gaps name their question
     assert "必須" in all_cells and "承認済み" in all_cells
+    assert not re.search(r"\b[A-Z]{2,4}-[0-9]{2}\b", all_cells), "a requirement id is printed"
+    assert "確認の段階" not in text and "確認の段階" not in all_cells
 
 
 def test_approval_report_holds_answers_scorecard_and_remediations(client, officer, bids):
@@ -422,11 +425,19 @@ def test_approval_report_holds_answers_scorecard_and_remediations(client, office
     card = expected_card(assessment)
     assert "情報セキュリティ確認結果報告書（決裁用）" in text
     assert f"判定: {card.verdict}" in text and f"総合点: {card.total:.1f}点" in text
-    assert all(f"・{reason}" in text for reason in card.verdict_reasons)
+    texts = {q.id: q.text.ja for q in questionnaire_of(assessment).questions}
+    assert all(f"・{with_question_texts(reason, texts)}" in text for reason in card.verdict_reasons)
     assert "株式会社さくら" in cells and "第1版" in cells
     assert "情報セキュリティ方針を定めていますか。" in cells and "策定中" in cells
-    assert "方針を令和8年3月までに制定する" in cells and wareki(dt.date(2026, 3, 31)) in cells
+    assert (
+        "方針を令和8年3月までに制定する" in cells
+        and wareki(dt.date(2026, 3, 31), full_width=True) in cells
+    )
     assert "△ 一部満たす" in cells or "✓ 満たす" in cells
+    # names and question texts, never raw ids; no jargon
+    assert not re.search(r"\b[A-Z]{2,4}-[0-9]{2}\b", cells), "a requirement id is printed"
+    assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", cells), "a question id is printed"
+    assert "確認の段階" not in cells
     reviewed = assessments_by_name(bids)["株式会社あおば"]
     cells = "\n".join(
         c.text
@@ -549,3 +560,14 @@ def test_compare_case_issues_the_same_number_of_queries_for_3_and_12_vendors(db,
     for bidder in results["large"].submitted:
         assessment = Assessment.get_by_id(int(bidder.key))
         assert bidder.scorecard == expected_card(assessment)
+
+
+def test_dates_in_report_texts_are_full_width_wareki_like_the_annexes():
+    reason = "登録の有効期限 令和9年6月19日が令和10年1月30日（契約期間の終了日）より前です。"
+    assert full_width_dates(reason) == (
+        "登録の有効期限 令和９年６月１９日が令和１０年１月３０日（契約期間の終了日）より前です。"
+    )
+    assert with_question_texts("cert.x: 令和元年5月1日", {"cert.x": "登録番号"}) == (
+        "「登録番号」: 令和元年５月１日"
+    )
+    assert full_width_dates("第10823456(05)号、5団体") == "第10823456(05)号、5団体"

@@ -47,7 +47,12 @@ def test_staff_make_a_contract_from_the_annex_page(app, client, officer):
     assessment = review.decide(
         SYSTEM, assessment, assessment_status.ACCEPTED, "試験のため承認", confirm_pending=True
     )
-    annex_service.generate(SYSTEM, assessment, clauses=annex_service.clause_library(app.config))
+    annex_service.generate(
+        SYSTEM,
+        assessment,
+        clauses=annex_service.clause_library(app.config),
+        positions=annex_service.clause_positions(app.config),
+    )
     page = client.get(f"/assessments/{assessment.id}/annex").get_data(as_text=True)
     assert f"/assessments/{assessment.id}/contract" in page
     path = f"/assessments/{assessment.id}/contract"

@@ -88,13 +88,14 @@ def test_the_scanner_sees_text_and_titles_but_not_inputs_or_data():
 def demo(app, db):
     catalogue = questionnaire_service.catalogue(app.config)
     return demo_service.load_demo(
-        lambda kind: next(iter(catalogue.for_kind(kind)), None),
+        lambda kind, respondent: next(iter(catalogue.for_kind(kind, respondent)), None),
         LinkSettings(BASE_URL),
         max_evidence_bytes=10 * 1024 * 1024,
         contracts=(
             annex_service.clause_library(app.config),
             ContractLinkSettings.from_config(app.config),
         ),
+        positions=annex_service.clause_positions(app.config),
     )
 
 

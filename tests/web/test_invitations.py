@@ -97,8 +97,9 @@ def test_inviting_shows_each_link_once_and_queues_mail_with_a_hashed_token(
     assert AuditEvent.select().where(AuditEvent.action == "assessment.invite").count() == 2
     detail = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert not tokens_in(detail) and all(token not in detail for token in links)
+    version = Assessment.select().first().snapshot.version
     assert (
-        "（第1版）" in detail
+        f"（第{version}版）" in detail
         and "<code>system</code>" not in detail
         and "招待済み" in detail
         and "有効（" in detail
@@ -323,9 +324,13 @@ def test_a_department_self_check_cannot_be_sent_to_a_vendor(app, client, login_a
     vendor = create_vendor(SYSTEM, name="株式会社ひかりソーシャル", contact_email="a@example.jp")
     login_as("officer")
     page = client.get(f"/cases/{case.id}/invite").get_data(as_text=True)
+    # an SNS case is an outsourced operation: only the vendor questionnaire is offered
+    sns, outsourced = catalogue(app.config).for_kind("sns")
+    assert (sns.respondent, outsourced.respondent) == ("department", "vendor")
+    assert outsourced.title.ja in page and sns.title.ja not in page
+    light = make_case(kind="cloud_light", classification_level="1")
+    page = client.get(f"/cases/{light.id}/invite").get_data(as_text=True)
     assert "使える確認書がありません" in page
-    sns = catalogue(app.config).for_kind("sns")[0]
-    assert sns.respondent == "department"
     with pytest.raises(ServiceError, match="事業者には送れません"):
         invitations.invite(
             SYSTEM,

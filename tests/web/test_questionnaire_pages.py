@@ -14,6 +14,7 @@ import pytest
 from vendorcheck.domain.questionnaire import TIERS, load_directory
 from vendorcheck.domain.questionnaire.conditions import TierAtLeast
 from vendorcheck.domain.requirements import load_requirements
+from vendorcheck.services import wording
 from vendorcheck.services.questionnaires import (
     QuestionnaireCatalogue,
     questionnaire_from_snapshot,
@@ -113,8 +114,10 @@ def test_preview_shows_the_questionnaire_as_the_vendor_sees_it(
         applicable = questionnaire.applicable_questions({}, tier)
         assert hidden == {q.id: q.id not in applicable for q in questionnaire.questions}
         text = unescape(html)
-        for question in questionnaire.questions:
+        shown = wording.localised(questionnaire)  # in the organisation's own words
+        for question in shown.questions:
             assert question.text.get(lang) in text, question.id
+            assert "{当団体}" not in question.text.get(lang)
         mandatory = any(q.is_mandatory(tier) for q in questionnaire.questions)
         if lang == "ja":
             assert "回答必須" in html

@@ -135,7 +135,7 @@ def test_a_bad_score_is_refused_with_400_in_japanese_and_input_kept(client, buil
     assert response.status_code == 400
     assert "評点は 0、0.25、0.5、0.75、1 の中から選んでください。" in html
     assert 'id="review-a-detail-score-error"' in html and ">残す理由</textarea>" in html
-    assert '<details class="scorecard-form no-print" open>' in html
+    assert 'class="scorecard-form no-print scorecard-form--open" id="review-a-detail"' in html
     assert ReviewScore.select().count() == 0
 
 

@@ -35,16 +35,30 @@ from vendorcheck.services.errors import ServiceError
 @click.option(
     "--optional", "optional", multiple=True, metavar="ID", help="含める任意の条文の条項ID（複数可）"
 )
+@click.option(
+    "--check",
+    "check",
+    is_flag=True,
+    help="作成せずに契約上の相違を一覧し、未解決があれば終了コード1",
+)
 @with_appcontext
-def annex_command(assessment_id: str, output: str | None, optional: tuple[str, ...]) -> None:
+def annex_command(
+    assessment_id: str, output: str | None, optional: tuple[str, ...], check: bool
+) -> None:
     """回答から情報セキュリティに関する特記事項（Word）の新しい版を作成して書き出します。"""
     number = numeric_id(assessment_id, "回答ID", "vendorcheck annex 12 -o 特記事項.docx")
+    if check:
+        _annex_check(number)
+        return
     output = require_output(output, "特記事項.docx")
     with database().connection_context():
         try:
             assessment = get_assessment(number)
             clauses = annex_service.clause_library(current_app.config)
-            annex_service.preview(assessment, optional, clauses=clauses)  # refuses before writing
+            positions = annex_service.clause_positions(current_app.config)
+            inputs = annex_service.gather(assessment, clauses=clauses, positions=positions)
+            annex_service.refuse_final(assessment, inputs)  # refuses before writing
+            annex_service.preview(assessment, optional, clauses=clauses, positions=positions)
         except ClauseError as exc:
             fail(
                 "\n".join(
@@ -63,7 +77,11 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
         with target:
             try:
                 row = annex_service.generate(
-                    Actor.system("コマンド annex"), assessment, optional, clauses=clauses
+                    Actor.system("コマンド annex"),
+                    assessment,
+                    optional,
+                    clauses=clauses,
+                    positions=positions,
                 )
             except ServiceError as exc:
                 target.close()
@@ -74,6 +92,25 @@ def annex_command(assessment_id: str, output: str | None, optional: tuple[str, .
     click.echo(
         f"特記事項の第{row.version}版（{articles} 条、SHA-256 {row.content_hash}）を {output} に書き出しました。"
     )
+
+
+def _annex_check(assessment_id: int) -> None:
+    """List the contract conflicts of an assessment's annex; exit 1 while one is unresolved."""
+    with database().connection_context():
+        try:
+            assessment = get_assessment(assessment_id)
+            clauses = annex_service.clause_library(current_app.config)
+            positions = annex_service.clause_positions(current_app.config)
+            inputs = annex_service.gather(assessment, clauses=clauses, positions=positions)
+        except ClauseError as exc:
+            fail("\n".join(exc.errors))
+        except ServiceError as exc:
+            fail(exc.message)
+    for line in annex_service.check_lines(inputs):
+        click.echo(line)
+    if inputs.unresolved:
+        fail(f"未解決の契約上の相違が {len(inputs.unresolved)} 件あります。")
+    click.echo(f"契約上の相違 {len(inputs.conflicts)} 件はすべて解決済みです。")
 
 
 @command("compare")

@@ -153,13 +153,14 @@ def demo_command(scale: str | None) -> None:
     with database().connection_context():
         try:
             result = demo_service.load_demo(
-                lambda kind: next(iter(catalogue.for_kind(kind)), None),
+                lambda kind, respondent: next(iter(catalogue.for_kind(kind, respondent)), None),
                 links,
                 max_evidence_bytes=config["MAX_EVIDENCE_MB"] * 1024 * 1024,
                 contracts=(
                     annex_service.clause_library(config),
                     ContractLinkSettings.from_config(config),
                 ),
+                positions=annex_service.clause_positions(config),
             )
         except ClauseError as exc:
             fail("条文ファイルを読み込めません: " + " ".join(exc.errors))

@@ -14,7 +14,8 @@ def build_annex_docx(annex: Annex, template_path: Path | str | None = None) -> b
     """Return the .docx bytes of an annex, every paragraph in a style of the template."""
     document = dh.open_template(template_path)
     styles = dh.paragraph_styles(document, dh.ANNEX_STYLES)
-    dh.add_paragraph(document, annex.title, styles[dh.TITLE])
+    title = f"（案）{annex.title}" if annex.draft else annex.title
+    dh.add_paragraph(document, title, styles[dh.TITLE])
     if annex.date_line:
         dh.add_paragraph(document, annex.date_line, styles[dh.DATE])
     for line in annex.preamble:

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vendorcheck.documents import docx_helpers as dh
-from vendorcheck.documents.comparison_report import REPORT_STYLES, add_table
+from vendorcheck.documents.comparison_report import (
+    REPORT_STYLES,
+    add_table,
+    cell_lines,
+    full_width_dates,
+    with_question_texts,
+)
 from vendorcheck.domain.comparison import (
     format_score,
     severity_label,
@@ -39,10 +45,17 @@ class AssessmentReport:
     details: tuple[tuple[str, str], ...] = ()  # (label, value): 区分, 提出日, 状態 …
     reviews: Mapping[str, Review] | None = None
     remediations: Sequence[Remediation] = ()
+    requirement_names: Mapping[str, str] | None = None  # requirement id → its Japanese name
 
 
 def _score(value: float | None) -> str:
     return "－" if value is None else f"{value:g}"
+
+
+def _answer_text(question, value: object) -> str:
+    """The answer as shown; a date answer in the report's full-width 和暦."""
+    shown = question.display(value)
+    return full_width_dates(shown) if question.answer_type.holds_date else shown
 
 
 def _answer_rows(report: AssessmentReport, section_id: str) -> list[list[object]]:
@@ -58,8 +71,8 @@ def _answer_rows(report: AssessmentReport, section_id: str) -> list[list[object]
             status += f"\n審査: {review.reason}"
         rows.append(
             [
-                f"{question.id}\n{question.text.ja}",
-                question.display(report.answers.get(question.id)),
+                question.text.ja,
+                _answer_text(question, report.answers.get(question.id)),
                 _score(result.final),
                 status,
             ]
@@ -73,6 +86,19 @@ def build_assessment_docx(
     """Return the .docx: summary, scorecard (verdict, reasons, sections, requirements, gaps,
     remediations) and every answer that applies, by section."""
     card = report.scorecard
+    names = report.requirement_names or {}
+
+    def question_text(question_id: str) -> str:
+        try:
+            return report.questionnaire.question(question_id).text.ja
+        except KeyError:
+            return "（この版の確認書にない質問）"
+
+    texts = {question.id: question.text.ja for question in report.questionnaire.questions}
+
+    def readable(text: str) -> str:
+        return with_question_texts(text, texts)
+
     document = dh.open_template(template_path)
     styles = dh.paragraph_styles(document, REPORT_STYLES)
 
@@ -80,7 +106,7 @@ def build_assessment_docx(
         dh.add_paragraph(document, text, styles[style])
 
     say("情報セキュリティ確認結果報告書（決裁用）", dh.TITLE)
-    say(wareki(report.issued_on), dh.DATE)
+    say(wareki(report.issued_on, full_width=True), dh.DATE)
     say(report.organisation, dh.DATE)
     add_table(
         document,
@@ -90,7 +116,7 @@ def build_assessment_docx(
             ["事業者", report.vendor_name],
             [
                 "確認書",
-                f"{report.questionnaire.title.ja}（{report.questionnaire.id} 第{report.questionnaire.version}版）",
+                f"{report.questionnaire.title.ja}（第{report.questionnaire.version}版）",
             ],
             ["対象の回答", f"第{report.version}版"],
             *([label, value] for label, value in report.details),
@@ -100,7 +126,7 @@ def build_assessment_docx(
     )
 
     say("１　採点結果", dh.ARTICLE_HEADING)
-    verdict = card.verdict + ("" if card.complete else "（未確定）")
+    verdict = card.verdict + ("" if card.complete else "（審査中の質問があるため未確定）")
     say(f"判定: {verdict}", dh.ITEM)
     say(
         f"総合点: {format_score(card.total)}点（区分{card.tier}の合格点 {card.threshold:g}点）",
@@ -108,7 +134,7 @@ def build_assessment_docx(
     )
     say("判定の理由:", dh.ITEM)
     for reason in card.verdict_reasons:
-        say(f"・{reason}", dh.ITEM)
+        say(f"・{readable(reason)}", dh.ITEM)
     add_table(
         document,
         ["セクション", "得点", "回答済み／回答が必要な質問"],
@@ -120,8 +146,15 @@ def build_assessment_docx(
     add_table(
         document,
         ["要件", "状況", "理由"],
-        [[r.id, REQUIREMENT_STATUS_LABELS[r.status], r.reason_ja] for r in card.requirements],
-        [1, 1.4, 6],
+        [
+            [
+                names.get(r.id, r.id),
+                cell_lines(REQUIREMENT_STATUS_LABELS[r.status]),
+                readable(r.reason_ja),
+            ]
+            for r in card.requirements
+        ],
+        [3, 1.4, 5],
     )
 
     say("３　指摘事項", dh.ARTICLE_HEADING)
@@ -132,8 +165,8 @@ def build_assessment_docx(
             [
                 [
                     severity_label(gap.severity),
-                    gap.question_id,
-                    gap.reason_ja,
+                    question_text(gap.question_id),
+                    readable(gap.reason_ja),
                     "承認済み" if gap.remediated else "なし",
                 ]
                 for gap in card.gaps
@@ -150,9 +183,9 @@ def build_assessment_docx(
             ["質問", "是正措置の内容", "期限", "承認"],
             [
                 [
-                    item.question_id,
+                    question_text(item.question_id),
                     item.action,
-                    wareki(item.due) if item.due else "定めなし",
+                    wareki(item.due, full_width=True) if item.due else "定めなし",
                     "承認済み" if item.accepted else "未承認",
                 ]
                 for item in report.remediations

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -22,7 +23,7 @@ from vendorcheck.domain.comparison import (
     format_score,
     severity_label,
 )
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import to_full_width_digits, wareki
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADING_FONT = "游ゴシック"  # table headings; body text keeps the template's 游明朝
@@ -108,6 +109,43 @@ def add_table(
     document.element.body._insert_tbl(table)
 
 
+def cell_lines(text: str) -> str:
+    """Break before a parenthesis so a narrow cell never wraps inside a word:
+    「条件付適合（未確定）」 prints as 「条件付適合」 and 「（未確定）」 on two lines."""
+    return text.replace("（", "\n（") if "（" in text and not text.startswith("（") else text
+
+
+SHORT_QUESTION = 30
+
+
+WAREKI_DATE = re.compile(r"(?:令和|平成|昭和)(?:元|\d+)年\d+月\d+日")
+
+
+def full_width_dates(text: str) -> str:
+    """和暦 dates in the reports' full-width digits, as in the annexes (令和９年６月１９日)."""
+    return WAREKI_DATE.sub(lambda match: to_full_width_digits(match.group(0)), text)
+
+
+def with_question_texts(text: str, texts: Mapping[str, str]) -> str:
+    """Replace the question ids the scoring names in its reasons with the questions' own words
+    (「a.multi（0.75）」 becomes 「「情報セキュリティ方針を…」（0.75）」), so a report shows no ids;
+    the dates the reasons give are written in full-width 和暦."""
+    text = full_width_dates(text)
+    known = sorted((qid for qid in texts if qid in text), key=len, reverse=True)
+    if not known:
+        return text
+    pattern = re.compile("|".join(re.escape(qid) for qid in known))
+
+    def words(match: re.Match[str]) -> str:
+        question = texts[match.group(0)]
+        short = (
+            question if len(question) <= SHORT_QUESTION else question[: SHORT_QUESTION - 1] + "…"
+        )
+        return f"「{short}」"
+
+    return pattern.sub(words, text)
+
+
 def chunks(items: Sequence, size: int = MAX_COLUMNS) -> list[Sequence]:
     return [items[start : start + size] for start in range(0, len(items), size)] or [items]
 
@@ -129,7 +167,7 @@ def summary_rows(order: Sequence[Bidder]) -> list[list[object]]:
             f"{bidder.rank}位" if bidder.rank else "－",
             bidder.label,
             format_score(bidder.total) if bidder.submitted else NOT_SUBMITTED,
-            bidder.verdict_text,
+            cell_lines(bidder.verdict_text),
             f"{bidder.open_mandatory}件" if bidder.submitted else "－",
             f"{bidder.findings}件" if bidder.submitted else "－",
             bidder.note,
@@ -145,8 +183,8 @@ def _gap_rows(comparison: Comparison, bidder: Bidder) -> list[list[object]]:
         rows.append(
             [
                 severity_label(gap.severity),
-                f"{gap.question_id}\n{text}" if text else gap.question_id,
-                gap.reason_ja,
+                text or "（質問文なし）",
+                with_question_texts(gap.reason_ja, comparison.question_texts),
                 "承認済み" if gap.remediated else "なし",
             ]
         )
@@ -169,7 +207,7 @@ def build_comparison_docx(
         dh.add_paragraph(document, text, styles[style])
 
     say("入札者の情報セキュリティ確認結果の比較", dh.TITLE)
-    say(wareki(header.issued_on), dh.DATE)
+    say(wareki(header.issued_on, full_width=True), dh.DATE)
     say(header.organisation, dh.DATE)
     say(f"案件: {header.case_title}", dh.ITEM)
     for label, value in header.details:
@@ -222,8 +260,11 @@ def build_comparison_docx(
         add_table(
             document,
             ["要件", *(bidder.label for bidder in part)],
-            [[row.label, *(row.cell(b).text for b in part)] for row in requirement_rows],
-            [1.5, *[1] * len(part)],
+            [
+                [row.note or row.label, *(row.cell(b).text for b in part)]
+                for row in requirement_rows
+            ],
+            [4, *[1] * len(part)],
             row_headings=True,
         )
         say("")

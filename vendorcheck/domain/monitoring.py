@@ -26,7 +26,7 @@ REPORT_CLAUSE = "regular_report"
 INCIDENT_CLAUSES = frozenset({"incident_report", "cloud_incident"})
 # Articles that state no obligation of the vendor's to report on.
 NOT_OBLIGATIONS = frozenset(
-    {"general", "definitions_service", "definitions_sns", "consultation", "breach"}
+    {"general", "definitions", "definitions_service", "definitions_sns", "consultation", "breach"}
 )
 
 
@@ -110,10 +110,18 @@ def evidence_subject_label(subject: str) -> str:
     return _EVIDENCE_SUBJECTS.get(kind, "添付ファイル")
 
 
-_RETURN_CLAUSES = frozenset({"return_disposal", "cloud_exit", "cll_terms"})
+_RETURN_CLAUSES = frozenset({"return_disposal", "cloud_exit", "cll_terms", "pi_return"})
 _DISPOSAL_CLAUSES = frozenset(
-    {"return_disposal", "cloud_termination", "deletion_witness", "cloud_deletion_evidence"}
+    {
+        "return_disposal",
+        "cloud_termination",
+        "deletion_witness",
+        "cloud_deletion_evidence",
+        "pi_return",
+    }
 )
+# articles that make the vendor hand back or delete accounts (cloud accounts, SNS credentials)
+_ACCOUNT_CLAUSES = frozenset({"cloud_termination", "sns_account"})
 CLOUD_KINDS = frozenset({"cloud", "cloud_light"})
 
 
@@ -123,7 +131,7 @@ def end_checklist(clause_ids: Iterable[str], kind: str) -> list[CheckItem]:
     keys = [END_RETURN, END_DISPOSAL, END_CERTIFICATE]
     if not ids & (_RETURN_CLAUSES | _DISPOSAL_CLAUSES) and kind in CLOUD_KINDS:
         keys = [END_DISPOSAL]  # a light service under its own terms: erase what was stored
-    if "cloud_termination" in ids or kind in CLOUD_KINDS:
+    if ids & _ACCOUNT_CLAUSES or kind in CLOUD_KINDS:
         keys.append(END_ACCOUNTS)
     return [CheckItem(key, END_LABELS[key]) for key in keys]
 

@@ -177,6 +177,32 @@ WELL_KNOWN_QUESTIONS: tuple[WellKnownQuestion, ...] = (
     WellKnownQuestion("cert.ismap_number", "ismap_number", (), ("cloud",)),
     WellKnownQuestion("incident.report_hours", "choice", _REPORT_HOURS, _ALL_BUT_SNS),
     WellKnownQuestion("exit.deletion_certificate", "yesno", ("yes", "no"), _ALL_BUT_SNS),
+    # read by the clause variants of the annex (contract_templates/clauses)
+    WellKnownQuestion("sub.details", "text", (), ("outsourcing", "system")),
+    WellKnownQuestion("sub.list", "text", (), ("cloud",)),
+    WellKnownQuestion("legal.foreign_location_detail", "text", (), ("cloud",)),
+    WellKnownQuestion(
+        "sla.backup",
+        "choice",
+        ("daily_offsite", "daily_same_site", "customer_only", "none"),
+        ("cloud",),
+    ),
+    WellKnownQuestion("purpose.ai_training", "choice", ("never", "opt_out", "used"), ("cloud",)),
+    WellKnownQuestion(
+        "audit.right_to_audit",
+        "choice",
+        ("onsite", "reports_and_questions", "reports_only", "none"),
+        ("cloud",),
+    ),
+    WellKnownQuestion("ops.remote_maintenance", "yesno", ("yes", "no"), ("system",)),
+    WellKnownQuestion(
+        "account.platform",
+        "choice",
+        ("x", "facebook", "instagram", "line", "youtube", "tiktok", "other"),
+        ("sns",),
+    ),
+    WellKnownQuestion("account.name", "text", (), ("sns",)),
+    WellKnownQuestion("account.url", "url", (), ("sns",)),
 )
 
 

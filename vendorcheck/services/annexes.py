@@ -13,6 +13,7 @@ from peewee import IntegrityError, fn
 
 from vendorcheck.documents.annex import build_annex_docx
 from vendorcheck.documents.docx_helpers import TemplateError
+from vendorcheck.domain import assessment_status
 from vendorcheck.domain.clauses import (
     Annex,
     AnnexContext,
@@ -23,6 +24,8 @@ from vendorcheck.domain.clauses import (
     render_annex,
     select_clauses,
 )
+from vendorcheck.domain.clauses.positions import position_problems
+from vendorcheck.domain.contract_terms import LIMITS
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import (
     AllOf,
@@ -37,9 +40,10 @@ from vendorcheck.domain.questionnaire import (
     referenced_questions,
 )
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KINDS, load_requirements
-from vendorcheck.services import audit, ismap_claims
+from vendorcheck.services import audit, contract_terms, ismap_claims
 from vendorcheck.services.assessments import latest_submission, questionnaire_of, submission_answers
 from vendorcheck.services.audit import Actor
+from vendorcheck.services.contract_terms import ConflictState
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.services.organisation import PARTY_TERMS, get_organisation
 from vendorcheck.services.questionnaires import CoverageColumn, QuestionnaireCatalogue
@@ -48,11 +52,23 @@ from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, GeneratedAnnex, Remediation
 
 NOTHING_SUBMITTED = "提出された回答がないため、特記事項を作成できません。"
+UNRESOLVED = (
+    "契約上の相違が {count} 件解決されていないため、特記事項の確定版を作成できません"
+    "（特記事項の画面で、受け入れるか是正を求めるかを決めてください）: {topics}"
+)
+NOT_FINAL_STATUS = (
+    "「{label}」の回答からは特記事項を作成できません（プレビューは「案」として表示します）。"
+)
+NO_FINAL_STATUSES = (assessment_status.REJECTED, assessment_status.RETURNED)
 VERSION_ATTEMPTS = 3
 
 
 class NothingSubmitted(Conflict):
     """The vendor has not submitted any answers yet: there is nothing to build an annex from."""
+
+
+class UnresolvedConflicts(Conflict):
+    """Answers weaker than an article are still waiting for staff's decision."""
 
 
 class AnnexError(ServiceError):
@@ -84,6 +100,13 @@ def check_library(config: Mapping[str, object]) -> tuple[list[str], int]:
     questionnaires = {questionnaire.id: questionnaire for questionnaire in catalogue.all()}
     directory = str(config["CLAUSES_DIR"])
     problems = check_clauses(directory, load_requirements(), questionnaires)
+    try:
+        positions = contract_terms.positions_for(directory)
+    except ServiceError as error:
+        problems.append(error.message)
+    else:
+        clauses = read_clause_files(directory)[0]
+        problems.extend(position_problems(positions, list(questionnaires.values()), clauses))
     return problems, len(read_clause_files(directory)[0])
 
 
@@ -157,6 +180,11 @@ class AnnexInputs:
     answers: Mapping[str, object]  # the latest submitted answers (raw values)
     questionnaire: Questionnaire
     submission_version: int
+    conflicts: tuple[ConflictState, ...] = ()
+
+    @property
+    def unresolved(self) -> tuple[ConflictState, ...]:
+        return tuple(state for state in self.conflicts if not state.resolved)
 
 
 def accepted_remediations(assessment: Assessment) -> list[tuple[str, dt.date | None]]:
@@ -168,8 +196,18 @@ def accepted_remediations(assessment: Assessment) -> list[tuple[str, dt.date | N
     return [(row.action, row.due_on) for row in latest.values() if row.accepted]
 
 
-def gather(assessment: Assessment, issued_on: dt.date | None = None) -> AnnexInputs:
-    """Collect what the annex of an assessment is built from; NothingSubmitted without answers."""
+def gather(
+    assessment: Assessment,
+    issued_on: dt.date | None = None,
+    *,
+    clauses: Sequence[Clause] = (),
+    positions: Mapping[str, object] | None = None,
+) -> AnnexInputs:
+    """Collect what the annex of an assessment is built from; NothingSubmitted without answers.
+
+    With the clause library, the answers are also checked against the articles: contract
+    conflicts (with staff's resolutions) and the vendor's stronger promises of time limits.
+    """
     submission = latest_submission(assessment)
     if submission is None:
         raise NothingSubmitted(NOTHING_SUBMITTED)
@@ -177,6 +215,13 @@ def gather(assessment: Assessment, issued_on: dt.date | None = None) -> AnnexInp
     questionnaire = questionnaire_of(assessment)
     organisation = get_organisation()
     case = assessment.case
+    limits = contract_terms.time_limits()
+    states: list[ConflictState] = []
+    if clauses:
+        result, states = contract_terms.analyse(
+            assessment, questionnaire, answers, clauses, positions or {}
+        )
+        limits = result.limits(limits)
     context = AnnexContext(
         organisation_name=organisation.name,
         vendor_name=assessment.vendor.name,
@@ -186,7 +231,7 @@ def gather(assessment: Assessment, issued_on: dt.date | None = None) -> AnnexInp
         contract_start=case.contract_start,
         contract_end=case.contract_end,
         party_terms=PARTY_TERMS.get(organisation.party_terms, PARTY_TERMS["itaku"]),
-        incident_report_hours=organisation.incident_report_hours,
+        limits=limits,
         answers_display={
             question.id: question.display(answers[question.id])
             for question in questionnaire.questions
@@ -198,8 +243,12 @@ def gather(assessment: Assessment, issued_on: dt.date | None = None) -> AnnexInp
             item.check.summary()
             for item in ismap_claims.assessment_checks(assessment, answers, questionnaire)
         ),
+        handles=contract_terms.case_handles(case),
+        individual_terms=contract_terms.individual_terms(states),
+        draft=bool([state for state in states if not state.resolved])
+        or assessment.status in NO_FINAL_STATUSES,
     )
-    return AnnexInputs(context, answers, questionnaire, submission.version)
+    return AnnexInputs(context, answers, questionnaire, submission.version, tuple(states))
 
 
 def annex_context(assessment: Assessment) -> AnnexContext:
@@ -222,8 +271,9 @@ def _select(clauses: Sequence[Clause], inputs: AnnexInputs, choices: Mapping[str
         context.tier,
         inputs.answers,
         choices,
-        has_remediations=bool(context.remediations),
+        has_remediations=context.has_individual_conditions,
         applies=applicable.__contains__,
+        handles=context.handles,
     )
 
 
@@ -261,10 +311,37 @@ def preview(
     optional_choices: Iterable[str] | Mapping[str, bool] = (),
     *,
     clauses: Sequence[Clause],
+    positions: Mapping[str, object] | None = None,
 ) -> Annex:
-    """The annex as it would be generated today, without storing anything."""
-    inputs = gather(assessment)
+    """The annex as it would be generated today, without storing anything (案 while not final)."""
+    inputs = gather(assessment, clauses=clauses, positions=positions)
     return build_annex(clauses, inputs, choices_for(clauses, inputs, optional_choices))
+
+
+def clause_positions(config: Mapping[str, object]) -> Mapping[str, object]:
+    """positions.toml beside the configured clause folder: how answers meet the articles."""
+    return contract_terms.positions_for(str(config["CLAUSES_DIR"]))
+
+
+def refuse_final(assessment: Assessment, inputs: AnnexInputs) -> None:
+    if assessment.status in NO_FINAL_STATUSES:
+        label = assessment_status.LABELS.get(assessment.status, assessment.status)
+        raise Conflict(NOT_FINAL_STATUS.format(label=label))
+    if inputs.unresolved:
+        topics = "、".join(f"「{state.conflict.topic}」" for state in inputs.unresolved)
+        raise UnresolvedConflicts(UNRESOLVED.format(count=len(inputs.unresolved), topics=topics))
+
+
+def check_lines(inputs: AnnexInputs) -> list[str]:
+    """The contract conflicts of an annex as lines for `vendorcheck annex --check`."""
+    lines = []
+    for state in inputs.conflicts:
+        mark = "解決済み" if state.resolved else "未解決"
+        lines.append(
+            f"［{mark}］{state.conflict.topic}: {state.conflict.explanation}"
+            f"（質問 {state.conflict.question_text}）"
+        )
+    return lines
 
 
 # --- generated versions --------------------------------------------------------------------
@@ -288,7 +365,17 @@ def _inputs_json(inputs: AnnexInputs, annex: Annex, choices: Mapping[str, bool],
         "contract_end": context.contract_end,
         "issued_on": context.issued_on,
         "party_terms": list(context.party_terms),
-        "incident_report_hours": context.incident_report_hours,
+        "limits": {limit.name: context.limits.value(limit.name) for limit in LIMITS},
+        "handles": sorted(context.handles),
+        "individual_terms": list(context.individual_terms),
+        "conflicts": [
+            {
+                "question": state.conflict.question_id,
+                "answer": state.conflict.value,
+                "decision": state.resolution.decision if state.resolution else None,
+            }
+            for state in inputs.conflicts
+        ],
         "questionnaire": {
             "id": inputs.questionnaire.id,
             "version": inputs.questionnaire.version,
@@ -311,9 +398,15 @@ def generate(
     optional_choices: Iterable[str] | Mapping[str, bool] = (),
     *,
     clauses: Sequence[Clause],
+    positions: Mapping[str, object],
 ) -> GeneratedAnnex:
-    """Build the .docx from the latest submitted answers and store it as the next version."""
-    inputs = gather(assessment)
+    """Build the .docx from the latest submitted answers and store it as the next version.
+
+    Refused for a rejected or returned assessment and while a contract conflict is unresolved
+    (positions are required, so that no caller can leave the answers unchecked).
+    """
+    inputs = gather(assessment, clauses=clauses, positions=positions)
+    refuse_final(assessment, inputs)
     choices = choices_for(clauses, inputs, optional_choices)
     annex = build_annex(clauses, inputs, choices)
     try:

@@ -14,7 +14,7 @@ from vendorcheck.domain.access import Reader
 from vendorcheck.domain.classification import CONFIDENTIAL_FROM_TIER, Scheme
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.requirements import KIND_LABELS
-from vendorcheck.services import audit
+from vendorcheck.services import audit, contract_terms
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import NotFound, ServiceError, too_long
 from vendorcheck.services.organisation import organisation_scheme
@@ -57,6 +57,22 @@ class CaseInput:
     contract_end: dt.date | None = None
     answer_deadline: dt.date | None = None
     description: str = ""
+    personal_information: bool = False
+    specific_personal_information: bool = False
+
+
+def handles_of(case: Case) -> frozenset[str]:
+    """What the case records it handles (personal_information, specific_personal_information)."""
+    return contract_terms.case_handles(case)
+
+
+def _record_handling(actor: Actor, case: Case, data: CaseInput) -> None:
+    contract_terms.set_case_handling(
+        actor,
+        case,
+        personal=data.personal_information,
+        specific=data.specific_personal_information,
+    )
 
 
 def _check(
@@ -143,6 +159,7 @@ def create_case(actor: Actor, data: CaseInput, *, today: dt.date | None = None) 
             f"案件「{case.title}」を作成",
             after=_snapshot(case),
         )
+        _record_handling(actor, case, data)
     return case
 
 
@@ -162,6 +179,7 @@ def update_case(
             audit.record(
                 actor, "case.update", "case", case.id, f"案件「{case.title}」を変更", before, after
             )
+        _record_handling(actor, case, data)
     return case
 
 

@@ -115,7 +115,7 @@ def classification_label(case: Case) -> str:
         label = organisation_scheme().level(case.classification_level).label_ja
     except KeyError:
         label = case.classification_level
-    return f"{label}（確認の段階 {case.tier}）"
+    return label
 
 
 def _require_submissions(comparison: Comparison) -> None:
@@ -179,7 +179,7 @@ def assessment_report_docx(assessment: Assessment) -> bytes:
     if vendor.corporate_number:
         details.append(("法人番号", vendor.corporate_number))
     if submitted_on:
-        details.append(("提出日", wareki(submitted_on)))
+        details.append(("提出日", wareki(submitted_on, full_width=True)))
     details.append(("状態", status.LABELS.get(assessment.status, assessment.status)))
     report = AssessmentReport(
         organisation=get_organisation().name,
@@ -193,5 +193,6 @@ def assessment_report_docx(assessment: Assessment) -> bytes:
         details=tuple(details),
         reviews=reviews,
         remediations=tuple(remediations.values()),
+        requirement_names={rid: r.label for rid, r in load_requirements().items()},
     )
     return build_assessment_docx(report)

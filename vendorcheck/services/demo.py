@@ -15,7 +15,7 @@ from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.roles import role_label
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import cases as case_service
-from vendorcheck.services import demo_registers, invitations, judgement, review
+from vendorcheck.services import demo_contract_terms, demo_registers, invitations, judgement, review
 from vendorcheck.services import organisation as organisation_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
@@ -80,6 +80,8 @@ CASES = (
      "税制改正に伴う住民情報システムの改修。本番データを用いた移行作業を含む。"),
     ("cloud", "cloud", "電子申請・アンケート集計クラウドサービスの導入", "2", 10,
      "市民向け電子申請とアンケート集計に利用するクラウドサービスを選定する（5者から見積り）。"),
+    ("sns", "sns", "市公式LINEアカウントの運用支援業務委託", "2", 14,
+     "市公式LINEアカウントの投稿の原稿作成、配信及び問合せの一次対応を委託する（運用委託）。"),
 )  # fmt: skip
 
 # case, vendor, profile, final state, language
@@ -92,10 +94,14 @@ ASSESSMENTS = (
     ("cloud", "sakura", "fair", status.SUBMITTED, "ja"),
     ("cloud", "yamabiko", "remediation", status.SUBMITTED, "ja"),
     ("cloud", "northwind", "foreign_law", status.SUBMITTED, "en"),
+    ("system", "nihon_dc", "good", status.ACCEPTED, "ja"),
+    ("sns", "hikari", "good", status.ACCEPTED, "ja"),
     ("outsourcing", "towa", "good", status.INVITED, "ja"),
     ("system", "kakuu_print", "good", status.IN_PROGRESS, "ja"),
 )  # every kind a vendor answers has an accepted assessment, so an annex can be generated for
-# each; the department self-checks (cloud_light, sns) are use applications (demo_registers)
+# each (the SNS case is an outsourced operation, answered with the vendor questionnaire
+# sns_outsourcing); the department self-checks (cloud_light, sns) are use applications
+# (demo_registers)
 
 STAFF = (
     ("ciso", "ciso", "佐藤 修一", "事務部局"),
@@ -272,12 +278,13 @@ def _create_vendors(officer: Actor, today: dt.date) -> tuple[dict[str, Vendor], 
 
 
 def load_demo(
-    questionnaire_for: Callable[[str], Questionnaire | None],
+    questionnaire_for: Callable[[str, str], Questionnaire | None],
     links: invitations.LinkSettings,
     *,
     max_evidence_bytes: int,
     today: dt.date | None = None,
     contracts: tuple[Sequence[Clause], ContractLinkSettings] | None = None,
+    positions: Mapping[str, object] | None = None,
 ) -> DemoResult:
     """Load the demonstration data in one transaction, or raise DemoRefused."""
     today = today or today_jst()
@@ -323,14 +330,20 @@ def load_demo(
                     contract_end=today + dt.timedelta(days=60 + 364),
                     answer_deadline=deadline,
                     description=description,
+                    personal_information=demo_contract_terms.HANDLING[key][0],
+                    specific_personal_information=demo_contract_terms.HANDLING[key][1],
                 ),
                 today=today,
             )
+        settled: dict[str, Assessment] = {}
         for case_key, vendor_key, profile_key, target, language in ASSESSMENTS:
             case, vendor, profile = cases[case_key], vendors[vendor_key], PROFILES[profile_key]
             if vendor_key in CLAIMS:
                 profile = replace(profile, overrides={**profile.overrides, **CLAIMS[vendor_key]})
-            questionnaire = questionnaire_for(case.kind)
+            if target == status.ACCEPTED and case_key in demo_contract_terms.CONFLICT_ANSWERS:
+                overrides = {**profile.overrides, **demo_contract_terms.CONFLICT_ANSWERS[case_key]}
+                profile = replace(profile, overrides=overrides)
+            questionnaire = questionnaire_for(case.kind, "vendor")
             if questionnaire is None:
                 raise ServiceError(f"種別 {case.kind} の確認書が見つかりません。")
             (link,) = invitations.invite(
@@ -356,6 +369,8 @@ def load_demo(
                     assessment = _settle(
                         assessment, target, profile, people, today, revision, links
                     )
+                    if target == status.ACCEPTED or vendor_key == "northwind":
+                        settled.setdefault(case_key, assessment)
             assessment = Assessment.get_by_id(assessment.id)
             if assessment.status in status.EDITABLE_BY_VENDOR:
                 label = status.LABELS[assessment.status]
@@ -363,8 +378,10 @@ def load_demo(
         result.register_entries = demo_registers.load_registers(people, questionnaire_for, today)
         if contracts is not None:
             clauses, contract_links = contracts
+            for assessment in settled.values():  # one resolved contract conflict (or more) a kind
+                demo_contract_terms.resolve_all(officer_actor, assessment, clauses, positions or {})
             result.contract_links = load_demo_contracts(
-                officer_actor, clauses, contract_links, today
+                officer_actor, clauses, contract_links, today, positions=positions or {}
             )
         result.cases, result.vendors, result.assessments = (
             len(cases),

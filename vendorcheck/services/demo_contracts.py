@@ -6,7 +6,7 @@ inspection with an open corrective request; one contract in 終了手続中 wait
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status as status
@@ -48,8 +48,8 @@ def _accepted(kind: str) -> Assessment:
     return row
 
 
-def _contract(officer, clauses, links, assessment, number, title, start, end):
-    annex = annexes.generate(officer, assessment, clauses=clauses)
+def _contract(officer, clauses, links, assessment, number, title, start, end, positions):
+    annex = annexes.generate(officer, assessment, clauses=clauses, positions=positions)
     vendor: Vendor = assessment.vendor
     return contracts.create_contract(
         officer,
@@ -74,7 +74,7 @@ def _contract(officer, clauses, links, assessment, number, title, start, end):
     )
 
 
-def _running(officer: Actor, clauses, links, today: dt.date) -> DemoContractLink:
+def _running(officer: Actor, clauses, links, today: dt.date, positions) -> DemoContractLink:
     start = rules.period_end_for(today - dt.timedelta(days=250), "quarterly") + dt.timedelta(days=1)
     contract, link = _contract(
         officer,
@@ -85,6 +85,7 @@ def _running(officer: Actor, clauses, links, today: dt.date) -> DemoContractLink
         "住民税課税資料のデータ入力業務委託契約",
         start,
         start + dt.timedelta(days=729),
+        positions,
     )
     vendor = contract_links.vendor_actor(contract)
     first, _second = periodic_reports.reports_of(contract)[:2]
@@ -134,7 +135,7 @@ def _running(officer: Actor, clauses, links, today: dt.date) -> DemoContractLink
     return DemoContractLink(contract.title, "履行中", link.url)
 
 
-def _closing(officer: Actor, clauses, links, today: dt.date) -> DemoContractLink:
+def _closing(officer: Actor, clauses, links, today: dt.date, positions) -> DemoContractLink:
     end = today - dt.timedelta(days=10)
     contract, link = _contract(
         officer,
@@ -145,6 +146,7 @@ def _closing(officer: Actor, clauses, links, today: dt.date) -> DemoContractLink
         "電子申請・アンケート集計クラウドサービスの利用契約",
         end - dt.timedelta(days=364),
         end,
+        positions,
     )
     vendor = contract_links.vendor_actor(contract)
     for report in periodic_reports.reports_of(contract):
@@ -177,6 +179,12 @@ def load_demo_contracts(
     clauses: Sequence[Clause],
     links: contract_links.ContractLinkSettings,
     today: dt.date,
+    *,
+    positions: Mapping[str, object],
 ) -> list[DemoContractLink]:
-    """Both demonstration contracts; call inside the demo's transaction."""
-    return [_running(officer, clauses, links, today), _closing(officer, clauses, links, today)]
+    """Both demonstration contracts; call inside the demo's transaction (after the contract
+    conflicts of their assessments are resolved: positions are how answers meet the articles)."""
+    return [
+        _running(officer, clauses, links, today, positions),
+        _closing(officer, clauses, links, today, positions),
+    ]

@@ -123,7 +123,7 @@ def _approve_and_start(ciso: Actor, officer: Actor, reader: Reader, application_
 
 def load_registers(
     people: Mapping[str, Staff],
-    questionnaire_for: Callable[[str], Questionnaire | None],
+    questionnaire_for: Callable[[str, str], Questionnaire | None],
     today: dt.date,
 ) -> int:
     """Build the demonstration register (inside the demo's transaction); return its size."""
@@ -132,8 +132,8 @@ def load_registers(
     ciso = Actor("staff", ciso_staff.id, ciso_staff.display_name)
     department = Department.get_by_id(officer_staff.department_id)
     reader = Reader(officer_staff.id, officer_staff.role, department.id)
-    sns = questionnaire_for("sns")
-    light = questionnaire_for("cloud_light")
+    sns = questionnaire_for("sns", "department")
+    light = questionnaire_for("cloud_light", "department")
     if sns is None or light is None or "department" not in (sns.respondent, light.respondent):
         raise ServiceError("自己点検の確認書（sns・cloud_light）が見つかりません。")
     for name, platform, handle, purpose, content, audience, mfa, listed, days in SNS_ACCOUNTS:

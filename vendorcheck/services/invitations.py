@@ -18,6 +18,7 @@ from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooMan
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation, is_set_up
 from vendorcheck.services.questionnaires import snapshot_json
+from vendorcheck.services.wording import localised
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
     AccessToken,
@@ -180,7 +181,7 @@ def invite(
         raise ServiceError("回答期限には今日以降の日付を入力してください。", field="deadline")
     links = []
     with database.atomic():
-        snapshot = store_snapshot(questionnaire)
+        snapshot = store_snapshot(localised(questionnaire))  # in the organisation's own words
         for vendor_id in dict.fromkeys(vendor_ids):
             vendor = Vendor.get_or_none(Vendor.id == vendor_id)
             if vendor is None:

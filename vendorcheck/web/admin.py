@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from vendorcheck.domain.classification import SCHEMES
+from vendorcheck.domain.contract_terms import DAY_LIMITS
 from vendorcheck.domain.roles import can
-from vendorcheck.services import application_approvers
+from vendorcheck.services import application_approvers, contract_terms
 from vendorcheck.services import organisation as org_service
 from vendorcheck.services import staff as staff_service
+from vendorcheck.services import wording as wording_service
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.forms import (
@@ -178,6 +180,11 @@ def department_edit(department_id: int):
 def organisation():
     current = org_service.get_organisation()
     form = OrganisationForm(obj=current if request.method == "GET" else None)
+    if request.method == "GET":
+        form.self_term.data = wording_service.self_term()
+        limits = contract_terms.time_limits()
+        for limit in DAY_LIMITS:
+            getattr(form, limit.field).data = limits.value(limit.name)
     form.classification_scheme.choices = choices((s.id, s.label_ja) for s in SCHEMES.values())
     form.party_terms.choices = choices(org_service.PARTY_TERM_LABELS.items())
     status = 200
@@ -190,6 +197,16 @@ def organisation():
                 classification_extra_levels=form.classification_extra_levels.data or "",
                 party_terms=form.party_terms.data,
                 incident_report_hours=form.incident_report_hours.data,
+            )
+            if form.self_term.data:
+                wording_service.set_self_term(current_actor(), form.self_term.data)
+            now = contract_terms.time_limits()
+            contract_terms.update_time_limits(
+                current_actor(),
+                {
+                    limit.field: getattr(form, limit.field).data or now.value(limit.name)
+                    for limit in DAY_LIMITS
+                },
             )
         except (ServiceError, ValueError) as exc:
             apply_service_error(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -13,17 +14,21 @@ from flask import (
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.clauses import ClauseError
+from vendorcheck.domain.jp import parse_date
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KIND_LABELS, KINDS, load_requirements
 from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import contract_terms
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.assessments import get_assessment
-from vendorcheck.services.errors import ServiceError
+from vendorcheck.services.errors import Conflict, NotFound, ServiceError
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment, flash_download, name_part
 from vendorcheck.web.errors import render_error
 
 bp = Blueprint("annexes", __name__)
+
+FORM_KEYS = ("key", "decision", "condition_text", "reason", "due_on")
 
 
 @bp.app_template_global("annex_url")
@@ -40,14 +45,22 @@ def _clauses():
         return [], error.errors
 
 
-def _render(assessment, status: int = 200, chosen=None, error: str | None = None):
+def _positions():
+    return annex_service.clause_positions(current_app.config)
+
+
+def _render(assessment, status: int = 200, chosen=None, error: str | None = None, form_values=None):
     clauses, clause_problems = _clauses()
     inputs, annex, offered = None, None, []
     nothing_submitted = False
     try:
-        inputs = annex_service.gather(assessment)
+        inputs = annex_service.gather(
+            assessment, clauses=clauses, positions=_positions() if clauses else None
+        )
     except annex_service.NothingSubmitted:
         nothing_submitted = True
+    except ServiceError as exc:
+        clause_problems = [exc.message]
     if inputs is not None and clauses:
         offered = annex_service.optional_offer(clauses, inputs)
         wanted = request.args.getlist("optional") if chosen is None else chosen
@@ -71,6 +84,10 @@ def _render(assessment, status: int = 200, chosen=None, error: str | None = None
         choices=choices,
         nothing_submitted=nothing_submitted,
         nothing_message=annex_service.NOTHING_SUBMITTED,
+        conflicts=inputs.conflicts if inputs else (),
+        decisions=contract_terms.DECISIONS,
+        form_values=form_values or {},
+        can_finalise=inputs is not None and not (annex and annex.draft),
         clause_problems=clause_problems,
         error=error,
         versions=rows,
@@ -94,8 +111,10 @@ def generate(assessment_id: int):
     if problems:
         return _render(found, 500, chosen)
     try:
-        row = annex_service.generate(current_actor(), found, chosen, clauses=clauses)
-    except annex_service.NothingSubmitted as exc:
+        row = annex_service.generate(
+            current_actor(), found, chosen, clauses=clauses, positions=_positions()
+        )
+    except (annex_service.NothingSubmitted, Conflict) as exc:
         return _render(found, 409, chosen, exc.message)
     except annex_service.AnnexError as exc:
         return _render(found, 500, chosen, exc.message)
@@ -107,6 +126,36 @@ def generate(assessment_id: int):
         f"第{row.version}版をダウンロード（.docx）",
     )
     return redirect(url_for(".assessment", assessment_id=found.id, _anchor="versions"))
+
+
+@bp.route("/assessments/<int:assessment_id>/annex/conflicts", methods=["POST"])
+@require("manage_cases")
+def resolve_conflict(assessment_id: int):
+    found = get_assessment(assessment_id)
+    clauses, problems = _clauses()
+    if problems:
+        return _render(found, 500)
+    values = {key: request.form.get(key, "")[:4000] for key in FORM_KEYS}
+    try:
+        inputs = annex_service.gather(found, clauses=clauses, positions=_positions())
+        conflict = contract_terms.find_conflict(inputs.conflicts, values["key"])
+        contract_terms.resolve(
+            current_actor(),
+            found,
+            conflict,
+            decision=values["decision"],
+            condition_text=values["condition_text"],
+            reason=values["reason"],
+            due_on=parse_date(values["due_on"]) if values["due_on"] else None,
+        )
+    except NotFound as exc:
+        return _render(found, 404, error=exc.message, form_values=values)
+    except annex_service.NothingSubmitted as exc:
+        return _render(found, 409, error=exc.message)
+    except ServiceError as exc:
+        return _render(found, 400, error=exc.message, form_values=values)
+    flash(f"契約上の相違「{conflict.topic}」への対応を記録しました。", "success")
+    return redirect(url_for(".assessment", assessment_id=found.id, _anchor="conflicts"))
 
 
 @bp.route("/assessments/<int:assessment_id>/annex/<int:version>.docx")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -68,6 +68,14 @@ class CaseForm(Form):
         "概要（任意）",
         validators=[max_length("概要", case_service.MAX_DESCRIPTION)],
     )
+    personal_information = BooleanField(
+        "個人情報を取り扱う",
+        description="委託先・外部サービスで個人情報を取り扱うとき、特記事項に個人情報の保護に関する条を加えます。",
+    )
+    specific_personal_information = BooleanField(
+        "特定個人情報（個人番号を含む情報）を取り扱う",
+        description="番号法に基づく特定個人情報の取扱いの条を加えます（個人情報も取り扱うものとします）。",
+    )
 
 
 class CaseFilterForm(Form):
@@ -112,6 +120,9 @@ def _case_form(case=None) -> CaseForm:
     form = CaseForm(obj=case if case is not None and request.method == "GET" else None)
     if case is not None and request.method == "GET":
         form.department_id.data = case.department_id or 0
+        handles = case_service.handles_of(case)
+        form.personal_information.data = "personal_information" in handles
+        form.specific_personal_information.data = "specific_personal_information" in handles
     reader = current_reader()
     departments = [
         d
@@ -143,6 +154,8 @@ def _case_input(form: CaseForm) -> case_service.CaseInput:
         contract_end=form.contract_end.data,
         answer_deadline=form.answer_deadline.data,
         description=form.description.data or "",
+        personal_information=bool(form.personal_information.data),
+        specific_personal_information=bool(form.specific_personal_information.data),
     )
 
 
@@ -258,6 +271,7 @@ def detail(case_id: int):
         case=case,
         rows=rows,
         level=_level_label(scheme, case.classification_level),
+        handles=case_service.handles_of(case),
         kind_labels=case_service.KIND_LABELS,
         status_labels=assessment_status.LABELS,
         languages=LANGUAGES,

@@ -25,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from vendorcheck.domain.contract_terms import LIMIT_BY_NAME, Limit
 from vendorcheck.domain.roles import ROLES
 from vendorcheck.services.errors import ServiceError, too_long
 from vendorcheck.services.organisation import MAX_DEPARTMENT_NAME, MAX_ORGANISATION_NAME
@@ -150,6 +151,16 @@ class DepartmentEditForm(DepartmentForm):
     email = StringField("メールアドレス（事業者に表示）", validators=[Optional()])
 
 
+def limit_field(limit: Limit) -> IntegerField:
+    """A day limit of the annex (contract_terms.LIMITS); empty keeps the current value."""
+    bounds = f"1〜{limit.maximum}の範囲で入力してください。"
+    return IntegerField(
+        f"{limit.label}（{limit.unit}）",
+        validators=[Optional(), NumberRange(min=1, max=limit.maximum, message=bounds)],
+        description=limit.help,
+    )
+
+
 class OrganisationForm(Form):
     name = StringField(
         "団体名",
@@ -178,6 +189,15 @@ class OrganisationForm(Form):
         ],
         description="情報セキュリティ事故を知ってから報告させるまでの時間。特記事項に記載されます。",
     )
+    self_term = StringField(
+        "確認書での自団体の呼び方",
+        validators=[Optional(), Length(max=20, message="20文字以内で入力してください。")],
+        description="確認書の「当団体」の部分に入ります（例: 当組合、当市、当町）。",
+    )
+    written_report_days = limit_field(LIMIT_BY_NAME["書面報告期限日数"])
+    return_days = limit_field(LIMIT_BY_NAME["返還期限日数"])
+    erasure_certificate_days = limit_field(LIMIT_BY_NAME["消去証明期限日数"])
+    corrective_plan_days = limit_field(LIMIT_BY_NAME["是正計画期限日数"])
 
 
 class AuditFilterForm(Form):

@@ -19,6 +19,7 @@ from vendorcheck.domain.questionnaire.types import QUESTION_TYPES
 from vendorcheck.domain.requirements import KIND_LABELS
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import questionnaires as questionnaire_service
+from vendorcheck.services import wording as wording_service
 from vendorcheck.web.auth import require
 from vendorcheck.web.errors import render_error
 
@@ -310,6 +311,7 @@ def preview(questionnaire_id: str):
             404,
             f"確認書「{questionnaire_id}」はありません。読み込みエラーがないか一覧で確認してください。",
         )
+    questionnaire = wording_service.localised(questionnaire)
     tier_text = request.args.get("tier", "1")
     lang = request.args.get("lang", "ja")
     if tier_text not in {str(tier) for tier in TIERS}:

@@ -75,6 +75,12 @@ def web_link(value: object) -> str:
     return text if text.lower().startswith(("http://", "https://")) else ""
 
 
+def classification_with_tier(case) -> str:
+    """Staff pages name the tier beside the class; documents for the vendor do not (their
+    reports leave out the internal 確認の段階)."""
+    return f"{classification_label(case)}（確認の段階 {case.tier}）"
+
+
 def install(app: Flask) -> None:
     app.jinja_env.filters["jst"] = jst_filter
     app.jinja_env.filters["jst_time"] = jst_time_filter
@@ -87,7 +93,7 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["date_answer"] = date_answer
     app.jinja_env.filters["english_date"] = english_date
     # a case's information class by its name: 「機密性2（確認の段階 2）」, not 「区分2（2）」
-    app.jinja_env.filters["classification"] = classification_label
+    app.jinja_env.filters["classification"] = classification_with_tier
     app.jinja_env.filters["web_link"] = web_link
     app.jinja_env.globals["user_can"] = _user_can
     app.jinja_env.globals["site_name"] = _site_name

@@ -14,6 +14,7 @@ from vendorcheck.domain.clauses.text import (
     compiled_template,
     split_paragraphs,
 )
+from vendorcheck.domain.contract_terms import TimeLimits
 from vendorcheck.domain.jp import to_full_width_digits, today_jst, wareki
 
 ANNEX_TITLE = "情報セキュリティに関する特記事項"
@@ -60,6 +61,7 @@ class Annex:
     document_title: str
     issued_on: dt.date
     answers_used: Mapping[str, str] = field(default_factory=dict)
+    draft: bool = False  # a preview that is not the final annex: printed with 案
 
     @property
     def clause_ids(self) -> tuple[str, ...]:
@@ -87,11 +89,22 @@ class AnnexContext:
     contract_start: dt.date | None = None
     contract_end: dt.date | None = None
     party_terms: tuple[str, str] = PARTY_TERMS[0]
-    incident_report_hours: int = 24
+    limits: TimeLimits = field(default_factory=TimeLimits)
     answers_display: Mapping[str, str] = field(default_factory=dict)
     remediations: Sequence[tuple[str, dt.date | None]] = ()
     issued_on: dt.date = field(default_factory=today_jst)
     ismap_registration: str = ""  # as verified on the stored list: list, number, validity
+    handles: frozenset[str] = frozenset()  # personal_information, specific_personal_information
+    individual_terms: Sequence[str] = ()  # accepted vendor positions, in the 個別条件 article
+    draft: bool = False
+
+    @property
+    def incident_report_hours(self) -> int:
+        return self.limits.incident_report_hours
+
+    @property
+    def has_individual_conditions(self) -> bool:
+        return bool(self.remediations or self.individual_terms)
 
 
 def _date_text(day: dt.date | None, fallback: str) -> str:
@@ -110,7 +123,10 @@ def base_values(context: AnnexContext) -> dict[str, object]:
         "案件名": clean_value(context.case_title),
         "契約開始日": _date_text(context.contract_start, NO_DATE),
         "契約終了日": _date_text(context.contract_end, NO_DATE),
-        "報告期限時間": to_full_width_digits(str(int(context.incident_report_hours))),
+        **context.limits.template_values(),
+        "個人情報あり": "personal_information" in context.handles,
+        "特定個人情報あり": "specific_personal_information" in context.handles,
+        "個別の定め": [{"内容": clean_value(text)} for text in context.individual_terms],
         "是正条件": [
             {"内容": clean_value(action), "期限": _date_text(due, due_fallback)}
             for action, due in context.remediations
@@ -145,7 +161,7 @@ def render_annex(selected: Sequence[Clause], context: AnnexContext) -> Annex:
     A remediation-only clause is left out when the context has no remediations, so the
     annex never shows an empty list of conditions.
     """
-    if not context.remediations:
+    if not context.has_individual_conditions:
         selected = [clause for clause in selected if not clause.only_with_remediations]
     values = base_values(context)
     display = {key: clean_value(text) or NO_ANSWER for key, text in context.answers_display.items()}
@@ -165,4 +181,5 @@ def render_annex(selected: Sequence[Clause], context: AnnexContext) -> Annex:
         document_title=f"{ANNEX_TITLE}（{case_title}）" if case_title else ANNEX_TITLE,
         issued_on=context.issued_on,
         answers_used=answers_used,
+        draft=context.draft,
     )

@@ -14,9 +14,11 @@ from vendorcheck.domain.requirements import KINDS
 
 TIERS = (1, 2, 3)
 CLAUSE_KEYS = frozenset(
-    "id order title covers kinds min_tier when uses optional only_with_remediations body".split()  # noqa: SIM905
+    "id order title covers kinds min_tier when uses optional only_with_remediations handles body".split()  # noqa: SIM905
 )
 CLAUSE_ID = re.compile(r"[a-z0-9_]+")
+# What a case may record that it handles; a clause with `handles` is chosen only for such cases.
+HANDLES = ("personal_information", "specific_personal_information")
 
 
 class ClauseError(ValueError):
@@ -42,6 +44,7 @@ class Clause:
     uses: tuple[str, ...] = ()
     optional: bool = False
     only_with_remediations: bool = False
+    handles: tuple[str, ...] = ()
     source: str = ""
 
 
@@ -92,6 +95,12 @@ def parse_clause(raw: Mapping[str, object], source: str) -> tuple[Clause | None,
         except ConditionError as error:
             problems.append(f"when: {error}")
     uses = _string_list(raw.get("uses", []), "uses", problems)
+    handles = _string_list(raw.get("handles", []), "handles", problems)
+    problems.extend(
+        f"handles の「{value}」は {', '.join(HANDLES)} のいずれかで指定してください"
+        for value in handles
+        if value not in HANDLES
+    )
     flags = {}
     for key in ("optional", "only_with_remediations"):
         flags[key] = raw.get(key, False)
@@ -120,6 +129,7 @@ def parse_clause(raw: Mapping[str, object], source: str) -> tuple[Clause | None,
         uses=uses,
         optional=bool(flags["optional"]),
         only_with_remediations=bool(flags["only_with_remediations"]),
+        handles=handles,
         source=source,
     )
     return clause, []
@@ -183,6 +193,7 @@ def select_clauses(
     optional_choices: Mapping[str, bool] | None = None,
     has_remediations: bool = False,
     applies: Callable[[str], bool] | None = None,
+    handles: frozenset[str] = frozenset(),
 ) -> list[Clause]:
     """Choose the clauses for a case, sorted by order.
 
@@ -202,6 +213,7 @@ def select_clauses(
         and tier >= clause.min_tier
         and (not clause.optional or choices.get(clause.id, False))
         and (has_remediations or not clause.only_with_remediations)
+        and set(clause.handles) <= handles
         and evaluate(clause.when, answers, tier, applies)
     ]
     return sorted(chosen, key=lambda clause: clause.order)

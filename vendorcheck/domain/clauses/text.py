@@ -12,11 +12,16 @@ import jinja2
 from jinja2 import StrictUndefined, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from vendorcheck.domain.contract_terms import LIMIT_NAMES
 from vendorcheck.domain.jp import clean_for_xml, to_full_width_digits
 
 # The only names a clause body may use; every value is a plain string (or list/dict of them).
-TEMPLATE_NAMES = frozenset(
-    "委託者 受託者 組織名 事業者名 案件名 契約開始日 契約終了日 報告期限時間 回答 是正条件 ISMAP登録".split()  # noqa: SIM905
+TEMPLATE_NAMES = (
+    frozenset(
+        "委託者 受託者 組織名 事業者名 案件名 契約開始日 契約終了日 回答 是正条件 個別の定め ISMAP登録".split()  # noqa: SIM905
+        + "個人情報あり 特定個人情報あり".split()  # noqa: SIM905
+    )
+    | LIMIT_NAMES
 )
 ITEM = re.compile(r"([０-９]+)\u3000")
 SUB_ITEM = re.compile(r"(?:\(([0-9]+)\)|（([０-９0-9]+)）)")

@@ -8,6 +8,12 @@ and add a numbered migration for every schema change.
 from __future__ import annotations
 
 from vendorcheck.store.models.base import BaseModel, StoredFile, utcnow
+from vendorcheck.store.models.contract_terms import (
+    CaseInformationHandling,
+    ConflictResolution,
+    ContractLimitSetting,
+    OrganisationWording,
+)
 from vendorcheck.store.models.contracts import (
     Contract,
     ContractEndItem,
@@ -110,6 +116,10 @@ ALL_MODELS: tuple[type[BaseModel], ...] = (
     ApplicationVersion,
     ApplicationApprover,
     ExpiryFact,
+    ContractLimitSetting,
+    CaseInformationHandling,
+    ConflictResolution,
+    OrganisationWording,
 )
 
 __all__ = [
@@ -122,10 +132,13 @@ __all__ = [
     "AuditEvent",
     "BaseModel",
     "Case",
+    "CaseInformationHandling",
     "ChecksheetUpload",
+    "ConflictResolution",
     "Contract",
     "ContractEndItem",
     "ContractEvidence",
+    "ContractLimitSetting",
     "ContractToken",
     "CorrectiveRequest",
     "Department",
@@ -143,6 +156,7 @@ __all__ = [
     "MailMessage",
     "OperatingProcedure",
     "Organisation",
+    "OrganisationWording",
     "PeriodicReport",
     "PeriodicReportVersion",
     "PortalFailure",
