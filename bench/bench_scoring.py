@@ -18,7 +18,8 @@ from vendorcheck.domain.questionnaire import (  # noqa: E402
     parse_questionnaire,
 )
 from vendorcheck.domain.requirements import load_requirements  # noqa: E402
-from vendorcheck.domain.scoring import Review, score  # noqa: E402
+from vendorcheck.domain.scorecard import Review  # noqa: E402
+from vendorcheck.domain.scoring import score  # noqa: E402
 
 SECTIONS, PER_SECTION = 20, 10
 QUESTIONNAIRES = REPO / "questionnaires"

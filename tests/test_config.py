@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from vendorcheck.config import (
-    SETTINGS,
     ConfigError,
     describe_settings,
     load_settings,
     mask_url_password,
 )
+from vendorcheck.settings import SETTINGS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

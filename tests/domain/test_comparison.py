@@ -13,13 +13,13 @@ from vendorcheck.domain.comparison import (
     rank,
 )
 from vendorcheck.domain.questionnaire import parse_questionnaire
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
     Remediation,
-    score,
 )
+from vendorcheck.domain.scoring import score
 
 QUESTIONNAIRE = parse_questionnaire(
     tomllib.loads(

@@ -13,7 +13,8 @@ from vendorcheck.domain.questionnaire import (
     load_questionnaire,
 )
 from vendorcheck.domain.requirements import QUESTION_COVERAGE, load_requirements
-from vendorcheck.domain.scoring import Review, score
+from vendorcheck.domain.scorecard import Review
+from vendorcheck.domain.scoring import score
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "questionnaires"
 NAMES = ("cloud", "cloud_light", "sns")

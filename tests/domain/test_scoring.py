@@ -9,15 +9,14 @@ import pytest
 
 from vendorcheck.domain.questionnaire import Questionnaire, parse_questionnaire
 from vendorcheck.domain.requirements import load_requirements
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
     Remediation,
     Review,
-    round_score,
-    score,
 )
+from vendorcheck.domain.scoring import round_score, score
 
 EXAMPLE = """
 id = "example"

@@ -7,13 +7,13 @@ from hypothesis import strategies as st
 
 from vendorcheck.domain.questionnaire import Question, Questionnaire, parse_questionnaire
 from vendorcheck.domain.questionnaire.types import NA
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
     Remediation,
     Review,
-    score,
 )
+from vendorcheck.domain.scoring import score
 
 SCORES = st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]) | st.floats(0, 1)
 KINDS_OF_QUESTION = ["choice", "multi", "yesno", "text_reviewer", "text_plain", "file"]

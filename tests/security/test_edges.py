@@ -243,7 +243,12 @@ def test_a_huge_annex_version_in_the_contract_form_is_refused(app, client, db, l
     assessment = review.decide(
         system, assessment, assessment_status.ACCEPTED, "試験のため承認", confirm_pending=True
     )
-    annex_service.generate(system, assessment, clauses=annex_service.clause_library(app.config))
+    annex_service.generate(
+        system,
+        assessment,
+        clauses=annex_service.clause_library(app.config),
+        positions=annex_service.clause_positions(app.config),
+    )
     login_as("admin")
     path = f"/assessments/{assessment.id}/contract"
     response = client.post(

@@ -43,7 +43,12 @@ def test_the_entry_of_the_assessment_is_offered_when_a_contract_is_made(app, cli
     assessment = review.decide(
         SYSTEM, assessment, assessment_status.ACCEPTED, "試験のため承認", confirm_pending=True
     )
-    annex_service.generate(SYSTEM, assessment, clauses=annex_service.clause_library(app.config))
+    annex_service.generate(
+        SYSTEM,
+        assessment,
+        clauses=annex_service.clause_library(app.config),
+        positions=annex_service.clause_positions(app.config),
+    )
     entry = _service_entry(assessment=assessment.id)
     make_entry(entry_type=reg.SERVICE, name="よその部局のサービス", department="消防部局")
     make_entry(name="公式 X")  # an SNS account is no choice

@@ -21,7 +21,13 @@ from tests.conftest import csrf_token
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import demo as demo_service
-from vendorcheck.services import expiry, ismap_reminders, judgement, monitoring_board, reminders
+from vendorcheck.services import (
+    expiry,
+    ismap_reminders,
+    monitoring_board,
+    overdue_remediations,
+    reminders,
+)
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.contract_links import ContractLinkSettings
 from vendorcheck.services.invitations import LinkSettings
@@ -135,7 +141,7 @@ def test_pages_and_mails_people_read_show_no_iso_dates(app, client, demo, login_
         today = today_jst() + dt.timedelta(days=later)
         reminders.queue_reminders(today, links)
         expiry.queue_expiry_reminders(today)
-        judgement.queue_overdue_remediation_notices(today)
+        overdue_remediations.queue_overdue_remediation_notices(today)
         ismap_reminders.queue_ismap_expiry_reminders(today)
         monitoring_board.queue_monitoring_reminders(today, links)
     login_as("admin")

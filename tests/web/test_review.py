@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
 
 from tests.conftest import csrf_token, home_department
+from tests.fixtures import review_questionnaire
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.questionnaire import parse_questionnaire
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.invitations import LinkSettings, invite
@@ -24,60 +22,15 @@ from vendorcheck.store.models import (
 
 SCRIPT = "<script>alert(1)</script>"
 PDF = b"%PDF-1.4\n% review test\n"
-QUESTIONNAIRE = parse_questionnaire(
-    tomllib.loads(
-        """
-id = "review_test"
-version = 2
-respondent = "vendor"
-kinds = ["outsourcing"]
-title = { ja = "審査テスト用確認書" }
-
-[thresholds]
-"1" = { pass = 50 }
-"2" = { pass = 70 }
-"3" = { pass = 80 }
-
-[[sections]]
-id = "a"
-title = { ja = "管理体制" }
-
-[[sections.questions]]
-id = "a.policy"
-type = "choice"
-text = { ja = "情報セキュリティ方針はありますか。" }
-requirements = ["OUT-01"]
-weight = 3
-mandatory_from_tier = 2
-options = [
-  { value = "yes", label = { ja = "方針あり" }, score = 1.0 },
-  { value = "no", label = { ja = "方針なし" }, score = 0.0, finding = "high" },
-]
-
-[[sections.questions]]
-id = "a.why_none"
-type = "text"
-text = { ja = "方針がない理由を書いてください。" }
-requirements = ["OUT-01"]
-show_if = { question = "a.policy", in = ["no"] }
-
-[[sections.questions]]
-id = "a.detail"
-type = "text"
-multiline = true
-scoring = "answered"
-text = { ja = "管理体制を説明してください。" }
-requirements = ["OUT-02"]
-
-[[sections.questions]]
-id = "a.rules"
-type = "file"
-required = false
-text = { ja = "規程を添付してください。" }
-requirements = ["OUT-03"]
-"""
-    ),
-    "review_test.toml",
+QUESTIONNAIRE = review_questionnaire(
+    "review_test",
+    "審査テスト用確認書",
+    version=2,
+    questions=("a.policy", "a.why_none", "a.detail", "a.rules"),
+    changes={
+        "a.policy": {"options": ["yes", "no"]},
+        "a.detail": {"scoring": "answered", "weight": None},
+    },
 )
 
 

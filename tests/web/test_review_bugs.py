@@ -4,14 +4,13 @@ still waiting for a reviewer's score, and invitations before the organisation is
 from __future__ import annotations
 
 import re
-import tomllib
 
 import pytest
 
 from tests.conftest import csrf_token, home_department
+from tests.fixtures import review_questionnaire
 from tests.web.test_review import _post, _staff_actor
 from vendorcheck.domain import assessment_status as status
-from vendorcheck.domain.questionnaire import parse_questionnaire
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.invitations import LinkSettings, invite
 from vendorcheck.services.organisation import UNSET_NAME
@@ -24,43 +23,19 @@ from vendorcheck.store.models import (
     Vendor,
 )
 
-QUESTIONNAIRE = parse_questionnaire(
-    tomllib.loads(
-        """
-id = "review_bugs"
-version = 1
-kinds = ["outsourcing"]
-title = { ja = "審査の不具合確認用" }
-
-[thresholds]
-"1" = { pass = 50 }
-"2" = { pass = 70 }
-"3" = { pass = 80 }
-
-[[sections]]
-id = "a"
-title = { ja = "管理体制" }
-
-[[sections.questions]]
-id = "a.policy"
-type = "choice"
-text = { ja = "情報セキュリティ方針はありますか。" }
-requirements = ["OUT-01"]
-options = [
-  { value = "yes", label = { ja = "方針あり" }, score = 1.0 },
-  { value = "no", label = { ja = "方針なし" }, score = 0.0, finding = "high" },
-]
-
-[[sections.questions]]
-id = "a.detail"
-type = "text"
-scoring = "reviewer"
-text = { ja = "管理体制を説明してください。" }
-requirements = ["OUT-02"]
-show_if = { question = "a.policy", in = ["no"] }
-"""
-    ),
-    "review_bugs.toml",
+QUESTIONNAIRE = review_questionnaire(
+    "review_bugs",
+    "審査の不具合確認用",
+    respondent=None,
+    questions=("a.policy", "a.detail"),
+    changes={
+        "a.policy": {"weight": None, "mandatory_from_tier": None, "options": ["yes", "no"]},
+        "a.detail": {
+            "multiline": None,
+            "weight": None,
+            "show_if": {"question": "a.policy", "in": ["no"]},
+        },
+    },
 )
 
 

@@ -9,8 +9,16 @@ import json
 import pytest
 
 from tests.conftest import csrf_token, login
-from tests.test_judgement import NO_POLICY, QUESTIONNAIRE, SCRIPT, TODAY, Build, staff_actor
-from vendorcheck.domain.scoring import Review, score
+from tests.services.test_judgement import (
+    NO_POLICY,
+    QUESTIONNAIRE,
+    SCRIPT,
+    TODAY,
+    Build,
+    staff_actor,
+)
+from vendorcheck.domain.scorecard import Review
+from vendorcheck.domain.scoring import score
 from vendorcheck.services import judgement
 from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import latest_answers

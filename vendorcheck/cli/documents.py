@@ -20,6 +20,7 @@ from vendorcheck.cli.common import (
 )
 from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import cases as case_service
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services.assessments import get_assessment
 from vendorcheck.services.audit import Actor
@@ -135,7 +136,7 @@ def compare_command(case_id: str, file_format: str | None, output: str | None) -
         )
     with database().connection_context():
         try:
-            case = comparison_service.get_case(number)
+            case = case_service.get_case(number)
             build = (
                 comparison_service.comparison_docx
                 if file_format == "docx"

@@ -21,7 +21,7 @@ from vendorcheck.domain.comparison import (
 )
 from vendorcheck.domain.jp import wareki
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     QUESTION_STATUS_LABELS,
     REQUIREMENT_STATUS_LABELS,
     Remediation,

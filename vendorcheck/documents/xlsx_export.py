@@ -14,7 +14,6 @@ from openpyxl.utils import get_column_letter
 from vendorcheck.documents.csv_export import FORMULA_STARTS
 from vendorcheck.domain.jp import clean_for_xml
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_TITLE_LIMIT = 31  # Excel's limit
 _SHEET_TITLE_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 _WIDEST_COLUMN = 60

@@ -9,6 +9,11 @@ from types import MappingProxyType
 
 LEVEL_CODE = re.compile(r"[0-9A-Z][0-9A-Z_-]{0,19}")
 TIERS = (1, 2, 3)
+TIER_LABELS = {
+    1: "区分1（機密性1）",
+    2: "区分2（機密性2）",
+    3: "区分3（機密性3・自治体機密性3A/3B/3C）",
+}
 CONFIDENTIAL_FROM_TIER = 2  # "機密性2以上" decides the CLD rule set over CLL (CLS-02)
 
 

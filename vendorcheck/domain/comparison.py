@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     REQUIREMENT_STATUS_LABELS,
     SEVERITY_LABELS,
     VERDICT_CONDITIONAL,

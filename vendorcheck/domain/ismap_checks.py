@@ -19,7 +19,7 @@ from vendorcheck.domain.ismap import (
     normalise_service,
 )
 from vendorcheck.domain.jp import wareki
-from vendorcheck.domain.scoring import SEVERITY_LABELS
+from vendorcheck.domain.scorecard import SEVERITY_LABELS
 
 NEAR_RATIO = 0.6
 STATE_LABELS = {

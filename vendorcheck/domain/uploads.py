@@ -21,10 +21,13 @@ KIND_LABELS = {
 }
 ALLOWED_DESCRIPTION = "PDF、画像（PNG・JPEG・GIF・WebP）、Office 文書（Word・Excel・PowerPoint）"
 
+# The content types of the files vendorcheck reads and writes, named once.
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
 _OOXML_TYPES = {
     "word/": (DOCX_TYPE, ".docx"),
-    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "xl/": (XLSX_TYPE, ".xlsx"),
     "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
 }
 _OLE_TYPES = {

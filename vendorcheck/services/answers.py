@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,37 +9,29 @@ from dataclasses import dataclass, field
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Question, Questionnaire, Section
 from vendorcheck.domain.questionnaire.carry import PREVIOUS
-from vendorcheck.domain.uploads import (
-    DEFAULT_QUOTA,
-    AcceptedFile,
-    EvidenceQuota,
-    UploadRejected,
-    check_upload,
-)
-from vendorcheck.services import audit, evidence_quota, expiry_facts
+from vendorcheck.domain.uploads import DEFAULT_QUOTA, EvidenceQuota
+from vendorcheck.services import audit, expiry_facts
 from vendorcheck.services.assessments import Draft, put_answer, questionnaire_of, read_draft
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
-from vendorcheck.services.evidence_quota import Holder, NewFile
+from vendorcheck.services.evidence_files import (
+    Upload,
+    check_uploads,
+    file_facts,
+    live_evidence,
+    quota_refusal,
+    store_upload,
+    take_out,
+)
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import site_name
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Evidence, Submission, utcnow
 
-EVIDENCE_HOLDER = Holder(Evidence, Evidence.assessment, Evidence.question_id)
 STALE_MESSAGE = (
     "別の画面（または別の方）が、より新しい内容を保存しています。上書きを防ぐため、この保存は行いませんでした。"
     "ページを再読み込みして最新の内容を確認してから、もう一度入力してください。"
 )
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file posted for a file question."""
-
-    question_id: str
-    filename: str
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -134,92 +125,11 @@ def apply_form(
     return errors, changed
 
 
-def _check_uploads(
-    questionnaire: Questionnaire, uploads: Sequence[Upload], max_bytes: int
-) -> tuple[list[tuple[Upload, AcceptedFile]], dict[str, str]]:
-    """Check every upload by its content before anything is written: (accepted, refusals)."""
-    accepted: list[tuple[Upload, AcceptedFile]] = []
-    refusals: dict[str, str] = {}
-    for upload in uploads:
-        try:
-            question = questionnaire.question(upload.question_id)
-        except KeyError:
-            refusals[upload.question_id] = _refusal(
-                upload, "ファイルを添付する質問が見つかりません。"
-            )
-            continue
-        if not question.answer_type.holds_evidence:
-            refusals[upload.question_id] = _refusal(
-                upload, "この質問にはファイルを添付できません。"
-            )
-            continue
-        accept = tuple(getattr(question.answer_type, "accept", ()) or ("pdf", "image", "office"))
-        try:
-            checked = check_upload(upload.filename, upload.data, max_bytes=max_bytes, accept=accept)
-        except UploadRejected as exc:
-            refusals[upload.question_id] = _refusal(upload, str(exc))
-            continue
-        accepted.append((upload, checked))
-    return accepted, refusals
-
-
-def _refusal(upload: Upload, reason: str) -> str:
-    return f"「{upload.filename}」を添付できませんでした: {reason}"
-
-
-def _store_upload(
-    assessment: Assessment, draft: Draft, upload: Upload, checked: AcceptedFile
-) -> Evidence:
-    evidence = Evidence.create(
-        assessment=assessment,
-        question_id=upload.question_id,
-        filename=checked.filename,
-        content_type=checked.content_type,
-        file_kind=checked.kind,
-        size=len(upload.data),
-        sha256=hashlib.sha256(upload.data).hexdigest(),
-        data=upload.data,
-    )
-    listed = [str(i) for i in draft.answers.get(upload.question_id, []) or []]
-    draft.answers[upload.question_id] = [*listed, str(evidence.id)]
-    return evidence
-
-
-def _check_quota(
-    assessment: Assessment, accepted: Sequence[tuple[Upload, AcceptedFile]], quota: EvidenceQuota
-) -> None:
-    """Refuse the save when its files would pass the quota (called after any removal)."""
-    new_files = [NewFile(u.question_id, len(u.data), u.filename) for u, _checked in accepted]
-    found = evidence_quota.problem(EVIDENCE_HOLDER, assessment.id, new_files, quota)
-    if found:
-        new, reason = found
-        message = f"「{new.filename}」を添付できませんでした: {reason}"
-        raise SaveRefused({new.subject: message}, message)
-
-
-def _live_evidence(assessment: Assessment, evidence_id: int) -> Evidence:
-    evidence = Evidence.get_or_none(
-        Evidence.id == evidence_id, Evidence.assessment == assessment, Evidence.removed_at.is_null()
-    )
+def _to_remove(assessment: Assessment, evidence_id: int) -> Evidence:
+    evidence = live_evidence(assessment, evidence_id)
     if evidence is None:
         raise SaveRefused({}, "そのファイルは見つかりません（すでに削除された可能性があります）。")
     return evidence
-
-
-def _take_out(draft: Draft, evidence: Evidence) -> None:
-    evidence.removed_at = utcnow()
-    evidence.save(only=[Evidence.removed_at])
-    remaining = [
-        i for i in draft.answers.get(evidence.question_id, []) or [] if str(i) != str(evidence.id)
-    ]
-    if remaining:
-        draft.answers[evidence.question_id] = remaining
-    else:
-        draft.answers.pop(evidence.question_id, None)
-
-
-def _file_facts(evidence: Evidence) -> dict[str, object]:
-    return {"id": evidence.id, "question": evidence.question_id, "file": evidence.filename}
 
 
 def _audit_save(actor: Actor, assessment: Assessment, section: Section, changed, added, removed):
@@ -235,8 +145,8 @@ def _audit_save(actor: Actor, assessment: Assessment, section: Section, changed,
         after={
             "section": section.id,
             "changed": list(changed),
-            "added": [_file_facts(e) for e in added],
-            "removed": _file_facts(removed) if removed else None,
+            "added": [file_facts(e) for e in added],
+            "removed": file_facts(removed) if removed else None,
         },
     )
 
@@ -265,17 +175,19 @@ def save_section(
     errors, changed = apply_form(section, draft, form) if form is not None else ({}, [])
     if uploads and max_bytes is None:
         raise TypeError("max_bytes is required with uploads")
-    accepted, refusals = _check_uploads(questionnaire, uploads, max_bytes or 0)
+    accepted, refusals = check_uploads(questionnaire, uploads, max_bytes or 0)
     if refusals:
         raise SaveRefused({**errors, **refusals}, next(iter(refusals.values())))
     actor = actor or vendor_actor(assessment, "")
     with database.atomic():
-        removed = _live_evidence(assessment, remove_evidence) if remove_evidence else None
+        removed = _to_remove(assessment, remove_evidence) if remove_evidence else None
         if removed is not None:
-            _take_out(draft, removed)
-        if accepted:
-            _check_quota(assessment, accepted, quota)
-        added = [_store_upload(assessment, draft, upload, checked) for upload, checked in accepted]
+            take_out(draft, removed)
+        refused = quota_refusal(assessment, accepted, quota) if accepted else None
+        if refused:
+            question_id, message = refused
+            raise SaveRefused({question_id: message}, message)
+        added = [store_upload(assessment, draft, upload, checked) for upload, checked in accepted]
         revision = write_draft(assessment, draft, base_revision)
         if changed or added or removed:
             _audit_save(actor, assessment, section, changed, added, removed)

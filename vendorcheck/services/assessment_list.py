@@ -9,7 +9,7 @@ from peewee import JOIN
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import normalize, today_jst
-from vendorcheck.services.cases import assessment_rows, status_condition
+from vendorcheck.services.cases import assessment_rows, status_condition, with_latest_submission
 from vendorcheck.services.paging import Page, PageRequest, page_of
 from vendorcheck.store.models import (
     Assessment,
@@ -30,17 +30,8 @@ class AssessmentFilter:
 
 def _matching(criteria: AssessmentFilter, today: dt.date):
     query = (
-        assessment_rows()
-        .select_extend(Submission.submitted_at, Department.name)
-        .join(
-            Submission,
-            on=(
-                (Submission.assessment == Assessment.id)
-                & (Submission.version == Assessment.submitted_version)
-            ),
-            join_type=JOIN.LEFT_OUTER,
-            attr="submission",
-        )
+        with_latest_submission(assessment_rows())
+        .select_extend(Department.name)
         .switch(Case)
         .join(Department, join_type=JOIN.LEFT_OUTER)
     )

@@ -20,10 +20,18 @@ from peewee import Database, SqliteDatabase
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.store.db import MIGRATIONS_DIR
 from vendorcheck.store.migrate import apply_migrations
-from vendorcheck.store.models import ALL_MODELS, Department, Organisation
+from vendorcheck.store.models import (
+    ALL_MODELS,
+    ContractLimitSetting,
+    Department,
+    Organisation,
+    OrganisationWording,
+)
 
 MIGRATION_TABLE = "schema_migration"
-SEEDED = {Organisation, Department}  # rows migration 0001 writes into every new instance
+# rows the migrations write into every new instance (0001: the organisation and a department;
+# 0010: the contract time limits and the organisation's wording)
+SEEDED = {Organisation, Department, ContractLimitSetting, OrganisationWording}
 
 POSTGRESQL_PROCEDURE = """\
 PostgreSQL のデータベースは vendorcheck backup ではバックアップしません。pg_dump と pg_restore を使ってください。

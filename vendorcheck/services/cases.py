@@ -184,6 +184,7 @@ def update_case(
 
 
 def get_case(case_id: int) -> Case:
+    """The case with its department, or NotFound (the one case look-up of every journey)."""
     case = (
         Case.select(Case, Department)
         .join(Department, on=(Case.department == Department.id), join_type=JOIN.LEFT_OUTER)
@@ -191,7 +192,7 @@ def get_case(case_id: int) -> Case:
         .first()
     )
     if case is None:
-        raise NotFound("指定された案件は登録されていません。")
+        raise NotFound(f"案件 {case_id} は見つかりません。この番号の案件は登録されていません。")
     return case
 
 
@@ -227,6 +228,19 @@ def assessment_rows():
         .switch(Assessment)
         .join(QuestionnaireSnapshot)
         .switch(Assessment)
+    )
+
+
+def with_latest_submission(query):
+    """The query joined to each assessment's latest submission (``.submission``, or None)."""
+    return query.select_extend(Submission.submitted_at).join(
+        Submission,
+        on=(
+            (Submission.assessment == Assessment.id)
+            & (Submission.version == Assessment.submitted_version)
+        ),
+        join_type=JOIN.LEFT_OUTER,
+        attr="submission",
     )
 
 
@@ -368,17 +382,7 @@ def _deadline_passed(today: dt.date):
 def waiting_for_review(mine=None, limit: int = 20) -> list[Assessment]:
     """Submitted assessments, the newest submission first, with its time (one query)."""
     query = (
-        assessment_rows()
-        .select_extend(Submission.submitted_at)
-        .join(
-            Submission,
-            on=(
-                (Submission.assessment == Assessment.id)
-                & (Submission.version == Assessment.submitted_version)
-            ),
-            join_type=JOIN.LEFT_OUTER,
-            attr="submission",
-        )
+        with_latest_submission(assessment_rows())
         .where(Assessment.status == status.SUBMITTED)
         .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
         .limit(limit)

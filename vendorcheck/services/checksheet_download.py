@@ -13,14 +13,14 @@ from vendorcheck.documents.checksheet_writer import (
     SheetStamp,
     write_checksheet,
 )
-from vendorcheck.domain.jp import wareki
+from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.questionnaire import Question, Questionnaire
 from vendorcheck.domain.requirements import load_requirements
 from vendorcheck.services import answers
 from vendorcheck.services.annexes import describe_condition
 from vendorcheck.services.assessments import questionnaire_of, read_draft
 from vendorcheck.services.organisation import get_organisation
-from vendorcheck.store.models import Assessment, utcnow
+from vendorcheck.store.models import Assessment
 
 HOW_TO_FILL = (
     "各シート（セクション）の黄色いセル「回答」と「備考（コメント）」に記入してください。ほかのセルは変更できません。",
@@ -156,7 +156,7 @@ def build_checksheet(assessment: Assessment, secret: str) -> tuple[bytes, str]:
         ("確認書", f"{questionnaire.title.ja}（第{questionnaire.version}版）"),
         ("情報の区分", f"区分{tier}"),
         ("回答期限", wareki(deadline) if deadline else "期限の定めなし"),
-        ("作成日", wareki(utcnow().date())),
+        ("作成日", wareki(today_jst())),
     )
     has_files = any(question.answer_type.holds_evidence for question in questionnaire.questions)
     workbook = write_checksheet(

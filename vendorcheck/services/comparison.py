@@ -20,7 +20,7 @@ from vendorcheck.domain.jp import in_japan, today_jst, wareki
 from vendorcheck.domain.requirements import load_requirements
 from vendorcheck.services import ismap_claims, scoring_inputs
 from vendorcheck.services.assessments import load_json, questionnaire_of
-from vendorcheck.services.errors import Conflict, NotFound
+from vendorcheck.services.errors import Conflict
 from vendorcheck.services.organisation import get_organisation, organisation_scheme
 from vendorcheck.services.review import remediations_of, reviews_of
 from vendorcheck.store.models import (
@@ -37,13 +37,6 @@ NOTHING_TO_REPORT = "提出された回答がないため、決裁用の報告�
 
 class NothingSubmitted(Conflict):
     """No vendor has submitted answers: there is nothing to compare or report."""
-
-
-def get_case(case_id: int) -> Case:
-    case = Case.get_or_none(Case.id == case_id)
-    if case is None:
-        raise NotFound(f"案件 {case_id} は見つかりません。")
-    return case
 
 
 # --- scoring, cached --------------------------------------------------------------------------

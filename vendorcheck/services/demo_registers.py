@@ -65,7 +65,7 @@ def _answer_self_check(reader: Reader, application: UseApplication, today: dt.da
                     q, provider, entry.name, profile, "ja", today, current.tier
                 )
                 for q in section.questions
-                if q.type != "file" and q.id in applicable
+                if not q.answer_type.holds_evidence and q.id in applicable
             }
             _revision, errors = self_checks.save_section(
                 reader, application.id, section.id, form, current.draft_revision
@@ -74,7 +74,7 @@ def _answer_self_check(reader: Reader, application: UseApplication, today: dt.da
                 raise ServiceError(f"デモの自己点検を保存できません: {errors}")
         missing = self_checks.readiness(UseApplication.get_by_id(application.id)).missing
         for question_id in missing:
-            if questionnaire.question(question_id).type == "file":
+            if questionnaire.question(question_id).answer_type.holds_evidence:
                 self_checks.add_evidence(
                     reader, application.id, question_id, "terms.pdf", TINY_PDF, max_bytes=10**6
                 )

@@ -112,7 +112,7 @@ def findings_of(contract: Contract) -> list[Finding]:
 def get_finding(contract: Contract, finding_id: int) -> Finding:
     row = Finding.get_or_none(Finding.id == finding_id, Finding.contract == contract)
     if row is None:
-        raise NotFound("指定された指摘事項はありません。", field="finding_id")
+        raise ServiceError("指定された指摘事項はありません。", field="finding_id")
     return row
 
 

@@ -188,7 +188,7 @@ def invite(
         for vendor_id in dict.fromkeys(vendor_ids):
             vendor = Vendor.get_or_none(Vendor.id == vendor_id)
             if vendor is None:
-                raise NotFound("選ばれた事業者が見つかりません。", field="vendor_ids")
+                raise ServiceError("選ばれた事業者が見つかりません。", field="vendor_ids")
             already = Assessment.select().where(
                 Assessment.case == case,
                 Assessment.vendor == vendor,

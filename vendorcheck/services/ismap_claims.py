@@ -46,14 +46,14 @@ def party_of(vendor, case, answers: Mapping[str, object], review_due: dt.date | 
 def claims_in_answers(
     questionnaire: Questionnaire, answers: Mapping[str, object], tier: int, party: Party
 ) -> list[tuple[str, Claim]]:
-    """A claim for every answered ismap_number question that applies."""
+    """A claim for every answered ISMAP number question that applies."""
     claimed_list = answers.get(LIST_QUESTION)
     kind = claimed_list if claimed_list in lists.LIST_NAMES else None
     partly = answers.get(SCOPE_QUESTION) == "partly"
     found = []
     applicable = None
     for question in questionnaire.questions:
-        if question.type != "ismap_number" or not answers.get(question.id):
+        if not question.answer_type.holds_ismap_number or not answers.get(question.id):
             continue
         if applicable is None:
             applicable = questionnaire.applicable_questions(answers, tier)

@@ -14,6 +14,7 @@ import requests
 from peewee import IntegrityError
 
 from vendorcheck.domain import ismap as lists
+from vendorcheck.domain.uploads import XLSX_TYPE
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.ismap_import import ImportRefused, ImportReport, ListSettings, import_file
 from vendorcheck.store.db import database
@@ -27,7 +28,7 @@ ACCEPTED_TYPES = frozenset(
         "application/csv",
         "text/plain",
         "text/tab-separated-values",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX_TYPE,
         "application/octet-stream",
         "text/html",
         "application/xhtml+xml",

@@ -1,4 +1,4 @@
-"""Reviewer judgement: scores with reasons, remediation conditions for gaps, overdue conditions.
+"""Reviewer judgement: scores with reasons and remediation conditions for gaps.
 
 Both keep their history. A review score is a new ReviewScore row (the newest counts; a row with
 review.WITHDRAWN_SCORE withdraws it). A remediation row moves proposed → accepted → done, or is
@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
-from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import shorten, today_jst, wareki
 from vendorcheck.domain.questionnaire import Question
-from vendorcheck.domain.scoring import Scorecard
+from vendorcheck.domain.scorecard import Scorecard
 from vendorcheck.services import audit
 from vendorcheck.services import review as review_service
 from vendorcheck.services.assessments import latest_answers, questionnaire_of
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_long
-from vendorcheck.services.mail import queue_mail
-from vendorcheck.services.organisation import site_name
 from vendorcheck.store.db import database, is_sqlite
 from vendorcheck.store.models import (
     Assessment,
@@ -71,7 +67,7 @@ def _question(assessment: Assessment, question_id: str) -> Question:
         raise NotFound("指定された質問はこの確認書にありません。") from None
 
 
-def _named(assessment: Assessment, question_id: str) -> str:
+def named_question(assessment: Assessment, question_id: str) -> str:
     """A question as people read it in the audit log and mails: 「its text, shortened」."""
     return f"「{shorten(_question(assessment, question_id).text.get('ja'), 30)}」"
 
@@ -150,7 +146,7 @@ def _append_review(
             "assessment.review_score_clear" if withdrawn else "assessment.review_score",
             "assessment",
             assessment.id,
-            f"{assessment.vendor.name} の質問{_named(assessment, question_id)}{what}"
+            f"{assessment.vendor.name} の質問{named_question(assessment, question_id)}{what}"
             f"（自動 {_figure(result.automatic)}、総合点 {before.total} → {after.total}）",
             before={**scores, "reviewed": result.reviewed, "final": result.final}
             | _card_summary(before),
@@ -195,6 +191,17 @@ def _figure(value: float | None) -> str:
 
 
 # --- remediations ------------------------------------------------------------------------------
+
+
+def remediation_rows():
+    """Remediations with their assessment, its case and its vendor, in one query."""
+    return (
+        Remediation.select(Remediation, Assessment, Case, Vendor)
+        .join(Assessment)
+        .join(Case)
+        .switch(Assessment)
+        .join(Vendor)
+    )
 
 
 def remediations_by_question(assessment: Assessment) -> dict[str, list[Remediation]]:
@@ -275,7 +282,7 @@ def add_remediation(
             "remediation.add",
             "assessment",
             assessment.id,
-            f"{assessment.vendor.name} の質問{_named(assessment, question.id)}に是正措置を登録（期限 {wareki(due_on)}）",
+            f"{assessment.vendor.name} の質問{named_question(assessment, question.id)}に是正措置を登録（期限 {wareki(due_on)}）",
             after=_snapshot(row),
         )
     return row
@@ -328,7 +335,7 @@ def _step(actor: Actor, assessment: Assessment, remediation_id: int, step: str) 
             f"remediation.{step}",
             "assessment",
             assessment.id,
-            f"{assessment.vendor.name} の質問{_named(assessment, row.question_id)}の是正措置を{summary}"
+            f"{assessment.vendor.name} の質問{named_question(assessment, row.question_id)}の是正措置を{summary}"
             f"（判定 {before_card.verdict} → {after_card.verdict}）",
             before={**before, "verdict": before_card.verdict},
             after={**_snapshot(row), "verdict": after_card.verdict},
@@ -349,86 +356,3 @@ def withdraw_remediation(actor: Actor, assessment: Assessment, remediation_id: i
 def mark_remediation_done(actor: Actor, assessment: Assessment, remediation_id: int) -> Remediation:
     """Record that the vendor has carried out an accepted remediation."""
     return _step(actor, assessment, remediation_id, "done")
-
-
-# --- overdue remediations ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OverdueRemediation:
-    remediation: Remediation  # with .assessment, .assessment.case, .assessment.vendor loaded
-    days_late: int
-
-
-def overdue_remediations(
-    today: dt.date | None = None, *, limit: int | None = 50
-) -> list[OverdueRemediation]:
-    """Accepted, not done, past their due date (the newest row per question), in one query."""
-    today = today or today_jst()
-    newer = Remediation.alias()
-    superseded = newer.select(newer.id).where(
-        newer.assessment == Remediation.assessment,
-        newer.question_id == Remediation.question_id,
-        newer.id > Remediation.id,
-    )
-    query = (
-        Remediation.select(Remediation, Assessment, Case, Vendor)
-        .join(Assessment)
-        .join(Case)
-        .switch(Assessment)
-        .join(Vendor)
-        .where(
-            Remediation.accepted == True,  # noqa: E712
-            Remediation.done_at.is_null(),
-            Remediation.due_on < today,
-            Assessment.status != status.REJECTED,
-            ~fn.EXISTS(superseded),
-        )
-        .order_by(Remediation.due_on, Remediation.id)
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return [OverdueRemediation(row, (today - row.due_on).days) for row in query]
-
-
-def _active_email(staff: Staff | None) -> str:
-    return staff.email if staff is not None and staff.active and staff.email else ""
-
-
-def queue_overdue_remediation_notices(today: dt.date | None = None) -> tuple[int, int]:
-    """Mail each overdue remediation to the staff member who recorded it (or who invited),
-    once a day; return (queued, without an address)."""
-    today = today or today_jst()
-    queued = no_address = 0
-    with database.atomic():
-        for item in overdue_remediations(today, limit=None):
-            row = item.remediation
-            assessment = row.assessment
-            to = _active_email(row.staff) or _active_email(assessment.invited_by)
-            if not to:
-                no_address += 1
-                continue
-            subject = (
-                f"【{site_name()}】是正措置の期限を過ぎています"
-                f"（{assessment.case.title} / {assessment.vendor.name}）"
-            )
-            body = (
-                f"案件「{assessment.case.title}」の {assessment.vendor.name} について承認した是正措置"
-                f"（質問{_named(assessment, row.question_id)}）は、期限 {wareki(row.due_on)} を{item.days_late}日過ぎていますが、"
-                f"まだ完了の記録がありません。\n\n是正措置: {row.action}\n\n"
-                "事業者に実施状況を確認し、完了していれば採点表で「完了」を記録してください。\n"
-                "このお知らせは完了が記録されるまで毎日1回送られます。\n"
-            )
-            key = f"remediation:overdue:{row.id}:{today.isoformat()}"
-            if queue_mail(to, subject, body, dedupe_key=key) is not None:
-                queued += 1
-        if queued:
-            audit.record(
-                Actor.system("remind"),
-                "mail.remediation_remind",
-                "mail",
-                "",
-                f"期限を過ぎた是正措置の通知を送信待ちに追加（{wareki(today)}: {queued} 件）",
-                after={"date": today.isoformat(), "queued": queued, "no_address": no_address},
-            )
-    return queued, no_address

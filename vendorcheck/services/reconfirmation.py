@@ -14,7 +14,7 @@ from peewee import fn
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
@@ -223,7 +223,7 @@ def changes(row: Reconfirmation) -> list[tuple[str, str, str, str]]:
     after = submission_answers(latest)
     changed = []
     for question in questionnaire.questions:
-        if question.type == "file":
+        if question.answer_type.holds_evidence:
             continue
         old, new = before.get(question.id), after.get(question.id)
         if old != new:

@@ -14,6 +14,7 @@ from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.register_fields import ENTRY_FIELDS
+from vendorcheck.domain.uploads import CSV_TYPE, DOCX_TYPE, XLSX_TYPE
 from vendorcheck.services import register_people
 from vendorcheck.services.errors import Forbidden, ServiceError
 from vendorcheck.services.organisation import get_organisation
@@ -53,11 +54,7 @@ class Export:
     count: int
 
 
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"docx": DOCX_TYPE, "csv": CSV_TYPE, "xlsx": XLSX_TYPE}
 
 
 def _person_text(holder) -> str:

@@ -14,7 +14,7 @@ from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.registers import entry_for_change
 from vendorcheck.store.db import database
 from vendorcheck.store.models import RegisterEntry, RegisterPerson, Staff, utcnow
@@ -47,7 +47,9 @@ def _person_fields(person: PersonInput) -> dict[str, object]:
     if person.staff_id:
         staff = Staff.get_or_none(Staff.id == person.staff_id)
         if staff is None or not staff.active:
-            raise NotFound("選ばれた職員が見つからないか、無効になっています。", field="staff_id")
+            raise ServiceError(
+                "選ばれた職員が見つからないか、無効になっています。", field="staff_id"
+            )
         return {
             "staff": staff,
             "name": staff.display_name,

@@ -1,5 +1,5 @@
 """Deadline reminders: queue mail to vendors before the deadline and to staff once it has passed;
-then overdue remediations (services.judgement) and expiring certificates (services.expiry).
+then overdue remediations (services.overdue_remediations) and expiring certificates (services.expiry).
 
 Run daily (cron); every mail carries a dedupe key, so running again the same day, or two runs
 at once, queue nothing twice.
@@ -16,8 +16,8 @@ from vendorcheck.services import (
     audit,
     expiry,
     ismap_reminders,
-    judgement,
     monitoring_board,
+    overdue_remediations,
     register_reviews,
 )
 from vendorcheck.services.audit import Actor
@@ -184,7 +184,9 @@ def queue_reminders(
                     "no_address": no_address,
                 },
             )
-    remediation, remediation_unaddressed = judgement.queue_overdue_remediation_notices(today)
+    remediation, remediation_unaddressed = overdue_remediations.queue_overdue_remediation_notices(
+        today
+    )
     expiring, expiry_unaddressed = expiry.queue_expiry_reminders(today)
     ismap, ismap_unaddressed = ismap_reminders.queue_ismap_expiry_reminders(today)
     monitoring, monitoring_unaddressed = monitoring_board.queue_monitoring_reminders(

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import english_date, in_japan, shorten, wareki_day
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.scoring import Remediation as RemediationInput
-from vendorcheck.domain.scoring import Review, Scorecard, score
+from vendorcheck.domain.scorecard import Remediation as RemediationInput
+from vendorcheck.domain.scorecard import Review, Scorecard
+from vendorcheck.domain.scoring import score
 from vendorcheck.services import audit, ismap_claims
 from vendorcheck.services.assessments import (
     latest_answers,

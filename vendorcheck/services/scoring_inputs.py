@@ -14,8 +14,9 @@ from peewee import fn
 
 from vendorcheck.domain.ismap_checks import Claim
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.domain.scoring import Remediation as RemediationInput
-from vendorcheck.domain.scoring import Review, Scorecard, score
+from vendorcheck.domain.scorecard import Remediation as RemediationInput
+from vendorcheck.domain.scorecard import Review, Scorecard
+from vendorcheck.domain.scoring import score
 from vendorcheck.services import ismap_claims
 from vendorcheck.services.assessments import load_json, read_draft
 from vendorcheck.services.ismap import check_claims

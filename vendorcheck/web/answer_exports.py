@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from vendorcheck.domain.uploads import XLSX_TYPE
 from vendorcheck.services import answer_exports
 from vendorcheck.services.assessments import get_assessment
-from vendorcheck.services.comparison import get_case
+from vendorcheck.services.cases import get_case
 from vendorcheck.web.auth import require
 from vendorcheck.web.downloads import attachment, name_part
 from vendorcheck.web.ids import parse_id
 
 bp = Blueprint("answer_exports", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/assessments/<int:assessment_id>/answers.xlsx")
@@ -24,7 +24,7 @@ def assessment_answers(assessment_id: int):
     filename = (
         f"回答一覧_{name_part(assessment.case.title)}_{name_part(assessment.vendor.name)}.xlsx"
     )
-    return attachment(data, filename, XLSX, ascii_stem=f"answers-{assessment.id}")
+    return attachment(data, filename, XLSX_TYPE, ascii_stem=f"answers-{assessment.id}")
 
 
 @bp.route("/cases/<int:case_id>/answers.xlsx")
@@ -33,4 +33,4 @@ def case_answers(case_id: int):
     case = get_case(case_id)
     data = answer_exports.case_answers_xlsx(case)
     filename = f"入札者の回答一覧_{name_part(case.title)}.xlsx"
-    return attachment(data, filename, XLSX, ascii_stem=f"case-answers-{case.id}")
+    return attachment(data, filename, XLSX_TYPE, ascii_stem=f"case-answers-{case.id}")

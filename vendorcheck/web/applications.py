@@ -161,10 +161,7 @@ def _application(application_id: int):
 @bp.route("/<int:application_id>")
 @require("view")
 def detail(application_id: int):
-    try:
-        application = _application(application_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    application = _application(application_id)
     reader = current_reader()
     questionnaire = self_checks.questionnaire_of(application) if application.snapshot_id else None
     draft = self_checks.read_draft(application)
@@ -254,11 +251,8 @@ def _render_section(application, section_id: str, errors=None, status_code: int 
 @bp.route("/<int:application_id>/s/<section_id>")
 @require("view")
 def section(application_id: int, section_id: str):
-    try:
-        application = _application(application_id)
-        return _render_section(application, section_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    application = _application(application_id)
+    return _render_section(application, section_id)
 
 
 def _revision() -> int:
@@ -276,8 +270,6 @@ def save(application_id: int, section_id: str):
         _revision_now, errors = self_checks.save_section(
             reader, application_id, section_id, request.form.to_dict(flat=False), _revision()
         )
-    except NotFound as exc:
-        return render_error(404, exc.message)
     except Conflict as exc:
         flash(exc.message, "error")
         return _render_section(_application(application_id), section_id, status_code=409)
@@ -336,8 +328,6 @@ def autosave(application_id: int):
             request.form.to_dict(flat=False),
             _revision(),
         )
-    except NotFound as exc:
-        return jsonify(ok=False, message=exc.message), 404
     except Conflict as exc:
         return jsonify(ok=False, conflict=True, message=exc.message), 409
     application = _application(application_id)
@@ -403,10 +393,7 @@ def decide(application_id: int):
 @bp.route("/<int:application_id>/evidence/<int:evidence_id>")
 @require("view")
 def evidence(application_id: int, evidence_id: int):
-    try:
-        item = self_checks.evidence_file(current_reader(), application_id, evidence_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    item = self_checks.evidence_file(current_reader(), application_id, evidence_id)
     return attachment(
         bytes(item.data), item.filename, item.content_type, ascii_stem=f"evidence-{item.id}"
     )

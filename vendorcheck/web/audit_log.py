@@ -8,10 +8,10 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 
 from vendorcheck.documents.csv_export import iter_csv
 from vendorcheck.domain.jp import in_japan, now_jst, utc_start_of
+from vendorcheck.domain.uploads import CSV_TYPE
 from vendorcheck.services import audit
 from vendorcheck.web import listing
 from vendorcheck.web.auth import require
-from vendorcheck.web.downloads import CSV_TYPE
 from vendorcheck.web.forms import AuditFilterForm, choices
 
 bp = Blueprint("audit_log", __name__, url_prefix="/audit")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.uploads import XLSX_TYPE
 from vendorcheck.services import checksheets as checksheet_service
 from vendorcheck.services.answers import vendor_actor
 from vendorcheck.services.assessments import get_assessment
@@ -22,7 +23,6 @@ from vendorcheck.web.ids import parse_id
 if TYPE_CHECKING:  # for annotations only: the web reads the store through services
     from vendorcheck.store.models import Assessment
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NO_FILE = "アップロードするチェックシート（.xlsx）を選んでください。"
 
 portal_bp = Blueprint("portal_checksheet", __name__, url_prefix="/p/<token>/checksheet")
@@ -41,7 +41,7 @@ def _secret() -> str:
 def _download(assessment: Assessment):
     data, filename = build_checksheet(assessment, _secret())
     safe = name_part(filename.removesuffix(".xlsx"), limit=120, default="checksheet") + ".xlsx"
-    return attachment(data, safe, XLSX, ascii_stem=f"checksheet-{assessment.id}")
+    return attachment(data, safe, XLSX_TYPE, ascii_stem=f"checksheet-{assessment.id}")
 
 
 def _uploaded() -> tuple[str, bytes] | None:

@@ -7,13 +7,14 @@ from markupsafe import Markup
 
 from vendorcheck.documents.svg_chart import section_chart
 from vendorcheck.domain.comparison import SORTS, Comparison
-from vendorcheck.domain.scoring import SEVERITY_LABELS
-from vendorcheck.domain.uploads import DOCX_TYPE
+from vendorcheck.domain.scorecard import SEVERITY_LABELS
+from vendorcheck.domain.uploads import CSV_TYPE, DOCX_TYPE
+from vendorcheck.services import cases as case_service
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services.assessments import get_assessment
 from vendorcheck.web import listing
 from vendorcheck.web.auth import require
-from vendorcheck.web.downloads import CSV_TYPE, SVG_TYPE, attachment, name_part
+from vendorcheck.web.downloads import SVG_TYPE, attachment, name_part
 
 bp = Blueprint("comparison", __name__)
 
@@ -109,7 +110,7 @@ def _gaps_page(bidders: int) -> int:
 @bp.route("/cases/<int:case_id>/comparison")
 @require("view")
 def case(case_id: int):
-    found = comparison_service.get_case(case_id)
+    found = case_service.get_case(case_id)
     comparison, ismap = comparison_service.compare_case_checked(found)
     return _render(found, comparison, ismap=ismap)
 
@@ -117,7 +118,7 @@ def case(case_id: int):
 @bp.route("/cases/<int:case_id>/comparison.svg")
 @require("view")
 def case_svg(case_id: int):
-    found = comparison_service.get_case(case_id)
+    found = case_service.get_case(case_id)
     comparison = comparison_service.compare_case(found)
     svg = section_chart(comparison, comparison.ordered(_sort(comparison)), id_prefix="chart")
     response = Response(svg, mimetype=SVG_TYPE)
@@ -127,7 +128,7 @@ def case_svg(case_id: int):
 
 
 def _export(case_id: int, build, mimetype: str, suffix: str):
-    found = comparison_service.get_case(case_id)
+    found = case_service.get_case(case_id)
     comparison = comparison_service.compare_case(found)
     try:
         data = build(found, comparison, comparison.ordered(_sort(comparison)))

@@ -8,22 +8,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import parse_date
 from vendorcheck.services import contracts, incidents, inspections, periodic_reports, reconfirmation
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.contract_forms import attach_uploads, incident_input
-from vendorcheck.web.errors import render_error
 from vendorcheck.web.ids import parse_id
 
 bp = Blueprint("contract_review", __name__, url_prefix="/contracts/<int:contract_id>")
 
 FINDING_ROWS = 3
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error: NotFound):
-    """A contract, report, incident or request that is not there (or not this contract's)."""
-    return render_error(404, error.message)
 
 
 def _to_contract(contract_id: int, anchor: str):

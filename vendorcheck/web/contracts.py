@@ -9,6 +9,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import today_jst, wareki
+from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import (
     assessments,
@@ -22,10 +23,9 @@ from vendorcheck.services import (
     periodic_reports,
     reconfirmation,
 )
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import list_departments
 from vendorcheck.web import listing
-from vendorcheck.web.annexes import DOCX_TYPE
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
 from vendorcheck.web.errors import render_error
@@ -74,12 +74,6 @@ def _entry_choices(department_id: int | None):
         [(0, "結び付けない")]
         + [(entry.id, entry.name) for entry in contracts.entry_choices(department_id)]
     )
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error: NotFound):
-    """A contract, an assessment, an item or a file that is not there (or not this contract's)."""
-    return render_error(404, error.message)
 
 
 class ContractFilterForm(Form):

@@ -7,7 +7,6 @@ from urllib.parse import quote
 
 from flask import Response, flash
 
-CSV_TYPE = "text/csv; charset=utf-8"
 SVG_TYPE = "image/svg+xml"
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9._ -]{1,200}")

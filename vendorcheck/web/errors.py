@@ -6,7 +6,7 @@ import errno
 import logging
 import re
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -78,7 +78,10 @@ def _csrf_error(_error: CSRFError):
 
 
 def _not_found(error: NotFound):
-    """A service found nothing for the ids in the URL: the Japanese 404 with its message."""
+    """A service found nothing for the ids in the URL: the Japanese 404 with its message
+    (as JSON to a script that asks for JSON, such as the autosave)."""
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(ok=False, message=error.message), 404
     return render_error(404, error.message)
 
 

@@ -15,7 +15,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from vendorcheck.domain.contract_terms import LIMIT_BY_NAME, Limit
 from vendorcheck.domain.roles import ROLES
@@ -75,8 +83,6 @@ class PasswordChangeForm(Form):
 
     def validate_confirm_password(self, field: PasswordField) -> None:
         if field.data != self.new_password.data:
-            from wtforms.validators import ValidationError
-
             raise ValidationError(
                 "確認のパスワードが一致しません。同じパスワードを2回入力してください。"
             )

@@ -15,8 +15,8 @@ from vendorcheck.services import (
     audit,
     dashboard_cache,
     expiry,
-    judgement,
     monitoring_board,
+    overdue_remediations,
     register_board,
 )
 from vendorcheck.services import cases as case_service
@@ -59,7 +59,9 @@ def dashboard():
                 board=panel("board", shared, lambda: case_service.dashboard(reader=reader)),
                 status_labels=assessment_status.LABELS,
                 upcoming_days=case_service.UPCOMING_DAYS,
-                overdue_remediations=panel("remediations", shared, judgement.overdue_remediations),
+                overdue_remediations=panel(
+                    "remediations", shared, overdue_remediations.overdue_remediations
+                ),
                 expiring=expiring,
                 expiring_total=expiring_total,
                 expiry_days=expiry.WINDOW_DAYS,

@@ -13,8 +13,9 @@ from typing import Any
 
 from flask import Response, request, url_for
 
-from vendorcheck.documents.xlsx_export import XLSX_TYPE, to_xlsx_bytes
+from vendorcheck.documents.xlsx_export import to_xlsx_bytes
 from vendorcheck.domain.jp import JST, normalize
+from vendorcheck.domain.uploads import XLSX_TYPE
 from vendorcheck.services.paging import Page, PageRequest
 from vendorcheck.web.downloads import attachment
 

@@ -12,6 +12,7 @@ from jinja2.runtime import Macro
 from markupsafe import Markup
 
 from vendorcheck.domain import uploads
+from vendorcheck.domain.classification import TIER_LABELS
 from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.questionnaire import TIERS, Question, Questionnaire
 from vendorcheck.domain.questionnaire.types import QUESTION_TYPES
@@ -29,11 +30,6 @@ EVIDENCE_KINDS_EN = {
     "pdf": "PDF",
     "image": "images (PNG, JPEG, GIF, WebP)",
     "office": "Office documents (Word, Excel, PowerPoint)",
-}
-TIER_LABELS = {
-    1: "区分1（機密性1）",
-    2: "区分2（機密性2）",
-    3: "区分3（機密性3・自治体機密性3A/3B/3C）",
 }
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.register_fields import fields_for, parse_any_date
+from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import applications as application_service
 from vendorcheck.services import contract_registers, procedures, register_people, register_reviews
 from vendorcheck.services import registers as register_service
@@ -22,7 +23,6 @@ from vendorcheck.web import register_list_page
 from vendorcheck.web.applications import person_from_form
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
-from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
@@ -81,10 +81,7 @@ def _level_label(code: str) -> str:
 def detail(entry_id: int):
     on_text = request.args.get("on", "").strip()
     on_day = parse_any_date(on_text) if on_text else today_jst()
-    try:
-        entry = register_service.get_entry(current_reader(), entry_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    entry = register_service.get_entry(current_reader(), entry_id)
     if on_day is None:
         flash("日付は 2025-04-01 又は 令和7年4月1日 の形で入力してください。", "error")
         return render_template("registers/detail.html", **_detail_context(entry, today_jst())), 400
@@ -105,10 +102,7 @@ def _form_values(entry_type: str) -> dict[str, Any]:
 @require("manage_cases")
 def edit(entry_id: int):
     reader = current_reader()
-    try:
-        entry = register_service.entry_for_change(reader, entry_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    entry = register_service.entry_for_change(reader, entry_id)
     values: dict[str, Any] = {s.name: getattr(entry, s.name) for s in fields_for(entry.entry_type)}
     errors: dict[str, str] = {}
     status = 200
@@ -221,14 +215,11 @@ def generate_procedure(entry_id: int):
 @bp.route("/<int:entry_id>/procedure/<int:version>.docx")
 @require("view")
 def procedure_file(entry_id: int, version: int):
-    try:
-        stored = procedures.stored_version(current_reader(), entry_id, version)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    stored = procedures.stored_version(current_reader(), entry_id, version)
     return attachment(
         bytes(stored.docx),
         f"SNS運用手順書_{stored.entry.name}_第{stored.version}版.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        DOCX_TYPE,
         ascii_stem=f"sns-procedure-{entry_id}-v{version}",
     )
 
@@ -237,10 +228,7 @@ def procedure_file(entry_id: int, version: int):
 @require("manage_cases")
 def retire(entry_id: int):
     reader = current_reader()
-    try:
-        entry = register_service.entry_for_change(reader, entry_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    entry = register_service.entry_for_change(reader, entry_id)
     errors: dict[str, str] = {}
     status = 200
     if request.method == "POST":
@@ -277,10 +265,7 @@ def retire(entry_id: int):
 @bp.route("/<int:entry_id>/retirement/<int:file_id>")
 @require("view")
 def retirement_file(entry_id: int, file_id: int):
-    try:
-        item = register_service.retirement_file(current_reader(), entry_id, file_id)
-    except NotFound as exc:
-        return render_error(404, exc.message)
+    item = register_service.retirement_file(current_reader(), entry_id, file_id)
     return attachment(
         bytes(item.data), item.filename, item.content_type, ascii_stem=f"retirement-{item.id}"
     )

@@ -19,7 +19,7 @@ from wtforms.validators import Optional
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import has_answer
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     QUESTION_STATUS_EXPLAINED,
     REQUIREMENT_STATUS_LABELS,
     SEVERITIES,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from vendorcheck.domain.jp import parse_date, today_jst
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     QUESTION_STATUS_EXPLAINED,
     REQUIREMENT_STATUS_LABELS,
     SEVERITIES,

@@ -164,7 +164,7 @@ def option_values(question: Question) -> tuple[str, ...]:
 
 
 def _full_score(question: Question, value: str) -> bool:
-    answer = (value,) if question.type == "multi" else value
+    answer = (value,) if question.answer_type.multiple else value
     return question.answer_type.automatic_score(answer) == 1.0
 
 
@@ -177,7 +177,7 @@ def baseline(question: Question) -> str:
 
 
 def _answer(question: Question, value: str) -> object:
-    return (value,) if question.type == "multi" and value != NA else value
+    return (value,) if question.answer_type.multiple and value != NA else value
 
 
 def _selected(clauses, kind, tier, answers) -> tuple[str, ...]:
@@ -299,7 +299,7 @@ def assess_answers(
         position = positions.get(question.id)
         if position is not None and position.handles and position.handles not in handles:
             continue
-        if question.type == "multi" and _multi_agrees(question, raw, position):
+        if question.answer_type.multiple and _multi_agrees(question, raw, position):
             continue
         for value in values:
             found = outcome(

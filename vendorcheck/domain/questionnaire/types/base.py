@@ -125,6 +125,7 @@ class QuestionType:
     inline: ClassVar[bool] = False  # the choices are short enough to stand on one line
     holds_evidence: ClassVar[bool] = False  # answers are the ids of uploaded evidence files
     holds_date: ClassVar[bool] = False  # answers are calendar dates
+    holds_ismap_number: ClassVar[bool] = False  # answers are checked against the ISMAP lists
     allow_na: bool = False
 
     @classmethod

@@ -54,6 +54,7 @@ class IsmapNumberType(FreeAnswerType):
 
     name: ClassVar[str] = "ismap_number"
     label_ja: ClassVar[str] = "ISMAP登録番号"
+    holds_ismap_number: ClassVar[bool] = True
     input_attributes: ClassVar[HtmlAttributes] = (
         ("type", "text"),
         ("pattern", "[A-Za-z0-9\\-]+"),

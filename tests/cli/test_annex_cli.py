@@ -17,7 +17,7 @@ from vendorcheck.domain.clauses import load_clauses
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.store.models import AuditEvent, GeneratedAnnex
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_CLAUSES = ROOT / "contract_templates" / "clauses"
 
 

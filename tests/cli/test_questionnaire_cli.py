@@ -15,7 +15,7 @@ from tests.commands import command_runner
 from vendorcheck import create_app
 from vendorcheck.domain.questionnaire import load_directory
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "questionnaires"
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.test_judgement import TODAY, Build, new_officer
+from tests.services.test_judgement import TODAY, Build, new_officer
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.services import expiry
 from vendorcheck.services.reminders import queue_reminders

@@ -10,7 +10,7 @@ import pytest
 from tests.answering import TINY_PDF, raw_answer
 from tests.monitoring_helpers import SYSTEM, make_contract
 from vendorcheck.domain.questionnaire.carry import PREVIOUS
-from vendorcheck.domain.scoring import VERDICT_CONFORMING
+from vendorcheck.domain.scorecard import VERDICT_CONFORMING
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import judgement, reconfirmation
 from vendorcheck.services.assessments import (

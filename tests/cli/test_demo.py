@@ -14,7 +14,7 @@ import pytest
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.jp import is_valid_corporate_number
-from vendorcheck.domain.scoring import (
+from vendorcheck.domain.scorecard import (
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
@@ -45,7 +45,7 @@ from vendorcheck.store.models import (
     VendorCertification,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LOGIN = re.compile(r"ログイン ID (\S+)\s+仮パスワード (\S+)")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from vendorcheck.store.models import Staff
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_init_creates_the_first_admin_once(runner, app, db):

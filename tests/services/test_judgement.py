@@ -9,22 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import tomllib
 from dataclasses import dataclass
 
 import pytest
 
 from tests.conftest import home_department
+from tests.fixtures import review_questionnaire
 from vendorcheck.domain.jp import today_jst
-from vendorcheck.domain.questionnaire import parse_questionnaire
-from vendorcheck.domain.scoring import (
-    VERDICT_CONDITIONAL,
-    VERDICT_NONCONFORMING,
-    Review,
-    score,
-)
+from vendorcheck.domain.scorecard import VERDICT_CONDITIONAL, VERDICT_NONCONFORMING, Review
+from vendorcheck.domain.scoring import score
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services import comparison, judgement
+from vendorcheck.services import comparison, judgement, overdue_remediations
 from vendorcheck.services import review as review_service
 from vendorcheck.services.annexes import accepted_remediations
 from vendorcheck.services.assessments import latest_answers
@@ -45,80 +40,10 @@ from vendorcheck.store.models import (
 TODAY = today_jst()
 SCRIPT = "<script>alert(1)</script>"
 PDF = b"%PDF-1.4\n% scorecard test\n"
-QUESTIONNAIRE = parse_questionnaire(
-    tomllib.loads(
-        """
-id = "scorecard_test"
-version = 1
-respondent = "vendor"
-kinds = ["outsourcing"]
-title = { ja = "採点表テスト用確認書" }
-
-[thresholds]
-"1" = { pass = 50 }
-"2" = { pass = 70 }
-"3" = { pass = 80 }
-
-[[sections]]
-id = "a"
-title = { ja = "管理体制" }
-
-[[sections.questions]]
-id = "a.policy"
-type = "choice"
-text = { ja = "情報セキュリティ方針はありますか。" }
-requirements = ["OUT-01"]
-weight = 3
-mandatory_from_tier = 2
-options = [
-  { value = "yes", label = { ja = "方針あり" }, score = 1.0 },
-  { value = "draft", label = { ja = "策定中" }, score = 0.5, finding = "medium" },
-  { value = "no", label = { ja = "方針なし" }, score = 0.0, finding = "high" },
-]
-
-[[sections.questions]]
-id = "a.detail"
-type = "text"
-multiline = true
-scoring = "reviewer"
-weight = 2
-text = { ja = "管理体制を説明してください。" }
-requirements = ["OUT-02"]
-
-[[sections]]
-id = "cert"
-title = { ja = "第三者認証" }
-
-[[sections.questions]]
-id = "cert.isms"
-type = "choice"
-text = { ja = "ISMS認証を取得していますか。" }
-requirements = ["OUT-03"]
-weight = 1
-options = [
-  { value = "certified", label = { ja = "取得している" }, score = 1.0 },
-  { value = "none", label = { ja = "取得していない" }, score = 0.0 },
-]
-
-[[sections.questions]]
-id = "cert.isms_expiry"
-type = "date"
-weight = 0
-text = { ja = "ISMS認証の有効期限を記入してください。" }
-requirements = ["OUT-03"]
-show_if = { question = "cert.isms", in = ["certified"] }
-
-[[sections.questions]]
-id = "cert.isms_certificate"
-type = "file"
-required = false
-weight = 1
-text = { ja = "ISMS認証の登録証を添付してください。" }
-requirements = ["OUT-03"]
-show_if = { question = "cert.isms", in = ["certified"] }
-"""
-    ),
-    "scorecard_test.toml",
+QUESTIONNAIRE = review_questionnaire(
+    "scorecard_test",
+    "採点表テスト用確認書",
+    questions=("a.policy", "a.detail", "cert.isms", "cert.isms_expiry", "cert.isms_certificate"),
 )
 GOOD = {"a.policy": "yes", "a.detail": "担当者3名で管理しています。", "cert.isms": "none"}
 
@@ -415,13 +340,15 @@ def test_overdue_remediations_are_accepted_not_done_and_past_their_date(build, o
     proposed = judgement.add_remediation(
         staff_actor(officer), build(NO_POLICY), "a.policy", "未承認", due
     )
-    assert judgement.overdue_remediations(due) == []  # due today: not yet overdue
-    (item,) = judgement.overdue_remediations(due + dt.timedelta(days=3))
+    assert overdue_remediations.overdue_remediations(due) == []  # due today: not yet overdue
+    (item,) = overdue_remediations.overdue_remediations(due + dt.timedelta(days=3))
     assert item.remediation.id == row.id and item.days_late == 3
     assert item.remediation.assessment.vendor.name.startswith("株式会社採点")
-    assert proposed.id not in {i.remediation.id for i in judgement.overdue_remediations(due)}
+    assert proposed.id not in {
+        i.remediation.id for i in overdue_remediations.overdue_remediations(due)
+    }
     judgement.mark_remediation_done(staff_actor(officer), row.assessment, row.id)
-    assert judgement.overdue_remediations(due + dt.timedelta(days=3)) == []
+    assert overdue_remediations.overdue_remediations(due + dt.timedelta(days=3)) == []
 
 
 def test_overdue_remediation_is_reminded_to_staff_once_a_day(build, officer):

@@ -6,8 +6,8 @@ from importlib.util import module_from_spec, spec_from_file_location
 
 import pytest
 
-from tests.test_expiry import certified, days
-from tests.test_judgement import GOOD, TODAY, Build, new_officer
+from tests.services.test_expiry import certified, days
+from tests.services.test_judgement import GOOD, TODAY, Build, new_officer
 from vendorcheck.domain.expiry_dates import CERTIFICATE, EVIDENCE
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import expiry, expiry_facts
