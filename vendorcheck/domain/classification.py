@@ -49,6 +49,11 @@ class Scheme:
         return handles_confidential(self.level(code))
 
 
+def with_tier(label: str, tier: int) -> str:
+    """A class with the tier of checks it asks for, as staff pages say it: 「機密性2（確認の段階 2）」."""
+    return f"{label}（確認の段階 {tier}）"
+
+
 def handles_confidential(level: Level) -> bool:
     """Tell whether the level is 機密性2以上, so external services follow the CLD rules."""
     return level.tier >= CONFIDENTIAL_FROM_TIER

@@ -8,6 +8,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from vendorcheck.domain import assessment_status
+from vendorcheck.domain.classification import with_tier
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import cases as case_service
 from vendorcheck.services import department_access, invitations
@@ -137,7 +138,7 @@ def _case_form(case=None) -> CaseForm:
     form.classification_level.choices = choices(
         [("", "選択してください")]
         + [
-            (level.code, f"{level.label_ja}（確認の段階 {level.tier}）")
+            (level.code, with_tier(level.label_ja, level.tier))
             for level in organisation_scheme().levels
         ]
     )

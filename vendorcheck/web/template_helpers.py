@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Flask, current_app, g
 
+from vendorcheck.domain.classification import with_tier
 from vendorcheck.domain.jp import english_date, in_japan, jst_time, wareki, wareki_datetime
 from vendorcheck.domain.roles import can, role_label
 from vendorcheck.services.comparison import classification_label
@@ -78,7 +79,7 @@ def web_link(value: object) -> str:
 def classification_with_tier(case) -> str:
     """Staff pages name the tier beside the class; documents for the vendor do not (their
     reports leave out the internal 確認の段階)."""
-    return f"{classification_label(case)}（確認の段階 {case.tier}）"
+    return with_tier(classification_label(case), case.tier)
 
 
 def install(app: Flask) -> None:
