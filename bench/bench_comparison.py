@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.domain.questionnaire import load_questionnaire
 from vendorcheck.domain.scoring import score
 from vendorcheck.services import comparison as comparison_service

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.domain.ismap_checks import Claim
 from vendorcheck.services import ismap as ismap_service
 from vendorcheck.services import ismap_import

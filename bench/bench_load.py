@@ -40,7 +40,7 @@ from http_bench import csrf_token
 
 from tests.answering import TINY_PDF, section_form
 from tests.invitation import invite_vendor
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.assessments import questionnaire_of

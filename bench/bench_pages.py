@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from http_bench import Served, bare_flask_app, csrf_token, load
 
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.migrate import apply_migrations

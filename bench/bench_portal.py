@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from http_bench import Served, bare_flask_app, load
 
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services import invitations
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.questionnaires import catalogue

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from http_bench import Served, bare_flask_app, csrf_token, load
 
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services import demo_scale, invitations
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.assessments import questionnaire_of

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench_portal import synthetic_questionnaire
 
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.documents.checksheet_writer import ANSWER_COLUMN, ID_COLUMN
 from vendorcheck.domain.questionnaire.types import SampleFacts
 from vendorcheck.services import checksheets, invitations

@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from tests.commands import command_runner
 from tests.page_checker import page_problems
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services.organisation import UNSET_NAME
 from vendorcheck.store.db import bind, open_database
 from vendorcheck.store.migrate import apply_migrations

@@ -12,7 +12,7 @@ import pytest
 
 from tests.commands import command_runner
 from tests.web.test_annexes import ORGANISATION, article_numbers, assert_clean, make_assessment
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.domain.clauses import load_clauses
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.store.models import AuditEvent, GeneratedAnnex

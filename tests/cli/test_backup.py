@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.commands import command_runner
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services import backup as backup_service
 from vendorcheck.store.migrate import apply_migrations
 from vendorcheck.store.models import Department, Vendor

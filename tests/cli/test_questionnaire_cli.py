@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.commands import command_runner
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.domain.questionnaire import load_directory
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -125,7 +125,7 @@ def test_the_wheel_works_from_another_folder(tmp_path):
         """
         import time
 
-        from vendorcheck import create_app
+        from vendorcheck.app import create_app
         from vendorcheck.store.models import Staff
 
         app = create_app()

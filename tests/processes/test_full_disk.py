@@ -21,7 +21,7 @@ from tests.answering import TINY_PDF
 from tests.conftest import TEST_ORGANISATION, missing
 from tests.processes.prepare import ready_to_submit
 from tests.servers import Server
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services.assessments import questionnaire_of
 from vendorcheck.store.models import Organisation
 

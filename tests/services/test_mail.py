@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from tests.conftest import free_port, missing
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.config import ConfigError
 from vendorcheck.services import mail
 from vendorcheck.services.mail import SmtpSettings, deliver_pending, queue_mail

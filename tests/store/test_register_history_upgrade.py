@@ -9,7 +9,7 @@ import pytest
 from peewee import DatabaseError
 from playhouse.migrations import Runner
 
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services.backup import known_migrations
 from vendorcheck.store.db import MIGRATIONS_DIR
 from vendorcheck.store.migrate import apply_migrations

@@ -7,7 +7,7 @@ import datetime as dt
 from playhouse.migrations import Runner
 
 from tests.commands import command_runner
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services.backup import known_migrations
 from vendorcheck.store.db import MIGRATIONS_DIR
 from vendorcheck.store.models import AuditEvent, Department, Organisation, Staff

@@ -13,7 +13,7 @@ import pytest
 from tests.invitation import invite_vendor
 from tests.web.test_answer_reuse import _submit
 from tests.web.test_portal import _token
-from vendorcheck import create_app
+from vendorcheck.app import create_app
 from vendorcheck.services.assessments import questionnaire_of, read_draft
 from vendorcheck.store.migrate import apply_migrations
 from vendorcheck.store.models import Assessment, AuditEvent, Organisation

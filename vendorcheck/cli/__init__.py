@@ -17,7 +17,8 @@ import click
 from flask.cli import ScriptInfo
 from peewee import DatabaseError, InterfaceError, OperationalError
 
-from vendorcheck import __version__, create_app
+from vendorcheck import __version__
+from vendorcheck.app import create_app
 from vendorcheck.cli.cases import cases_command
 from vendorcheck.cli.checksheet import checksheet_group
 from vendorcheck.cli.common import FAILURE, USAGE_ERROR, JapaneseHelp, os_reason
