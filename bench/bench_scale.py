@@ -49,6 +49,7 @@ PASSWORD = "Bench-Scale-Password-2026"
 KEYED = [
     "vendorcheck/store/migrations",
     "vendorcheck/services/demo_scale.py",
+    "vendorcheck/services/demo_scale_cases.py",
     "vendorcheck/services/demo_scale_history.py",
     "vendorcheck/services/demo_answers.py",
     "vendorcheck/services/expiry_facts.py",

@@ -7,6 +7,7 @@ import datetime as dt
 from tests.web.test_annexes import make_assessment
 from vendorcheck.domain import assessment_status
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import contract_links, contracts, review
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.models import Contract
@@ -31,9 +32,9 @@ def make_contract(
     assessment = review.decide(
         SYSTEM, assessment, assessment_status.ACCEPTED, "試験のため承認", confirm_pending=True
     )
-    clauses = annex_service.clause_library(app.config)
+    clauses = clause_service.clause_library(app.config)
     annex = annex_service.generate(
-        SYSTEM, assessment, clauses=clauses, positions=annex_service.clause_positions(app.config)
+        SYSTEM, assessment, clauses=clauses, positions=clause_service.clause_positions(app.config)
     )
     contract, link = contracts.create_contract(
         SYSTEM,

@@ -20,6 +20,7 @@ from vendorcheck.domain.scorecard import (
     VERDICT_NONCONFORMING,
 )
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import contract_end, invitations, periodic_reports, review
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
@@ -259,8 +260,8 @@ def _annex_text(row) -> tuple[list[str], str]:
 
 
 def test_demo_has_a_resolved_contract_conflict_and_a_final_annex_for_each_kind(demo, app):
-    clauses = annex_service.clause_library(app.config)
-    positions = annex_service.clause_positions(app.config)
+    clauses = clause_service.clause_library(app.config)
+    positions = clause_service.clause_positions(app.config)
     accepted = {
         a.case.kind: a
         for a in Assessment.select()

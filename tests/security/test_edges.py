@@ -15,6 +15,7 @@ from tests.security import world as w
 from tests.web.test_annexes import make_assessment
 from vendorcheck.domain import assessment_status
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import review
 from vendorcheck.services.audit import Actor
 from vendorcheck.web.auth import _safe_next as safe_next
@@ -246,8 +247,8 @@ def test_a_huge_annex_version_in_the_contract_form_is_refused(app, client, db, l
     annex_service.generate(
         system,
         assessment,
-        clauses=annex_service.clause_library(app.config),
-        positions=annex_service.clause_positions(app.config),
+        clauses=clause_service.clause_library(app.config),
+        positions=clause_service.clause_positions(app.config),
     )
     login_as("admin")
     path = f"/assessments/{assessment.id}/contract"

@@ -13,6 +13,7 @@ from tests.conftest import csrf_token
 from tests.web.test_annexes import make_assessment
 from vendorcheck.domain import assessment_status
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import contract_terms
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.models import Assessment, ConflictResolution, GeneratedAnnex, Remediation
@@ -34,21 +35,21 @@ def headings(row: GeneratedAnnex) -> list[str]:
 
 
 def generate(app, assessment) -> GeneratedAnnex:
-    clauses = annex_service.clause_library(app.config)
+    clauses = clause_service.clause_library(app.config)
     return annex_service.generate(
         Actor.system("test"),
         Assessment.get_by_id(assessment.id),
         clauses=clauses,
-        positions=annex_service.clause_positions(app.config),
+        positions=clause_service.clause_positions(app.config),
     )
 
 
 def conflicts(app, assessment):
-    clauses = annex_service.clause_library(app.config)
+    clauses = clause_service.clause_library(app.config)
     inputs = annex_service.gather(
         Assessment.get_by_id(assessment.id),
         clauses=clauses,
-        positions=annex_service.clause_positions(app.config),
+        positions=clause_service.clause_positions(app.config),
     )
     return inputs.conflicts
 

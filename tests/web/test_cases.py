@@ -10,8 +10,8 @@ import pytest
 from tests.conftest import csrf_token
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst
+from vendorcheck.services import assessment_board, invitations
 from vendorcheck.services import cases as case_service
-from vendorcheck.services import invitations
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.services.vendors import create_vendor
@@ -274,7 +274,7 @@ def test_list_and_dashboard_use_the_same_few_queries_however_many_rows(app, db, 
     invite(app, first, _vendor("一社目"))
     executed = _count_queries(db, monkeypatch)
     case_service.list_cases(case_service.CaseFilter())
-    case_service.dashboard()
+    assessment_board.dashboard()
     few = len(executed)
     monkeypatch.undo()
     for n in range(5):
@@ -282,7 +282,7 @@ def test_list_and_dashboard_use_the_same_few_queries_however_many_rows(app, db, 
         invite(app, case, _vendor(f"事業者{n}a"), _vendor(f"事業者{n}b"), deadline=TODAY)
     executed = _count_queries(db, monkeypatch)
     rows = case_service.list_cases(case_service.CaseFilter())
-    board = case_service.dashboard()
+    board = assessment_board.dashboard()
     for row in rows:
         _ = row.case.department.name
     for a in board.upcoming:

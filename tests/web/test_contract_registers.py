@@ -15,6 +15,7 @@ from vendorcheck.domain import assessment_status
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.questionnaire.carry import PREVIOUS
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import review
 from vendorcheck.services.assessments import read_draft
 from vendorcheck.store.models import (
@@ -46,8 +47,8 @@ def test_the_entry_of_the_assessment_is_offered_when_a_contract_is_made(app, cli
     annex_service.generate(
         SYSTEM,
         assessment,
-        clauses=annex_service.clause_library(app.config),
-        positions=annex_service.clause_positions(app.config),
+        clauses=clause_service.clause_library(app.config),
+        positions=clause_service.clause_positions(app.config),
     )
     entry = _service_entry(assessment=assessment.id)
     make_entry(entry_type=reg.SERVICE, name="よその部局のサービス", department="消防部局")

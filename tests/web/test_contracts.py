@@ -15,6 +15,7 @@ from tests.monitoring_helpers import SYSTEM, make_contract, token_of
 from tests.web.test_annexes import make_assessment
 from vendorcheck.domain import assessment_status
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import contract_end, contracts, periodic_reports, review
 from vendorcheck.store.models import (
     AuditEvent,
@@ -50,8 +51,8 @@ def test_staff_make_a_contract_from_the_annex_page(app, client, officer):
     annex_service.generate(
         SYSTEM,
         assessment,
-        clauses=annex_service.clause_library(app.config),
-        positions=annex_service.clause_positions(app.config),
+        clauses=clause_service.clause_library(app.config),
+        positions=clause_service.clause_positions(app.config),
     )
     page = client.get(f"/assessments/{assessment.id}/annex").get_data(as_text=True)
     assert f"/assessments/{assessment.id}/contract" in page

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from tests.conftest import csrf_token
 from vendorcheck.domain.jp import today_jst
-from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import demo as demo_service
 from vendorcheck.services import (
     expiry,
@@ -92,10 +92,10 @@ def demo(app, db):
         LinkSettings(BASE_URL),
         max_evidence_bytes=10 * 1024 * 1024,
         contracts=(
-            annex_service.clause_library(app.config),
+            clause_service.clause_library(app.config),
             ContractLinkSettings.from_config(app.config),
         ),
-        positions=annex_service.clause_positions(app.config),
+        positions=clause_service.clause_positions(app.config),
     )
 
 

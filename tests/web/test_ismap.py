@@ -8,7 +8,7 @@ import io
 import pytest
 
 from tests.conftest import csrf_token
-from vendorcheck.services import annexes, ismap_reminders, review
+from vendorcheck.services import annexes, clause_library, ismap_reminders, review
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.store.models import Assessment, Case, MailMessage, Vendor
 
@@ -61,7 +61,7 @@ def test_annex_prints_the_verified_list_number_and_validity(demo, app):
     case = Case.get(Case.kind == "cloud")
     mirai = Vendor.get(Vendor.name == "株式会社みらいクラウド")
     assessment = Assessment.get(Assessment.case == case, Assessment.vendor == mirai)
-    annex = annexes.preview(assessment, clauses=annexes.clause_library(app.config))
+    annex = annexes.preview(assessment, clauses=clause_library.clause_library(app.config))
     text = "\n".join(p.text for a in annex.articles for p in a.paragraphs)
     assert "ISMAPクラウドサービスリスト、登録番号 C22-0101-1、有効期限 令和" in text
     assert "ISMAPクラウドサービスリストに登録されている" not in text  # no pasted option label

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from vendorcheck.cli.common import command, fail
-from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import questionnaires as questionnaire_service
 
 
@@ -52,7 +52,7 @@ def questionnaires_command() -> None:
 def check_clauses_command() -> None:
     """特記事項の条文ファイル（形式、質問との対応、番号、網羅）を検査します（問題があれば終了コード 1）。"""
     directory = current_app.config["CLAUSES_DIR"]
-    problems, count = annex_service.check_library(current_app.config)
+    problems, count = clause_service.check_library(current_app.config)
     for problem in problems:
         click.echo(problem)
     if problems:

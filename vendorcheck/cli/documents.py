@@ -21,6 +21,7 @@ from vendorcheck.cli.common import (
 from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import cases as case_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import comparison as comparison_service
 from vendorcheck.services.assessments import get_assessment
 from vendorcheck.services.audit import Actor
@@ -54,8 +55,8 @@ def annex_command(
     with database().connection_context():
         try:
             assessment = get_assessment(number)
-            clauses = annex_service.clause_library(current_app.config)
-            positions = annex_service.clause_positions(current_app.config)
+            clauses = clause_service.clause_library(current_app.config)
+            positions = clause_service.clause_positions(current_app.config)
             inputs = annex_service.gather(assessment, clauses=clauses, positions=positions)
             annex_service.refuse_final(assessment, inputs)  # refuses before writing
             annex_service.preview(assessment, optional, clauses=clauses, positions=positions)
@@ -99,8 +100,8 @@ def _annex_check(assessment_id: int) -> None:
     with database().connection_context():
         try:
             assessment = get_assessment(assessment_id)
-            clauses = annex_service.clause_library(current_app.config)
-            positions = annex_service.clause_positions(current_app.config)
+            clauses = clause_service.clause_library(current_app.config)
+            positions = clause_service.clause_positions(current_app.config)
             inputs = annex_service.gather(assessment, clauses=clauses, positions=positions)
         except ClauseError as exc:
             fail("\n".join(exc.errors))

@@ -14,7 +14,7 @@ from vendorcheck.cli.common import command, database, fail
 from vendorcheck.config import describe_settings
 from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.roles import ROLES
-from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import demo as demo_service
 from vendorcheck.services import demo_scale, shipped_templates
 from vendorcheck.services import questionnaires as questionnaire_service
@@ -157,10 +157,10 @@ def demo_command(scale: str | None) -> None:
                 links,
                 max_evidence_bytes=config["MAX_EVIDENCE_MB"] * 1024 * 1024,
                 contracts=(
-                    annex_service.clause_library(config),
+                    clause_service.clause_library(config),
                     ContractLinkSettings.from_config(config),
                 ),
-                positions=annex_service.clause_positions(config),
+                positions=clause_service.clause_positions(config),
             )
         except ClauseError as exc:
             fail("条文ファイルを読み込めません: " + " ".join(exc.errors))

@@ -17,8 +17,8 @@ from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.questionnaire import Question, Questionnaire
 from vendorcheck.domain.requirements import load_requirements
 from vendorcheck.services import answers
-from vendorcheck.services.annexes import describe_condition
 from vendorcheck.services.assessments import questionnaire_of, read_draft
+from vendorcheck.services.clause_library import describe_condition
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.models import Assessment
 

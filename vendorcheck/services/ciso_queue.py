@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import in_japan, today_jst
-from vendorcheck.services.cases import waiting_for_review
+from vendorcheck.services.assessment_board import waiting_for_review
 from vendorcheck.services.scoring_inputs import scorecards
 from vendorcheck.store.models import Assessment, Case, Remediation, Vendor
 

@@ -18,6 +18,7 @@ from vendorcheck.domain.jp import parse_date
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE, KIND_LABELS, KINDS, load_requirements
 from vendorcheck.domain.uploads import DOCX_TYPE
 from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import contract_terms
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.assessments import get_assessment
@@ -40,13 +41,13 @@ def annex_url(assessment_id: int) -> str:
 def _clauses():
     """Return (clauses, problems): the library, or the problems that keep it from loading."""
     try:
-        return annex_service.clause_library(current_app.config), []
+        return clause_service.clause_library(current_app.config), []
     except ClauseError as error:
         return [], error.errors
 
 
 def _positions():
-    return annex_service.clause_positions(current_app.config)
+    return clause_service.clause_positions(current_app.config)
 
 
 def _render(assessment, status: int = 200, chosen=None, error: str | None = None, form_values=None):
@@ -188,7 +189,7 @@ def clauses():
         for question in questionnaire.questions
     }
     conditions = {
-        clause.id: annex_service.describe_condition(clause.when, questions)
+        clause.id: clause_service.describe_condition(clause.when, questions)
         for clause in shown
         if clause.when is not None
     }

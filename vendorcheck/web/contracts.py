@@ -23,6 +23,7 @@ from vendorcheck.services import (
     periodic_reports,
     reconfirmation,
 )
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import list_departments
 from vendorcheck.web import listing
@@ -202,7 +203,7 @@ def new(assessment_id: int):
                 report_due_days=form.report_due_days.data,
                 register_entry_id=form.register_entry.data or None,
             ),
-            clauses=annex_service.clause_library(current_app.config),
+            clauses=clause_service.clause_library(current_app.config),
             links=contract_links.ContractLinkSettings.from_config(current_app.config),
         )
     except ServiceError as exc:

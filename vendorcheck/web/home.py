@@ -12,6 +12,7 @@ from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.monitoring import fiscal_year_of
 from vendorcheck.domain.roles import can
 from vendorcheck.services import (
+    assessment_board,
     audit,
     dashboard_cache,
     expiry,
@@ -19,7 +20,6 @@ from vendorcheck.services import (
     overdue_remediations,
     register_board,
 )
-from vendorcheck.services import cases as case_service
 from vendorcheck.services.ciso_queue import ciso_queue
 from vendorcheck.services.organisation import get_organisation, list_departments, setup_progress
 from vendorcheck.web.auth import current_reader, require
@@ -56,9 +56,9 @@ def dashboard():
                 recent=panel("recent", shared, lambda: audit.newest(10))
                 if _can_see_audit()
                 else [],
-                board=panel("board", shared, lambda: case_service.dashboard(reader=reader)),
+                board=panel("board", shared, lambda: assessment_board.dashboard(reader=reader)),
                 status_labels=assessment_status.LABELS,
-                upcoming_days=case_service.UPCOMING_DAYS,
+                upcoming_days=assessment_board.UPCOMING_DAYS,
                 overdue_remediations=panel(
                     "remediations", shared, overdue_remediations.overdue_remediations
                 ),

@@ -17,7 +17,7 @@ from vendorcheck.domain.clauses import ClauseError
 from vendorcheck.domain.questionnaire import TIERS, Question, Questionnaire
 from vendorcheck.domain.questionnaire.types import QUESTION_TYPES
 from vendorcheck.domain.requirements import KIND_LABELS
-from vendorcheck.services import annexes as annex_service
+from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services import wording as wording_service
 from vendorcheck.web.auth import require
@@ -344,12 +344,12 @@ def coverage():
     questionnaires = catalogue.all()
     columns = questionnaire_service.questionnaire_columns(questionnaires)
     try:
-        clauses = annex_service.clause_library(current_app.config)
+        clauses = clause_service.clause_library(current_app.config)
     except ClauseError as error:
         clause_problems = error.errors
     else:
         clause_problems = []
-        columns += annex_service.clause_columns(clauses, KIND_LABELS)
+        columns += clause_service.clause_columns(clauses, KIND_LABELS)
     groups = questionnaire_service.requirement_groups()
     missing = [
         (column, requirement.id)
