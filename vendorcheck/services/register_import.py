@@ -27,6 +27,7 @@ from vendorcheck.store.db import database
 from vendorcheck.store.models import Department, RegisterEntry, Staff
 
 MAX_ROWS = 20000
+IMPORTED = "既存の台帳から取り込み"
 MAX_BYTES = 20 * 1024 * 1024
 REQUIRED = ("種類", "部局", "名称（サービス名・アカウント名）", "責任者")
 TYPES = {label: key for key, label in reg.ENTRY_TYPE_LABELS.items()} | {
@@ -147,24 +148,35 @@ def _check_row(cells: dict[str, str], departments, reader: Reader, staff_by_name
     level = str(values.get("classification_level") or "")
     if entry_type == reg.SNS and level and tier_of(level) >= 2:
         raise ValueError("SNS アカウントの分類は機密性1（公開情報）にしてください")
-    responsible = " ".join(cells.get("責任者", "").split())
-    if not responsible:
+    person = _person(cells, reg.RESPONSIBLE, department, staff_by_name)
+    if person is None:
         raise ValueError("責任者が空です（責任者は必ず登録します）")
-    name, _, department_name = responsible.partition("（")
-    staff = staff_by_name.get(normalize(name))
-    person = register_people.PersonInput(
-        role=reg.RESPONSIBLE,
-        staff_id=staff.id if staff else None,
-        name=name.strip(),
-        department_name=department_name.rstrip("）").strip() or department.name,
-    )
+    others = [
+        _person(cells, role, department, staff_by_name) for role in (reg.DEPUTY, reg.ADMINISTRATOR)
+    ]
     return {
         "type": entry_type,
         "department": department,
         "status": status,
         "values": values,
         "person": person,
+        "others": [other for other in others if other is not None],
     }
+
+
+def _person(cells: dict[str, str], role: str, department, staff_by_name):
+    """The holder of a role from its column, written as the export writes it: 氏名（部局）."""
+    text = " ".join(cells.get(reg.PERSON_ROLES[role], "").split())
+    if not text:
+        return None
+    name, _, department_name = text.partition("（")
+    staff = staff_by_name.get(normalize(name))
+    return register_people.PersonInput(
+        role=role,
+        staff_id=staff.id if staff else None,
+        name=name.strip(),
+        department_name=department_name.rstrip("）").strip() or department.name,
+    )
 
 
 def _rows(table: list[list[str]]) -> Iterable[tuple[int, dict[str, str]]]:
@@ -217,16 +229,24 @@ def import_register(
         return report
     with database.atomic():
         for row in checked:
-            create_existing_entry(
+            entry = create_existing_entry(
                 actor,
                 row["type"],
                 row["department"],
                 row["values"],
                 row["person"],
                 status=row["status"],
-                reason="既存の台帳から取り込み",
+                reason=IMPORTED,
                 today=today,
             )
+            for other in row["others"]:  # 副責任者 and 管理者・担当者, from the same day
+                register_people.add_assignment(
+                    actor,
+                    entry,
+                    other,
+                    effective_from=row["values"].get("start_date") or today,
+                    reason=IMPORTED,
+                )
         audit.record(
             actor,
             "register.import",
