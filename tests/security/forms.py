@@ -136,14 +136,27 @@ def _valid_looking(item: Field, marker: str) -> str | None:
     return None
 
 
-def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool | str = False):
-    """(form data as a dict of lists, the markers given, the fields that could not be filled)."""
+def fill(
+    form: Form,
+    marker: str,
+    corpus: tuple[str, ...],
+    valid: bool | str = False,
+    files: dict[str, tuple[bytes, str]] | None = None,
+    left_out: set[str] = frozenset(),
+):
+    """(form data as a dict of lists, the markers given, the fields that could not be filled).
+
+    `files` are the real files a field takes (tests/security/corpus_files.py), given in every
+    round; `left_out` names fields not sent (a trial-run box)."""
+    files = files or {}
     data: dict[str, list[str]] = {}
     markers: dict[str, str] = {}
     unknown: list[str] = []
     radios_done: set[str] = set()
     for number, item in enumerate(form.fields):
         own = f"{marker}f{number:02d}x"
+        if item.name in left_out:
+            continue
         if item.kind in KEPT:
             if item.kind == "hidden":
                 data.setdefault(item.name, []).append(item.value)
@@ -169,7 +182,8 @@ def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool | str = F
             data.setdefault(item.name, []).append(item.value or value)
         elif item.kind == "select":
             real = [o for o in item.options if o not in ("", "0")]
-            options = item.selected if valid and item.selected else real or item.options
+            chosen = [o for o in item.selected if o not in ("", "0")]  # not the placeholder
+            options = chosen if valid and chosen else real or item.options
             if valid == "last":
                 options = real[-1:] or options
             if not options:
@@ -187,7 +201,10 @@ def fill(form: Form, marker: str, corpus: tuple[str, ...], valid: bool | str = F
         elif item.kind == "password":
             data.setdefault(item.name, []).append("")
         elif item.kind == "file":
-            if valid:  # a real small PDF whose name carries the marker
+            if item.name in files:  # a real file of the kind the form imports
+                content, filename = files[item.name]
+                data.setdefault(item.name, []).append((io.BytesIO(content), filename))
+            elif valid:  # a real small PDF whose name carries the marker
                 data.setdefault(item.name, []).append((io.BytesIO(TINY_PDF), f"{own}.pdf"))
                 markers[own] = item.name
         else:

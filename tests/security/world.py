@@ -136,7 +136,8 @@ def build_world(runner, invite) -> World:
         )
     approver = getattr(models, "ApplicationApprover", None)
     if approver is not None and not approver.select().exists():  # the demo names no approver
-        approver.create(staff=Staff.get(Staff.role == "officer"))
+        first = Department.select().order_by(Department.id).first()  # others left to name
+        approver.create(staff=Staff.get(Staff.role == "officer"), department=first)
     stored = {"filename": "x.pdf", "content_type": "application/pdf", "file_kind": "pdf"}
     stored |= {"size": 1, "sha256": "0" * 64, "data": b"%PDF-"}
     for row in Contract.select():
