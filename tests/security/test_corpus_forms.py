@@ -6,7 +6,9 @@ free-text field filled with a marker and a corpus string, and submitted through 
 client as an administrator (the portal and contract-link forms with their token). A field the
 filler cannot fill fails the suite by name. What was stored is found by searching the database
 for the markers; then every page and export is fetched again and checked inert the way
-test_hostile_corpus.py checks it."""
+test_hostile_corpus.py checks it. The import and upload forms take real files with the corpus
+in their cells (tests/security/corpus_files.py), each imported cell is looked for in the
+database right after its import, and a form that refuses every fill fails with its messages."""
 
 from __future__ import annotations
 
