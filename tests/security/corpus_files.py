@@ -162,7 +162,7 @@ def register(client, form: Form, marker: str, corpus: tuple[str, ...], tokens) -
         for header in HEADERS:
             if header in shaped:
                 value = shaped[header][number].format(own=f"{marker}r{number}")
-            elif header in ("責任者", "副責任者"):  # 氏名（部局）; 管理者・担当者 is not read yet
+            elif header in ("責任者", "副責任者", "管理者・担当者"):  # 氏名（部局）
                 value = cells.next(f"{number + 1}行目 {header}", plain=True)
             elif header in taken:  # the other type's columns stay empty
                 value = cells.next(f"{number + 1}行目 {header}")

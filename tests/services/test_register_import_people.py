@@ -1,6 +1,5 @@
-"""The people of an imported register: the 副責任者 is read like the 責任者, so that a register
-exported and imported again keeps its deputy (it was dropped). 管理者・担当者 is not read yet
-(register_import.OTHER_ROLES says why)."""
+"""The people of an imported register: the 副責任者 and the 管理者・担当者 are read like the 責任者,
+so that a register exported and imported again keeps them (they were dropped)."""
 
 from __future__ import annotations
 
@@ -34,7 +33,14 @@ def test_the_deputy_column_is_imported_with_an_audit_event(db):
     data = _csv(
         [
             HEADER,
-            ["外部サービス", "事務部局", "電子申請", "高橋 真理", "佐藤 一郎（情報政策課）", ""],
+            [
+                "外部サービス",
+                "事務部局",
+                "電子申請",
+                "高橋 真理",
+                "佐藤 一郎（情報政策課）",
+                "山本 健",
+            ],
             ["SNS アカウント", "事務部局", "公式 X", "高橋 真理", "", ""],
         ]
     )
@@ -45,15 +51,17 @@ def test_the_deputy_column_is_imported_with_an_audit_event(db):
     holders = register_people.holders_on(service, today)
     assert holders[reg.DEPUTY].name == "佐藤 一郎"
     assert holders[reg.DEPUTY].department_name == "情報政策課"
-    assert holders[reg.ADMINISTRATOR] is None
+    assert holders[reg.ADMINISTRATOR].name == "山本 健"
     sns = register_people.holders_on(RegisterEntry.get(RegisterEntry.name == "公式 X"), today)
     assert sns[reg.DEPUTY] is None
     people_events = AuditEvent.select().where(AuditEvent.action == "register.person")
-    assert people_events.count() == 3  # two 責任者, one 副責任者
+    assert people_events.count() == 4  # two 責任者, one 副責任者, one 管理者・担当者
 
 
 def test_an_exported_register_imported_again_names_the_same_people(db):
-    first = _csv([HEADER, ["外部サービス", "事務部局", "電子申請", "高橋 真理", "佐藤 一郎", ""]])
+    first = _csv(
+        [HEADER, ["外部サービス", "事務部局", "電子申請", "高橋 真理", "佐藤 一郎", "山本 健"]]
+    )
     register_import.import_register(Actor.system("t"), SYSTEM_READER, first, dry_run=False)
     exported = register_exports.export_register(SYSTEM_READER, "csv", None).data
     RegisterEntry.update(status=reg.RETIRED).execute()  # the same service may come back
@@ -66,4 +74,5 @@ def test_an_exported_register_imported_again_names_the_same_people(db):
     assert {role: h.name for role, h in holders.items() if h} == {
         reg.RESPONSIBLE: "高橋 真理",
         reg.DEPUTY: "佐藤 一郎",
+        reg.ADMINISTRATOR: "山本 健",
     }

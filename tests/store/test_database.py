@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from peewee import CharField
 
 from vendorcheck.store.db import UnsupportedDatabase, is_sqlite, open_database
 from vendorcheck.store.migrate import apply_migrations, migration_status, pending_migrations
-from vendorcheck.store.models import Department
+from vendorcheck.store.models import ALL_MODELS, Department
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(tmp_path):
@@ -63,3 +64,25 @@ def test_concurrent_read_then_write_transactions_do_not_fail(app, db):
         assert value == expected  # IMMEDIATE serialises the read-modify-write
     else:
         assert 0 < value <= expected  # READ COMMITTED may lose updates; no errors is the point
+
+
+def test_every_text_column_on_postgresql_is_as_long_as_its_model_says(pg_schema):
+    """PostgreSQL enforces varchar lengths (SQLite does not): a model allowing more than its
+    column would turn a valid value into a 500 there, as register_person.role once did."""
+    db = open_database(pg_schema)
+    rows = db.execute_sql(
+        "SELECT table_name, column_name, character_maximum_length FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND character_maximum_length IS NOT NULL"
+    ).fetchall()
+    db.close()
+    in_database = {(table, column): length for table, column, length in rows}
+    too_short = [
+        f"{model._meta.table_name}.{field.column_name}: "
+        f"model {field.max_length}, column {in_database[(model._meta.table_name, field.column_name)]}"
+        for model in ALL_MODELS
+        for field in model._meta.sorted_fields
+        if isinstance(field, CharField)
+        and (model._meta.table_name, field.column_name) in in_database
+        and in_database[(model._meta.table_name, field.column_name)] < field.max_length
+    ]
+    assert too_short == []

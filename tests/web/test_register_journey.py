@@ -165,6 +165,25 @@ def test_changing_the_responsible_person_keeps_the_history_by_date(client, make_
     assert RegisterPerson.select().where(RegisterPerson.role == "deputy").count() == 0
 
 
+def test_an_administrator_is_named_on_both_databases(client, make_staff, db):
+    """'administrator' is 13 characters: its column must hold it on PostgreSQL too."""
+    officer, _ciso, entry_id = _approved_account(client, make_staff)
+    as_user(client, officer)
+    response = client.post(
+        f"/registers/{entry_id}/people",
+        data={
+            "csrf_token": csrf_token(client, f"/registers/{entry_id}"),
+            "role": "administrator",
+            "staff_id": str(officer.id),
+            "effective_from": "2026-10-01",
+            "reason": "運用担当の指名",
+        },
+    )
+    assert response.status_code == 302
+    rows = list(RegisterPerson.select().where(RegisterPerson.role == "administrator"))
+    assert [(r.entry_id, r.staff_id) for r in rows] == [(entry_id, officer.id)]
+
+
 def test_disabling_the_responsible_staff_flags_the_entry(client, make_staff, db):
     from vendorcheck.services import staff as staff_service
     from vendorcheck.services.audit import Actor

@@ -28,9 +28,8 @@ from vendorcheck.store.models import Department, RegisterEntry, Staff
 
 MAX_ROWS = 20000
 IMPORTED = "既存の台帳から取り込み"
-# The people read besides the 責任者. 管理者・担当者 is not read yet: its code "administrator"
-# is longer than register_person.role (varchar(12) since migration 0005) on PostgreSQL.
-OTHER_ROLES = (reg.DEPUTY,)
+# The people read besides the 責任者, in the export's columns.
+OTHER_ROLES = (reg.DEPUTY, reg.ADMINISTRATOR)
 MAX_BYTES = 20 * 1024 * 1024
 REQUIRED = ("種類", "部局", "名称（サービス名・アカウント名）", "責任者")
 TYPES = {label: key for key, label in reg.ENTRY_TYPE_LABELS.items()} | {

@@ -104,7 +104,7 @@ class RegisterPerson(BaseModel):
     """
 
     entry = ForeignKeyField(RegisterEntry, backref="people", on_delete="CASCADE")
-    role = CharField(max_length=12)  # responsible, deputy, administrator
+    role = CharField(max_length=20)  # responsible, deputy, administrator
     staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
     name = CharField(max_length=100, default="")
     department_name = CharField(max_length=100, default="")
