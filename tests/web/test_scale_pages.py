@@ -26,6 +26,7 @@ PAGES = (
     "/cases/?page=2&sort=title",
     "/cases/?kind=cloud",
     "/vendors/",
+    "/vendors/?sort=updated&order=desc&page=2",
     "/assessments/",
     "/assessments/?page=2&sort=vendor&order=desc",
     "/assessments/?status=submitted",
@@ -33,9 +34,12 @@ PAGES = (
     "/registers/?page=2",
     "/audit/",
     "/audit/?page=2",
+    "/audit/?actor=職員&sort=actor&page=2",
+    "/ismap/?q=クラウド",
     "/ismap/",
     "/contracts/",
     "/contracts/?status=active&sort=vendor",
+    "/contracts/?sort=next_due_on&order=desc&page=2",
 )
 MAX_HTML = 200 * 1024
 COLD = "#cold"

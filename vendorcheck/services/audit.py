@@ -8,6 +8,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from peewee import Field, Select, fn
+
 from vendorcheck.store.db import database
 from vendorcheck.store.models import AuditEvent
 
@@ -68,11 +70,11 @@ class AuditFilter:
     descending: bool = True
 
 
-SORTABLE = {
-    "at": AuditEvent.at,
-    "actor": AuditEvent.actor_label,
-    "action": AuditEvent.action,
-    "object": AuditEvent.object_type,
+SORTABLE = {  # each along an index ending in (at, id) or id
+    "at": (AuditEvent.at,),
+    "actor": (AuditEvent.actor_label, AuditEvent.at),  # each actor's events in time order
+    "action": (AuditEvent.action,),
+    "object": (AuditEvent.object_type,),
 }
 
 
@@ -83,7 +85,7 @@ def _filtered(criteria: AuditFilter):
     if criteria.object_type:
         query = query.where(AuditEvent.object_type == criteria.object_type)
     if criteria.actor:
-        query = query.where(AuditEvent.actor_label.contains(criteria.actor))
+        query = query.where(_actor_condition(criteria.actor))
     if criteria.since:
         query = query.where(AuditEvent.at >= criteria.since)
     if criteria.until:
@@ -91,18 +93,43 @@ def _filtered(criteria: AuditFilter):
     text = criteria.text.strip()
     if text:
         query = query.where(AuditEvent.summary.contains(text) | (AuditEvent.object_id == text))
-    column = SORTABLE.get(criteria.order, AuditEvent.at)
+    columns = [*SORTABLE.get(criteria.order, SORTABLE["at"]), AuditEvent.id]
     if criteria.descending:
-        return query.order_by(column.desc(), AuditEvent.id.desc())
-    return query.order_by(column, AuditEvent.id)
+        return query.order_by(*(column.desc() for column in columns))
+    return query.order_by(*columns)
 
 
-def search(
-    criteria: AuditFilter, *, page: int = 1, per_page: int = 50
-) -> tuple[list[AuditEvent], int]:
-    """Return one page of matching events (newest first) and the total count."""
+def _actor_condition(text: str):
+    """The labels containing the text are looked up first (along the index): none matches,
+    nothing to read; one, the events of that actor along (actor_label, at, id); several,
+    the text is matched along the time index, where a page fills quickly."""
+    labels = actors_like(text)
+    if len(labels) == 1:
+        return AuditEvent.actor_label == labels[0]
+    if not labels:
+        return AuditEvent.id.is_null()
+    return AuditEvent.actor_label.contains(text)
+
+
+COUNT_LIMIT = 10_000  # the log counts its matches up to this many, then says "or more"
+
+
+@dataclass(frozen=True)
+class EventPage:
+    rows: list[AuditEvent]
+    total: int  # at most COUNT_LIMIT
+    page: int  # the page shown: the one asked for, or the last one counted
+    more: bool  # more than COUNT_LIMIT events match
+
+
+def search(criteria: AuditFilter, *, page: int = 1, per_page: int = 50) -> EventPage:
+    """One page of matching events and their count, bounded by COUNT_LIMIT: counting stops
+    at the limit, so the cost does not grow with years of history (two queries)."""
     query = _filtered(criteria)
-    return list(query.paginate(page, per_page)), query.count()
+    counted = query.order_by().limit(COUNT_LIMIT + 1).count()
+    total = min(counted, COUNT_LIMIT)
+    page = max(1, min(page, -(-total // per_page)))
+    return EventPage(list(query.paginate(page, per_page)), total, page, counted > COUNT_LIMIT)
 
 
 def newest(limit: int = 10) -> list[AuditEvent]:
@@ -119,16 +146,28 @@ def iter_all(criteria: AuditFilter) -> Iterator[AuditEvent]:
         yield from _filtered(criteria).iterator()
 
 
+def _distinct(column: Field) -> list[str]:
+    """The distinct values of an indexed column, smallest first, by one index probe per value
+    (a recursive skip scan) instead of reading every event: the same cost at any size."""
+    seen = AuditEvent.select(fn.MIN(column).alias("v")).cte("seen", recursive=True)
+    following = AuditEvent.select(fn.MIN(column)).where(column > seen.c.v)
+    seen = seen.union_all(Select([seen], [following]).where(seen.c.v.is_null(False)))
+    query = seen.select_from(seen.c.v).where(seen.c.v.is_null(False))
+    return [value for (value,) in query.tuples()]
+
+
 def known_actions() -> list[str]:
-    return [
-        row.action
-        for row in AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    ]
+    return _distinct(AuditEvent.action)
 
 
 def known_object_types() -> list[str]:
-    query = AuditEvent.select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)
-    return [row.object_type for row in query]
+    return _distinct(AuditEvent.object_type)
+
+
+def actors_like(text: str) -> list[str]:
+    """The actor labels containing the text, found among the distinct labels (indexed)."""
+    wanted = text.casefold()
+    return [label for label in _distinct(AuditEvent.actor_label) if wanted in label.casefold()]
 
 
 def recent_by(actor_kind: str, actor_id: int, limit: int = 10) -> list[AuditEvent]:

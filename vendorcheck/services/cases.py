@@ -350,7 +350,7 @@ def page_of_cases(
     criteria: CaseFilter, wanted: PageRequest, *, today: dt.date | None = None
 ) -> Page:
     """One page of the matching cases, sorted in the database, with their assessment counts:
-    three queries at any number of cases."""
+    four queries at any number of cases."""
     today = today or today_jst()
     found = page_of(_cases_matching(criteria, today), CASE_SORTS, wanted, Case.id)
     return Page(_with_counts(found.rows, today), found.total, found.page)

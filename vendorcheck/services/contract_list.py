@@ -11,6 +11,7 @@ from peewee import JOIN
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import normalize, today_jst
+from vendorcheck.services.paging import Page, PageRequest, page_of
 from vendorcheck.store.models import Contract, Department, RegisterEntry, Vendor
 
 LIST_LIMIT = 5000
@@ -40,15 +41,7 @@ def visible(query, reader: Reader):
     return query.where(Contract.department == reader.department_id)
 
 
-def list_contracts(
-    reader: Reader,
-    criteria: ContractFilter = ContractFilter(),
-    *,
-    today: dt.date | None = None,
-    limit: int = LIST_LIMIT,
-) -> list[Contract]:
-    """Matching contracts with their vendor, department and register entry, in one query."""
-    today = today or today_jst()
+def _matching(reader: Reader, criteria: ContractFilter, today: dt.date):
     query = (
         Contract.select(Contract, Vendor, Department, RegisterEntry)
         .join(Vendor, on=Contract.vendor == Vendor.id)
@@ -78,8 +71,44 @@ def list_contracts(
             | Contract.title.contains(text)
             | Vendor.name_normalized.contains(folded)
         )
+    return query
+
+
+def list_contracts(
+    reader: Reader,
+    criteria: ContractFilter = ContractFilter(),
+    *,
+    today: dt.date | None = None,
+    limit: int = LIST_LIMIT,
+) -> list[Contract]:
+    """Matching contracts with their vendor, department and register entry, in one query."""
+    query = _matching(reader, criteria, today or today_jst())
     order = (Contract.next_due_on.asc(nulls="LAST"), Contract.id)
     return list(query.order_by(*order).limit(limit))
+
+
+SORTS = {  # a contract without a next due date comes last (first when reversed), as on paper
+    "number": (Contract.number,),
+    "title": (Contract.title,),
+    "vendor": (Vendor.name_normalized,),
+    "department": (Department.sort_order,),
+    "starts_on": (Contract.starts_on,),
+    "ends_on": (Contract.ends_on,),
+    "status": (Contract.status,),
+    "next_due_on": (Contract.next_due_on.is_null(), Contract.next_due_on),
+    "register_entry": (RegisterEntry.name_normalized,),
+}
+
+
+def page_of_contracts(
+    reader: Reader,
+    criteria: ContractFilter,
+    wanted: PageRequest,
+    *,
+    today: dt.date | None = None,
+) -> Page:
+    """One page of the matching contracts, sorted and cut in the database: three queries."""
+    return page_of(_matching(reader, criteria, today or today_jst()), SORTS, wanted, Contract.id)
 
 
 def count_by_status(reader: Reader) -> dict[str, int]:

@@ -10,10 +10,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from peewee import fn
+
 from vendorcheck.domain import ismap as lists
 from vendorcheck.domain.ismap_checks import Claim, ClaimCheck, Entry
 from vendorcheck.domain.ismap_checks import check_claim as judge_claim
 from vendorcheck.domain.jp import normalize, today_jst, wareki
+from vendorcheck.services.paging import Page, PageRequest, page_of
 from vendorcheck.store.models import IsmapEntry, IsmapImport, IsmapSource
 
 SEARCH_LIMIT = 200
@@ -102,16 +105,31 @@ def check_lines(check: ClaimCheck) -> list[str]:
     return lines
 
 
-def search(text: str = "", list_kind: str = "", include_removed: bool = False):
-    """Entries whose number, service or provider contains the text (NFKC, case-folded)."""
-    query = IsmapEntry.select().order_by(IsmapEntry.number)
+def _matching(text: str, list_kind: str, include_removed: bool):
+    query = IsmapEntry.select()
     for word in normalize(text).split():
         query = query.where(IsmapEntry.search_text.contains(word))
     if list_kind in lists.LIST_NAMES:
         query = query.where(IsmapEntry.list_kind == list_kind)
     if not include_removed:
         query = query.where(IsmapEntry.removed_on.is_null())
+    return query
+
+
+def search(text: str = "", list_kind: str = "", include_removed: bool = False):
+    """Entries whose number, service or provider contains the text (NFKC, case-folded)."""
+    query = _matching(text, list_kind, include_removed).order_by(IsmapEntry.number)
     return list(query.limit(SEARCH_LIMIT))
+
+
+def page_of_search(
+    text: str, list_kind: str, include_removed: bool, *, page: int = 1, per_page: int = 50
+) -> Page:
+    """One page of the search, by registration number (its unique index): three queries."""
+    wanted = PageRequest("number", False, page, per_page)
+    return page_of(
+        _matching(text, list_kind, include_removed), {"number": ()}, wanted, IsmapEntry.number
+    )
 
 
 @dataclass(frozen=True)
@@ -131,11 +149,13 @@ def list_status() -> ListStatus:
     """Entries per list, the sync sources and what the last import changed."""
     counts = {kind: 0 for kind in lists.LIST_NAMES}
     removed = 0
-    for row in IsmapEntry.select(IsmapEntry.list_kind, IsmapEntry.removed_on).tuples():
-        if row[1] is None:
-            counts[row[0]] = counts.get(row[0], 0) + 1
+    gone = IsmapEntry.removed_on.is_null(False)
+    grouped = IsmapEntry.select(IsmapEntry.list_kind, gone, fn.COUNT(IsmapEntry.id))
+    for kind, is_removed, n in grouped.group_by(IsmapEntry.list_kind, gone).tuples():
+        if is_removed:
+            removed += n
         else:
-            removed += 1
+            counts[kind] = counts.get(kind, 0) + n
     last = IsmapImport.select().order_by(IsmapImport.id.desc()).first()
     return ListStatus(
         counts,

@@ -57,17 +57,21 @@ def index():
     form, criteria, valid = _criteria()
     if valid and listing.wants_xlsx():
         return listing.xlsx_response("監査ログ", "audit", COLUMNS, audit.iter_all(criteria))
-    page = listing.requested_page()
-    events, total = audit.search(criteria, page=page, per_page=PER_PAGE) if valid else ([], 0)
+    found = (
+        audit.search(criteria, page=listing.requested_page(), per_page=PER_PAGE)
+        if valid
+        else audit.EventPage([], 0, 1, False)
+    )
     log = listing.paged(
         COLUMNS,
-        events,
-        total=total,
+        found.rows,
+        total=found.total,
         sort=criteria.order,
         descending=criteria.descending,
-        page=page,
+        page=found.page,
         endpoint="audit_log.index",
         per_page=PER_PAGE,
+        more=found.more,
     )
     args = listing.filter_args()
     return render_template("audit/index.html", form=form, log=log, args=args), (

@@ -131,14 +131,14 @@ def index():
         department_id=form.department.data or None,
         text=(form.text.data or "")[:200],
     )
-    rows, ordered = listing.build(
-        contract_list.list_contracts(reader, criteria, today=today),
+    rows, every_row = listing.from_database(
         COLUMNS,
+        lambda wanted: contract_list.page_of_contracts(reader, criteria, wanted, today=today),
         endpoint="contracts.index",
         default_sort="next_due_on",
     )
     if listing.wants_xlsx():
-        return listing.xlsx_response("契約一覧", "contracts", COLUMNS, ordered)
+        return listing.xlsx_response("契約一覧", "contracts", COLUMNS, every_row())
     return render_template(
         "contracts/index.html",
         form=form,

@@ -9,6 +9,8 @@ from vendorcheck.domain import ismap as lists
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import ismap as ismap_service
 from vendorcheck.services import ismap_import
+from vendorcheck.services.paging import Page
+from vendorcheck.web import listing
 from vendorcheck.web.auth import current_actor, require
 
 bp = Blueprint("ismap", __name__, url_prefix="/ismap")
@@ -18,15 +20,25 @@ def _page(status: int = 200, **extra):
     q = (request.args.get("q") or "").strip()[:200]
     list_kind = request.args.get("list") or ""
     removed = request.args.get("removed") == "1"
-    entries = ismap_service.search(q, list_kind, removed) if q or list_kind or removed else []
+    searched = bool(q or list_kind or removed)
+    found = (
+        ismap_service.page_of_search(
+            q, list_kind, removed, page=listing.requested_page(), per_page=listing.PER_PAGE
+        )
+        if searched
+        else Page([], 0, 1)
+    )
+    pages = listing.paged(
+        [], found.rows, total=found.total, sort="number", descending=False, page=found.page,
+        endpoint="ismap.index",
+    )  # fmt: skip
     return render_template(
         "ismap/index.html",
         q=q,
         list_kind=list_kind if list_kind in lists.LIST_NAMES else "",
         removed=removed,
-        searched=bool(q or list_kind or removed),
-        entries=entries,
-        limit=ismap_service.SEARCH_LIMIT,
+        searched=searched,
+        entries=pages,
         list_names=lists.LIST_NAMES,
         status=ismap_service.list_status(),
         today=today_jst(),

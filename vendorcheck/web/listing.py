@@ -14,7 +14,7 @@ from typing import Any
 from flask import Response, request, url_for
 
 from vendorcheck.documents.xlsx_export import to_xlsx_bytes
-from vendorcheck.domain.jp import JST, normalize
+from vendorcheck.domain.jp import JST
 from vendorcheck.domain.uploads import XLSX_TYPE
 from vendorcheck.services.paging import Page, PageRequest
 from vendorcheck.web.downloads import attachment
@@ -35,16 +35,6 @@ class Column:
     css: str = ""  # "nowrap" for dates, marks and numbers that must not wrap
 
 
-def _sort_key(value: object) -> tuple:
-    if value is None or value == "":
-        return (1, "")
-    if isinstance(value, str):
-        return (0, normalize(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return (0, value.isoformat())
-    return (0, value)
-
-
 @dataclass
 class Listing:
     columns: Sequence[Column]
@@ -57,6 +47,7 @@ class Listing:
     endpoint: str
     view_args: dict = field(default_factory=dict)
     filters: dict = field(default_factory=dict)
+    more: bool = False  # total is a bound: more rows match than were counted
 
     @property
     def pages(self) -> int:
@@ -125,38 +116,6 @@ def filter_args() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if k not in _PAGING_ARGS and v}
 
 
-def build(
-    rows: Iterable,
-    columns: Sequence[Column],
-    *,
-    endpoint: str,
-    default_sort: str,
-    descending: bool = False,
-    per_page: int = PER_PAGE,
-    view_args: dict | None = None,
-) -> tuple[Listing, list]:
-    """Sort rows in memory by the requested column; return the page and all sorted rows."""
-    sort, desc = requested_sort(columns, default_sort, descending)
-    column = next(c for c in columns if c.key == sort)
-    ordered = sorted(rows, key=lambda row: _sort_key(column.value(row)), reverse=desc)
-    total = len(ordered)
-    page = min(requested_page(), max(1, -(-total // per_page)))
-    start = (page - 1) * per_page
-    listing = Listing(
-        columns=columns,
-        rows=ordered[start : start + per_page],
-        total=total,
-        page=page,
-        per_page=per_page,
-        sort=sort,
-        descending=desc,
-        endpoint=endpoint,
-        view_args=view_args or {},
-        filters=filter_args(),
-    )
-    return listing, ordered
-
-
 def paged(
     columns: Sequence[Column],
     rows: list,
@@ -168,6 +127,7 @@ def paged(
     endpoint: str,
     per_page: int = PER_PAGE,
     view_args: dict | None = None,
+    more: bool = False,
 ) -> Listing:
     """A listing whose rows the service already sorted and cut to one page."""
     return Listing(
@@ -181,6 +141,7 @@ def paged(
         endpoint=endpoint,
         view_args=view_args or {},
         filters=filter_args(),
+        more=more,
     )
 
 

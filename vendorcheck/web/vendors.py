@@ -133,7 +133,6 @@ COLUMNS = [
     listing.Column("email", "メールアドレス", lambda v: v.contact_email),
     listing.Column("updated", "更新日", lambda v: v.updated_at, css="nowrap"),
 ]
-SEARCH_LIMIT = 1000
 
 
 @bp.route("/")
@@ -141,13 +140,15 @@ SEARCH_LIMIT = 1000
 def index():
     form = VendorSearchForm(request.args)
     q = (form.q.data or "").strip()[:200]
-    found = vendor_service.search(q, limit=SEARCH_LIMIT)
-    vendors, ordered = listing.build(found, COLUMNS, endpoint="vendors.index", default_sort="name")
-    if listing.wants_xlsx():
-        return listing.xlsx_response("事業者一覧", "vendors", COLUMNS, ordered)
-    return render_template(
-        "vendors/index.html", form=form, vendors=vendors, q=q, limit=SEARCH_LIMIT
+    vendors, every_row = listing.from_database(
+        COLUMNS,
+        lambda wanted: vendor_service.page_of_vendors(q, wanted),
+        endpoint="vendors.index",
+        default_sort="name",
     )
+    if listing.wants_xlsx():
+        return listing.xlsx_response("事業者一覧", "vendors", COLUMNS, every_row())
+    return render_template("vendors/index.html", form=form, vendors=vendors, q=q)
 
 
 @bp.route("/new", methods=["GET", "POST"])
