@@ -9,9 +9,12 @@ import re
 import pytest
 
 from tests.answering import TINY_PDF, section_form
+from tests.processes.prepare import fill
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services.assessments import questionnaire_of, read_draft, refreshed
+from vendorcheck.services.errors import Conflict
 from vendorcheck.store.models import AuditEvent, Evidence
+from vendorcheck.web.template_helpers import jst_filter, jst_time_filter
 
 DISGUISED_EXE = b"MZ\x90\x00" + b"\x00" * 100
 LIMIT = 10**6
@@ -171,3 +174,50 @@ def test_removing_a_file_already_gone_saves_nothing_and_says_so(client, invited)
     assert response.status_code == 400 and "すでに削除された可能性があります" in body
     assert "消えたファイルの横で入力した文" in body
     assert refreshed(assessment).draft_revision == revision and _saves() == 2
+
+
+def test_the_autosave_reply_is_what_the_save_stored(client, invited):
+    """The reply is built from the save itself (nothing read back): it must agree with the row."""
+    path, assessment, file_question = invited
+    section_id = file_question.section_id
+    questionnaire = questionnaire_of(assessment)
+    text_question = _typed_text(assessment, section_id)
+    page = client.get(f"{path}s/{section_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {**section_form(questionnaire, section_id), f"q__{text_question.id}": ["自動保存の文"]}
+    response = client.post(
+        f"{path}autosave",
+        data={**form, "section_id": section_id, "revision": "0"},
+        headers={"X-CSRFToken": token},
+    )
+    body = response.get_json()
+    stored = refreshed(assessment)
+    assert response.status_code == 200 and body["ok"] and body["revision"] == stored.draft_revision
+    assert read_draft(stored).answers[text_question.id] == "自動保存の文"
+    assert body["saved_at"] == jst_time_filter(stored.last_saved_at)
+    assert body["last_saved"] == jst_filter(stored.last_saved_at)
+    expected = {
+        p.section_id: {"answered": p.answered, "required": p.required}
+        for p in questionnaire.progress(read_draft(stored).answers, stored.case.tier)
+    }
+    assert body["progress"] == expected and body["progress"][section_id]["answered"] >= 1
+    assert stored.status == "in_progress" and _saves() == 1
+
+
+def test_a_save_from_a_tab_opened_before_the_submit_leaves_the_submission_alone(invited):
+    """A save that read the assessment before another tab submitted it must not write over the
+    submitted state (the revision alone does not tell: a submit keeps it)."""
+    _path, assessment, file_question = invited
+    filled = fill(assessment)
+    other_tab = refreshed(assessment)  # still shows the draft as editable
+    answer_service.submit(filled, filled.draft_revision, answer_service.vendor_actor(filled, ""))
+    saves_before = _saves()
+    section_id = file_question.section_id
+    form = section_form(questionnaire_of(assessment), section_id)
+    with pytest.raises(Conflict) as refused:
+        answer_service.save_section(other_tab, section_id, form, other_tab.draft_revision)
+    assert not isinstance(refused.value, answer_service.StaleSave)
+    assert "提出済み" in refused.value.message
+    stored = refreshed(assessment)
+    assert stored.status == "submitted" and stored.submitted_version == 1
+    assert stored.draft_revision == filled.draft_revision and _saves() == saves_before

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from peewee import Case
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.questionnaire import Question, Questionnaire, Section
@@ -41,6 +44,8 @@ class SaveResult:
     added: tuple[Evidence, ...] = ()
     removed: Evidence | None = None
     applicable: frozenset[str] = frozenset()  # the section's questions that apply after the save
+    draft: Draft | None = None  # the draft as stored by this save (no need to read it back)
+    saved_at: dt.datetime | None = None  # the assessment's last_saved_at written by this save
 
 
 class StaleSave(Conflict):
@@ -72,19 +77,38 @@ def ensure_editable(assessment: Assessment) -> None:
         )
 
 
-def write_draft(assessment: Assessment, draft: Draft, base_revision: int | None) -> int:
-    """Store the draft if nobody saved since base_revision; return the new revision."""
-    query = Assessment.update(
-        draft_answers=_draft_json(draft),
-        draft_revision=Assessment.draft_revision + 1,
-        last_saved_at=utcnow(),
-        status=status.IN_PROGRESS if assessment.status == status.INVITED else assessment.status,
-    ).where(Assessment.id == assessment.id)
+def write_draft(
+    assessment: Assessment,
+    draft: Draft,
+    base_revision: int | None,
+    *,
+    at: dt.datetime | None = None,
+) -> int:
+    """Store the draft if nobody saved since base_revision and the vendor can still change it;
+    return the new revision. One statement (UPDATE … RETURNING): a save holds the write lock
+    for as short a time as it can. An invited assessment becomes in progress."""
+    query = (
+        Assessment.update(
+            draft_answers=_draft_json(draft),
+            draft_revision=Assessment.draft_revision + 1,
+            last_saved_at=at or utcnow(),
+            status=Case(
+                Assessment.status, [(status.INVITED, status.IN_PROGRESS)], Assessment.status
+            ),
+        )
+        .where(
+            Assessment.id == assessment.id,
+            Assessment.status.in_(tuple(status.EDITABLE_BY_VENDOR)),
+        )
+        .returning(Assessment.draft_revision)
+    )
     if base_revision is not None:
         query = query.where(Assessment.draft_revision == base_revision)
-    if query.execute() == 0:
+    rows = list(query.tuples().execute())
+    if not rows:
+        ensure_editable(Assessment.get_by_id(assessment.id))  # submitted meanwhile: say so
         raise StaleSave(STALE_MESSAGE)
-    return Assessment.get_by_id(assessment.id).draft_revision
+    return rows[0][0]
 
 
 def _posted_value(question: Question, form: Mapping[str, Sequence[str]], name: str) -> object:
@@ -179,6 +203,9 @@ def save_section(
     if refusals:
         raise SaveRefused({**errors, **refusals}, next(iter(refusals.values())))
     actor = actor or vendor_actor(assessment, "")
+    saved_at = utcnow()
+    # Everything read and checked above; the transaction holds only the writes (and, with
+    # files, the quota count that must see the files stored by a save at the same time).
     with database.atomic():
         removed = _to_remove(assessment, remove_evidence) if remove_evidence else None
         if removed is not None:
@@ -188,7 +215,7 @@ def save_section(
             question_id, message = refused
             raise SaveRefused({question_id: message}, message)
         added = [store_upload(assessment, draft, upload, checked) for upload, checked in accepted]
-        revision = write_draft(assessment, draft, base_revision)
+        revision = write_draft(assessment, draft, base_revision, at=saved_at)
         if changed or added or removed:
             _audit_save(actor, assessment, section, changed, added, removed)
     applicable = questionnaire.applicable_questions(draft.answers, assessment.case.tier)
@@ -198,6 +225,8 @@ def save_section(
         added=tuple(added),
         removed=removed,
         applicable=frozenset(q.id for q in section.questions if q.id in applicable),
+        draft=draft,
+        saved_at=saved_at,
     )
 
 

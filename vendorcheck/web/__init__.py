@@ -29,6 +29,8 @@ from vendorcheck.web import (
     official_accounts,
     portal,
     portal_answers,
+    portal_pages,
+    portal_saves,
     questionnaires,
     register_files,
     registers,
@@ -39,6 +41,9 @@ from vendorcheck.web import (
     vendors,
 )
 from vendorcheck.web.access_log import AccessLog
+
+# The portal's pages and saves add their routes to portal.bp when imported.
+PORTAL_ROUTES = (portal_pages, portal_saves)
 
 
 def install(app: Flask) -> None:
