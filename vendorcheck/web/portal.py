@@ -81,8 +81,9 @@ def _add_token(_endpoint: str, values: dict[str, Any]) -> None:
 
 
 @bp.errorhandler(NotFound)
-def _not_found(error: NotFound):
-    """Nothing under this link has that id: the portal's own 404 (JSON for the autosave)."""
+def portal_not_found(error: NotFound):
+    """Nothing under a vendor link has that id: the portal's own 404 (JSON for the autosave);
+    every blueprint under a vendor link (assessment or contract) answers NotFound with it."""
     if request.endpoint == "portal.autosave":
         return jsonify(ok=False, message=error.message), 404
     return portal_error_page(PortalError(404, error.message))
@@ -201,9 +202,7 @@ def _render_section(
     """Render a section from the stored draft, or from a refused save's typed draft."""
     assessment: Assessment = g.assessment
     questionnaire = questionnaire_of(assessment)
-    section = next((s for s in questionnaire.sections if s.id == section_id), None)
-    if section is None:
-        raise PortalError(404, "指定されたページはありません。")
+    section = answer_service.find_section(questionnaire, section_id)  # NotFound: portal 404
     draft = draft or read_draft(assessment)
     context = _context(questionnaire, draft)
     shown_answers = {**draft.answers, **draft.invalid}
