@@ -289,7 +289,7 @@ def _pending(assessment: Assessment, upload_id: int, by_staff: bool) -> Checkshe
     if applied is not None:  # confirmed twice (a second click, the back button): the page says so
         raise Conflict("このチェックシートの回答はすでに保存されています。")
     raise NotFound(
-        "確認待ちのチェックシートが見つかりません（すでに保存されたか、別の回答のものです）。"
+        "確認待ちのチェックシートが見つかりません（この回答で読み込まれたものではありません）。"
     )
 
 
