@@ -11,6 +11,8 @@ import click
 from flask import current_app
 from peewee import Database
 
+from vendorcheck.services.errors import NotFound
+
 USAGE_ERROR = 2  # the command was given something it cannot use
 FAILURE = 1  # the command ran and could not do its work
 
@@ -122,7 +124,16 @@ class JapaneseHelp:
 
 
 class Command(JapaneseHelp, click.Command):
-    """A vendorcheck command: Japanese help. Every command is declared with ``command``."""
+    """A vendorcheck command: Japanese help. Every command is declared with ``command``.
+
+    A NotFound from a use case (an id that addresses nothing) is answered here once, as the
+    web answers it in one handler: its Japanese message on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except NotFound as exc:
+            fail(exc.message)
 
 
 def command(name: str):

@@ -278,11 +278,19 @@ def _pending(assessment: Assessment, upload_id: int, by_staff: bool) -> Checkshe
         ChecksheetUpload.applied_at.is_null(),
         ChecksheetUpload.entered_by.is_null(not by_staff),
     )
-    if stored is None:
-        raise NotFound(
-            "確認待ちのチェックシートが見つかりません（すでに保存されたか、別の回答のものです）。"
-        )
-    return stored
+    if stored is not None:
+        return stored
+    applied = ChecksheetUpload.get_or_none(
+        ChecksheetUpload.id == upload_id,
+        ChecksheetUpload.assessment == assessment,
+        ChecksheetUpload.applied_at.is_null(False),
+        ChecksheetUpload.entered_by.is_null(not by_staff),
+    )
+    if applied is not None:  # confirmed twice (a second click, the back button): the page says so
+        raise Conflict("このチェックシートの回答はすでに保存されています。")
+    raise NotFound(
+        "確認待ちのチェックシートが見つかりません（この回答で読み込まれたものではありません）。"
+    )
 
 
 def confirm(

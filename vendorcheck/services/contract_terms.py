@@ -22,7 +22,7 @@ from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
 from vendorcheck.store.models import (
@@ -272,4 +272,8 @@ def find_conflict(states: Sequence[ConflictState], key: str) -> ContractConflict
     for state in states:
         if state.conflict.key == key:
             return state.conflict
-    raise NotFound("この契約上の相違は見つかりません（回答が変わった可能性があります）。")
+    # The key comes from the annex page's form: a conflict the answers no longer raise is a
+    # choice that is not there any more (the page again, with the message), not a 404.
+    raise ServiceError(
+        "この契約上の相違は見つかりません（回答が変わった可能性があります）。", field="key"
+    )

@@ -10,8 +10,18 @@ class ServiceError(Exception):
         self.field = field
 
 
-class NotFound(ServiceError):
-    """Nothing has the id asked for; the web shows its 404 page with the message."""
+class NotFound(Exception):
+    """Nothing has the id asked for; the web shows its 404 page with the message, the CLI
+    prints it and exits non-zero.
+
+    Not a ServiceError on purpose (as Forbidden): a view that shows a ServiceError beside a
+    field or as a flashed message lets a missing row through to the one 404 handler without
+    a guard. A choice a user made on a form that is no longer there is a ServiceError with
+    its field, not a NotFound."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class Conflict(ServiceError):

@@ -161,6 +161,13 @@ def list_departments(*, include_inactive: bool = True) -> list[Department]:
     return list(query)
 
 
+def get_department(department_id: int) -> Department:
+    department = Department.get_or_none(Department.id == department_id)
+    if department is None:
+        raise NotFound("指定された部局は登録されていません。")
+    return department
+
+
 def _clean_department_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
@@ -233,9 +240,7 @@ def update_department(
     name = _clean_department_name(name)
     contact = clean_department_contact(contact) if contact is not None else None
     with database.atomic():
-        department = Department.get_or_none(Department.id == department_id)
-        if department is None:
-            raise NotFound("部局が見つかりません。")
+        department = get_department(department_id)
         clash = (
             Department.select()
             .where(Department.name == name, Department.id != department.id)

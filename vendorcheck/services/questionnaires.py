@@ -24,6 +24,7 @@ from vendorcheck.domain.requirements import (
     default_requirements_path,
     load_requirements,
 )
+from vendorcheck.services.errors import NotFound
 from vendorcheck.services.toml_folder import TomlFolder, shared_folder
 
 
@@ -87,6 +88,16 @@ class QuestionnaireCatalogue:
 
     def get(self, questionnaire_id: str) -> Questionnaire | None:
         return self._folder.current().questionnaires.get(questionnaire_id)
+
+    def get_questionnaire(self, questionnaire_id: str) -> Questionnaire:
+        """The questionnaire of the folder, or NotFound (a page addressing one that is not
+        there, or one that does not load)."""
+        questionnaire = self.get(questionnaire_id)
+        if questionnaire is None:
+            raise NotFound(
+                f"確認書「{questionnaire_id}」はありません。読み込みエラーがないか一覧で確認してください。"
+            )
+        return questionnaire
 
     def for_kind(self, kind: str, respondent: str | None = None) -> list[Questionnaire]:
         """The questionnaires of a kind, optionally only those a given respondent answers."""

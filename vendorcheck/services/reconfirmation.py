@@ -143,7 +143,7 @@ def start(
     base = _base(contract)
     submission = latest_submission(base)
     if submission is None:
-        raise NotFound("再確認の元になる承認済みの回答がありません。")
+        raise Conflict("再確認の元になる承認済みの回答がありません。")
     base_verdict = scorecard(base, submission_answers(submission)).verdict
     deadline = today + dt.timedelta(days=ANSWER_DAYS)
     with database.atomic():

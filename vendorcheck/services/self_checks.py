@@ -138,7 +138,10 @@ def remove_evidence(reader: Reader, application_id: int, evidence_id: int) -> Ap
         ApplicationEvidence.removed_at.is_null(),
     )
     if evidence is None:
-        raise NotFound("そのファイルは見つかりません（すでに削除された可能性があります）。")
+        raise ServiceError(  # the removal named on the form: gone already, said on the page
+            "そのファイルは見つかりません（すでに削除された可能性があります）。",
+            field="remove_evidence",
+        )
     with database.atomic():
         evidence.removed_at = utcnow()
         evidence.save(only=[ApplicationEvidence.removed_at])

@@ -249,7 +249,7 @@ def active_staff() -> list[Staff]:
 def get_staff(staff_id: int) -> Staff:
     staff = Staff.get_or_none(Staff.id == staff_id)
     if staff is None:
-        raise NotFound("職員が見つかりません。")
+        raise NotFound("指定された職員は登録されていません。")
     return staff
 
 
@@ -318,7 +318,11 @@ def _other_active_admins(staff: Staff) -> int:
 def reset_password(actor: Actor, staff_id: int) -> str:
     """Give a staff member a new one-time password and end their sessions."""
     with database.atomic():
-        staff = get_staff(staff_id)
+        staff = find_staff(staff_id)
+        if staff is None:  # the staff list's button named an account the list does not have
+            raise ServiceError(
+                "パスワードを再発行する職員が一覧にありません。一覧を開き直してください。"
+            )
         initial = one_time_password()
         staff.password_hash = hash_password(initial)
         staff.must_change_password = True

@@ -70,14 +70,7 @@ def staff_new():
 @bp.route("/staff/<int:staff_id>", methods=["GET", "POST"])
 @require("manage_staff")
 def staff_edit(staff_id: int):
-    staff = staff_service.find_staff(staff_id)
-    if staff is None:
-        return render_template(
-            "error.html",
-            status=404,
-            title="職員が見つかりません",
-            message="指定された職員は登録されていません。",
-        ), 404
+    staff = staff_service.get_staff(staff_id)
     form = StaffEditForm(obj=staff if request.method == "GET" else None)
     form.department_id.choices = _department_choices(include_inactive=True)
     if request.method == "GET":
@@ -143,14 +136,7 @@ def departments():
 @bp.route("/departments/<int:department_id>", methods=["GET", "POST"])
 @require("manage_organisation")
 def department_edit(department_id: int):
-    department = next((d for d in org_service.list_departments() if d.id == department_id), None)
-    if department is None:
-        return render_template(
-            "error.html",
-            status=404,
-            title="部局が見つかりません",
-            message="指定された部局は登録されていません。",
-        ), 404
+    department = org_service.get_department(department_id)
     form = DepartmentEditForm(obj=department if request.method == "GET" else None)
     status = 200
     if form.validate_on_submit():

@@ -22,7 +22,7 @@ from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import contract_terms
 from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.assessments import get_assessment
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.errors import Conflict, ServiceError
 from vendorcheck.web.auth import current_actor, require
 from vendorcheck.web.downloads import attachment, flash_download, name_part
 from vendorcheck.web.errors import render_error
@@ -149,8 +149,6 @@ def resolve_conflict(assessment_id: int):
             reason=values["reason"],
             due_on=parse_date(values["due_on"]) if values["due_on"] else None,
         )
-    except NotFound as exc:
-        return _render(found, 404, error=exc.message, form_values=values)
     except annex_service.NothingSubmitted as exc:
         return _render(found, 409, error=exc.message)
     except ServiceError as exc:

@@ -29,15 +29,14 @@ from vendorcheck.services import (
 )
 from vendorcheck.services import applications as application_service
 from vendorcheck.services import staff as staff_service
-from vendorcheck.services.drafts import errors_of_draft
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.drafts import errors_of_draft, find_section
+from vendorcheck.services.errors import Conflict, ServiceError
 from vendorcheck.services.evidence_quota import quota_from_settings
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.services.register_lookups import accepted_cloud_assessments
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
-from vendorcheck.web.errors import render_error
 from vendorcheck.web.forms import Form
 from vendorcheck.web.ids import parse_id
 from vendorcheck.web.portal import off_page_context
@@ -203,9 +202,7 @@ def detail(application_id: int):
 
 def _render_section(application, section_id: str, errors=None, status_code: int = 200):
     questionnaire = self_checks.questionnaire_of(application)
-    section = next((s for s in questionnaire.sections if s.id == section_id), None)
-    if section is None:
-        return render_error(404, "指定されたページはありません。")
+    section = find_section(questionnaire, section_id)
     draft = self_checks.read_draft(application)
     tier = application.tier
     applicable = questionnaire.applicable_questions(draft.answers, tier)
@@ -355,8 +352,6 @@ def submit(application_id: int):
         abort(400)
     try:
         self_checks.submit(current_actor(), current_reader(), application_id, _revision())
-    except NotFound as exc:
-        return render_error(404, exc.message)
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
@@ -379,8 +374,6 @@ def decide(application_id: int):
             decision,
             request.form.get("reason", ""),
         )
-    except NotFound as exc:
-        return render_error(404, exc.message)
     except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("applications.detail", application_id=application_id))

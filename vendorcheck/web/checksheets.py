@@ -29,7 +29,7 @@ portal_bp = Blueprint("portal_checksheet", __name__, url_prefix="/p/<token>/chec
 portal_bp.url_value_preprocessor(portal._resolve)
 portal_bp.url_defaults(portal._add_token)
 portal_bp.errorhandler(portal.PortalError)(portal.portal_error_page)
-portal_bp.errorhandler(NotFound)(portal._not_found)
+portal_bp.errorhandler(NotFound)(portal.portal_not_found)
 
 staff_bp = Blueprint("checksheets", __name__, url_prefix="/assessments/<int:assessment_id>")
 
@@ -106,8 +106,6 @@ def portal_confirm(upload_id: int):
         if revision is None:
             raise Conflict(checksheet_service.STALE_UPLOAD)
         preview = checksheet_service.confirm(g.assessment, upload_id, revision, _secret(), actor)
-    except NotFound as exc:
-        return _portal_page(error=exc.message, code=404)
     except Conflict as exc:
         return _portal_page(error=exc.message, code=409)
     except ServiceError as exc:
@@ -174,8 +172,6 @@ def staff_confirm(assessment_id: int, upload_id: int):
         preview = checksheet_service.confirm(
             found, upload_id, revision, _secret(), current_actor(), by_staff=True
         )
-    except NotFound as exc:
-        return _staff_page(found, error=exc.message, code=404)
     except Conflict as exc:
         return _staff_page(found, error=exc.message, code=409)
     except ServiceError as exc:

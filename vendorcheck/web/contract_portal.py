@@ -32,7 +32,7 @@ from vendorcheck.services.organisation import get_organisation
 from vendorcheck.web.auth import client_address
 from vendorcheck.web.contract_forms import attach_uploads, incident_input
 from vendorcheck.web.downloads import attachment
-from vendorcheck.web.portal import PortalError, link_error, portal_error_page
+from vendorcheck.web.portal import PortalError, link_error, portal_error_page, portal_not_found
 
 if TYPE_CHECKING:  # for annotations only: the web reads the store through services
     from vendorcheck.store.models import Contract
@@ -47,7 +47,7 @@ def _resolve(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     settings = contract_links.ContractLinkSettings.from_config(current_app.config)
     try:
         contract = contract_links.resolve(token, client_address(), settings)
-    except (TooManyAttempts, LinkGone, NotFound) as exc:
+    except (TooManyAttempts, LinkGone) as exc:  # NotFound: the handler below
         raise link_error(exc) from exc
     g.contract_token, g.contract = token, contract
 
@@ -59,12 +59,7 @@ def _add_token(_endpoint: str, values: dict[str, Any]) -> None:
 
 
 bp.register_error_handler(PortalError, portal_error_page)
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error: NotFound):
-    """A report, incident, request, item or file that is not this contract's."""
-    return portal_error_page(PortalError(404, error.message))
+bp.register_error_handler(NotFound, portal_not_found)  # a report, file… not this contract's
 
 
 def _actor():

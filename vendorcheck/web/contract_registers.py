@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from vendorcheck.services import contract_registers, contracts
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.invitations import LinkSettings
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.errors import render_error
@@ -17,11 +17,6 @@ from vendorcheck.web.ids import id_or_zero
 bp = Blueprint("contract_registers", __name__)
 
 REFUSED_FORM = "送信された内容を確認できませんでした。もう一度操作してください。"
-
-
-@bp.errorhandler(NotFound)
-def _not_found(error: NotFound):
-    return render_error(404, error.message)
 
 
 def _to_contract(contract_id: int):
@@ -69,8 +64,6 @@ def reconfirm_from_review(entry_id: int):
             id_or_zero(request.form.get("contract_id", "")),
             LinkSettings.from_config(current_app.config),
         )
-    except NotFound:
-        raise  # not this entry's contract: the 404 page
     except ServiceError as exc:
         flash(exc.message, "error")
         return back

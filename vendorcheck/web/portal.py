@@ -60,8 +60,9 @@ def _add_token(_endpoint: str, values: dict[str, Any]) -> None:
 
 
 @bp.errorhandler(NotFound)
-def _not_found(error: NotFound):
-    """Nothing under this link has that id: the portal's own 404 (JSON for the autosave)."""
+def portal_not_found(error: NotFound):
+    """Nothing under a vendor link has that id: the portal's own 404 (JSON for the autosave);
+    every blueprint under a vendor link (assessment or contract) answers NotFound with it."""
     if request.endpoint == "portal.autosave":
         return jsonify(ok=False, message=error.message), 404
     return portal_error_page(PortalError(404, error.message))

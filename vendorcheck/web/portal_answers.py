@@ -19,7 +19,7 @@ bp = Blueprint("portal_answers", __name__, url_prefix="/p/<token>/answers")
 bp.url_value_preprocessor(portal._resolve)
 bp.url_defaults(portal._add_token)
 bp.errorhandler(portal.PortalError)(portal.portal_error_page)
-bp.errorhandler(NotFound)(portal._not_found)
+bp.errorhandler(NotFound)(portal.portal_not_found)
 
 
 @bp.route("/reuse", methods=["POST"])

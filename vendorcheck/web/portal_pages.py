@@ -16,7 +16,7 @@ from vendorcheck.services.drafts import errors_of_draft
 from vendorcheck.services.known_answers import known_answers
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.services.review import comments_by_question
-from vendorcheck.web.portal import PortalError, bp, off_page_context
+from vendorcheck.web.portal import bp, off_page_context
 
 if TYPE_CHECKING:  # for annotations only: the web reads the store through services
     from vendorcheck.store.models import Assessment
@@ -102,9 +102,7 @@ def render_section(
     """Render a section from the stored draft, or from a refused save's typed draft."""
     assessment: Assessment = g.assessment
     questionnaire = questionnaire_of(assessment)
-    section = next((s for s in questionnaire.sections if s.id == section_id), None)
-    if section is None:
-        raise PortalError(404, "指定されたページはありません。")
+    section = answer_service.find_section(questionnaire, section_id)  # NotFound: portal 404
     draft = draft or read_draft(assessment)
     context = page_context(questionnaire, draft)
     shown_answers = {**draft.answers, **draft.invalid}

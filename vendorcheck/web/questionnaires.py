@@ -305,13 +305,7 @@ def _preview_answers(questionnaire: Questionnaire) -> tuple[dict[str, object], d
 @bp.route("/<questionnaire_id>/preview")
 @require("view")
 def preview(questionnaire_id: str):
-    questionnaire = _catalogue().get(questionnaire_id)
-    if questionnaire is None:
-        return render_error(
-            404,
-            f"確認書「{questionnaire_id}」はありません。読み込みエラーがないか一覧で確認してください。",
-        )
-    questionnaire = wording_service.localised(questionnaire)
+    questionnaire = wording_service.localised(_catalogue().get_questionnaire(questionnaire_id))
     tier_text = request.args.get("tier", "1")
     lang = request.args.get("lang", "ja")
     if tier_text not in {str(tier) for tier in TIERS}:

@@ -16,7 +16,7 @@ from vendorcheck.services import applications as application_service
 from vendorcheck.services import contract_registers, procedures, register_people, register_reviews
 from vendorcheck.services import registers as register_service
 from vendorcheck.services import staff as staff_service
-from vendorcheck.services.errors import NotFound, ServiceError
+from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.evidence_quota import quota_from_settings
 from vendorcheck.services.organisation import organisation_scheme
 from vendorcheck.web import register_list_page
@@ -134,8 +134,6 @@ def _act(entry_id: int, anchor: str, action: Callable[[], Any], done: Callable[[
     _checked_form()
     try:
         result = action()
-    except NotFound:
-        raise
     except ServiceError as exc:
         flash(exc.message, "error")
     else:

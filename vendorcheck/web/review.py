@@ -193,8 +193,6 @@ def comment(assessment_id: int):
     anchor = f"answer-{question_id.replace('.', '-')}" if question_id else "comments"
     try:
         review_service.add_comment(current_actor(), found, question_id, body)
-    except NotFound:
-        raise  # a question that is not in this questionnaire: the 404 page
     except ServiceError as exc:
         state = {"question_id": question_id, "body": body, "error": exc.message}
         return _render_page(found, 400, comment_state=state)
@@ -229,8 +227,6 @@ def return_to_vendor(assessment_id: int):
         except Conflict as exc:
             flash(exc.message, "error")
             return redirect(_page_url(found))
-        except NotFound:
-            raise  # a question that is not in this questionnaire: the 404 page
         except ServiceError as exc:
             apply_service_error(form, ServiceError(exc.message, field="message"))
         else:

@@ -21,7 +21,7 @@ from vendorcheck.services.assessments import (
     questionnaire_of,
     submissions,
 )
-from vendorcheck.services.errors import Conflict, NotFound, ServiceError
+from vendorcheck.services.errors import Conflict, ServiceError
 from vendorcheck.web.answer_filters import (
     ANSWER_FILTERS,
     chosen_filter,
@@ -161,8 +161,6 @@ def set_review(assessment_id: int):
     if not errors:
         try:
             judgement.set_review_score(current_actor(), found, question_id, float(score), reason)
-        except NotFound:
-            raise  # a question or condition that is not in this assessment: the 404 page
         except ServiceError as exc:
             errors[exc.field if exc.field in {"score", "reason"} else "score"] = exc.message
             status = _status_of(exc)
@@ -183,8 +181,6 @@ def clear_review(assessment_id: int):
     question_id = (request.form.get("question_id") or "").strip()
     try:
         judgement.clear_review_score(current_actor(), found, question_id)
-    except NotFound:
-        raise  # a question or condition that is not in this assessment: the 404 page
     except ServiceError as exc:
         state = {"question_id": question_id, "score": "", "reason": "", "errors": {}}
         state["errors"]["score"] = exc.message
@@ -215,8 +211,6 @@ def add_remediation(assessment_id: int):
     if not errors:
         try:
             judgement.add_remediation(current_actor(), found, question_id, action, due_on)
-        except NotFound:
-            raise  # a question or condition that is not in this assessment: the 404 page
         except ServiceError as exc:
             errors[exc.field if exc.field in {"action", "due_on"} else "action"] = exc.message
             status = _status_of(exc)
@@ -240,8 +234,6 @@ def remediation_step(assessment_id: int, remediation_id: int, step: str):
     change, message = REMEDIATION_ACTIONS[step]
     try:
         row = change(current_actor(), found, remediation_id)
-    except NotFound:
-        raise  # a question or condition that is not in this assessment: the 404 page
     except ServiceError as exc:
         return _render(found, _status_of(exc), action_error=exc.message)
     flash(message, "success")
