@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from tests.commands import command_runner
 from tests.page_checker import page_problems
 from vendorcheck.app import create_app
+from vendorcheck.domain.jp import today_jst
 from vendorcheck.services.organisation import UNSET_NAME
 from vendorcheck.store.db import bind, open_database
 from vendorcheck.store.migrate import apply_migrations
@@ -393,3 +394,10 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def today():
+    """Today in Japan, read when the test runs: a date read when the module is imported goes
+    stale when a run crosses midnight in Japan (15:00 UTC) and the app's own today moves on."""
+    return today_jst()

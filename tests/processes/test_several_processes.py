@@ -1,10 +1,12 @@
 """Several processes on one PostgreSQL database: two servers share the login throttle and the
 sessions; the periodic commands (send-mail, remind, ismap sync, check-official-links) run in
-two processes at once without sending twice or importing twice."""
+two processes at once without sending twice or importing twice (check-official-links on one
+SQLite file too)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 
 import pytest
@@ -25,7 +27,7 @@ from vendorcheck.store.models import (
     RegisterEntry,
 )
 
-pytestmark = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+ON_POSTGRES = pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
 
 
 @pytest.fixture
@@ -47,6 +49,7 @@ def _fail_login(server: Server, login_id: str) -> int:
     ).status_code
 
 
+@ON_POSTGRES
 def test_two_servers_share_the_login_throttle_and_the_sessions(app, two_servers, make_staff):
     first, second = two_servers
     target, other = make_staff("officer"), make_staff("viewer")
@@ -87,6 +90,7 @@ def _together(tmp_path, database_url, *args: str, **settings) -> list[str]:
     return outputs
 
 
+@ON_POSTGRES
 def test_send_mail_in_two_processes_sends_each_message_once(
     app, db, database_url, tmp_path, smtp_server
 ):
@@ -101,6 +105,7 @@ def test_send_mail_in_two_processes_sends_each_message_once(
     assert MailMessage.select().where(MailMessage.status != "sent").count() == 0
 
 
+@ON_POSTGRES
 def test_remind_in_two_processes_queues_each_reminder_once(app, db, database_url, tmp_path):
     vendors = ready_to_submit(app, 3)
     deadline = today_jst() + dt.timedelta(days=3)
@@ -123,6 +128,7 @@ def test_remind_in_two_processes_queues_each_reminder_once(app, db, database_url
 LIST = "登録番号,サービス名,事業者名\r\nC21-0008-2,架空クラウド,株式会社架空\r\n".encode("cp932")
 
 
+@ON_POSTGRES
 def test_ismap_sync_in_two_processes_imports_once(app, db, database_url, tmp_path, http_server):
     url = http_server.serve("/list.csv", LIST, content_type="text/csv; charset=shift_jis")
     http_server.routes["/list.csv"] = (*http_server.routes["/list.csv"][:4], 1.0)  # slow
@@ -134,12 +140,42 @@ def test_ismap_sync_in_two_processes_imports_once(app, db, database_url, tmp_pat
     assert AuditEvent.select().where(AuditEvent.action == "ismap.import").count() == 1
 
 
-def test_check_official_links_in_two_processes_agree(app, db, database_url, tmp_path, http_server):
-    page = http_server.serve("/sns.html", "<a href='https://x.com/kakuu_city'>X</a>", delay=0.5)
-    entry = make_entry(url="https://x.com/kakuu_city", official_page_url=page)
+def test_check_official_links_in_two_processes_checks_each_account_once(
+    app, db, database_url, tmp_path, http_server
+):
+    """On PostgreSQL and on one SQLite file: the runs lease the accounts, so every page is
+    fetched once, one audit event per run that checked, and a run that found every account
+    leased says so and writes nothing."""
+    entries = {}
+    for n in range(3):
+        handle = f"kakuu_city_{n}"
+        page = http_server.serve(
+            f"/sns{n}.html", f"<a href='https://x.com/{handle}'>X</a>", delay=2
+        )
+        entries[f"/sns{n}.html"] = make_entry(url=f"https://x.com/{handle}", official_page_url=page)
     db.close()
-    _together(tmp_path, database_url, "check-official-links", OFFICIAL_LINKS_ALLOW_PRIVATE=1)
+    outputs = _together(
+        tmp_path, database_url, "check-official-links", OFFICIAL_LINKS_ALLOW_PRIVATE=1
+    )
     db.connect(reuse_if_open=True)
-    checked = RegisterEntry.get_by_id(entry.id)
-    assert checked.listed_on_website is True and checked.link_checked_at is not None
+    assert Counter(http_server.requests) == {path: 1 for path in entries}, outputs
+    checked = [RegisterEntry.get_by_id(entry.id) for entry in entries.values()]
+    assert all(e.listed_on_website is True and e.link_checked_at is not None for e in checked)
+    assert all(e.link_check_leased_until is None for e in checked)
+    events = list(AuditEvent.select().where(AuditEvent.action == "register.link_check"))
+    reported = [row[0] for event in events for row in json.loads(event.after)["results"]]
+    assert sorted(reported) == sorted(e.id for e in checked), outputs
+    assert len(events) == sum("件を確認しました" in output for output in outputs), outputs
+    assert any("別の check-official-links が確認中" in output for output in outputs), outputs
     assert MailMessage.select().count() == 0  # checking never mails, however many run
+
+    for path in entries:  # the leases ended with the runs: the next run checks every account
+        http_server.routes[path] = (*http_server.routes[path][:4], 0.0)
+    db.close()
+    again = run_command(
+        tmp_path / "cli3", database_url, "check-official-links", OFFICIAL_LINKS_ALLOW_PRIVATE=1
+    )
+    output, _ = again.communicate(timeout=120)
+    assert again.returncode == 0 and "3 件を確認しました" in output, output
+    assert "確認中" not in output
+    assert Counter(http_server.requests) == {path: 2 for path in entries}

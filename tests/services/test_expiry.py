@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from tests.services.test_judgement import TODAY, Build, new_officer
+from tests.services.test_judgement import Build, new_officer
 from vendorcheck.domain import assessment_status as status
+from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import expiry
 from vendorcheck.services.reminders import queue_reminders
 from vendorcheck.store.models import (
@@ -26,7 +27,7 @@ def build(db, make_staff) -> Build:
 
 
 def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
+    return today_jst() + dt.timedelta(days=n)
 
 
 def certified(expires_on: dt.date) -> dict[str, str]:
@@ -79,11 +80,11 @@ def test_a_certificate_expiring_before_the_contract_ends_is_a_finding(build: Bui
     ],
 )
 def test_expiry_is_judged_against_today_the_90_day_window_and_the_contract(
-    expires, contract_end, state, findings
+    expires, contract_end, state, findings, today
 ):
     expires_on = None if expires is None else days(expires)
     end = None if contract_end is None else days(contract_end)
-    judged, messages = expiry.judge(expires_on, TODAY, end)
+    judged, messages = expiry.judge(expires_on, today, end)
     assert (judged, len(messages)) == (state, findings)
 
 
@@ -108,7 +109,7 @@ def test_evidence_is_present_missing_or_expired(build: Build):
 # --- the watch and its reminders ---------------------------------------------------------------
 
 
-def test_expiring_soon_lists_certificates_and_answers_within_90_days(build: Build):
+def test_expiring_soon_lists_certificates_and_answers_within_90_days(build: Build, today):
     in_window = build(certified(days(60)), vendor_name="株式会社期限")
     cert_id = certify(in_window, days(30))
     certify(in_window, days(120), "IS 2")  # outside the window
@@ -117,7 +118,7 @@ def test_expiring_soon_lists_certificates_and_answers_within_90_days(build: Buil
     Assessment.update(status=status.REJECTED).where(Assessment.id == rejected.id).execute()
     ended = build(certified(days(10)), contract_end=days(-1))
     build(certified(days(10)), submit=False)  # a draft is not watched
-    items = expiry.expiring_soon(TODAY)
+    items = expiry.expiring_soon(today)
     assert [(i.source, i.days_left) for i in items] == [("vendor", 30), ("answer", 60)]
     cert, answer = items
     assert cert.key == f"expiry:cert:{cert_id}:{days(30).isoformat()}"
@@ -125,13 +126,13 @@ def test_expiring_soon_lists_certificates_and_answers_within_90_days(build: Buil
     assert answer.assessment_id == in_window.id and answer.case_title == in_window.case.title
     assert answer.vendor_name == "株式会社期限"
     assert ended.id not in {i.assessment_id for i in items}
-    assert expiry.expiring_soon(TODAY, days=29) == []
+    assert expiry.expiring_soon(today, days=29) == []
 
 
-def test_expiry_reminder_is_queued_once_per_item_and_date(build: Build):
+def test_expiry_reminder_is_queued_once_per_item_and_date(build: Build, today):
     assessment = build(certified(days(60)))
     cert_id = certify(assessment, days(30))
-    first = queue_reminders(TODAY)
+    first = queue_reminders(today)
     assert first.expiry == 2
     mails = expiry_mails()
     assert {m.to_address for m in mails} == {"officer@city.example.jp"}
@@ -141,36 +142,36 @@ def test_expiry_reminder_is_queued_once_per_item_and_date(build: Build):
     }
     assert all("有効期限が近づいています" in m.subject for m in mails)
     assert "あと30日" in mails[0].body and "令和" in mails[0].body
-    assert queue_reminders(TODAY).expiry == 0, "a second run queues nothing"
-    assert queue_reminders(TODAY + dt.timedelta(days=1)).expiry == 0, "nor the next day"
+    assert queue_reminders(today).expiry == 0, "a second run queues nothing"
+    assert queue_reminders(today + dt.timedelta(days=1)).expiry == 0, "nor the next day"
     VendorCertification.update(expires_on=days(45)).where(
         VendorCertification.id == cert_id
     ).execute()
-    assert queue_reminders(TODAY).expiry == 1, "a new expiry date is a new window"
+    assert queue_reminders(today).expiry == 1, "a new expiry date is a new window"
     assert AuditEvent.select().where(AuditEvent.action == "mail.expiry_remind").count() == 2
 
 
-def test_expiry_reminder_falls_back_to_the_vendor_contact_or_counts_no_address(build: Build):
+def test_expiry_reminder_falls_back_to_the_vendor_contact_or_counts_no_address(build: Build, today):
     with_contact = build(certified(days(20)))
     without = build(certified(days(20)), vendor_email="")
     Staff.update(active=False).execute()
-    report = queue_reminders(TODAY)
+    report = queue_reminders(today)
     assert (report.expiry, report.no_address) == (1, 1)
     (mail,) = expiry_mails()
     assert mail.to_address == "vendor@example.jp" and with_contact.id != without.id
     assert "更新後の登録証" in mail.body and "ご担当者 様" in mail.body
 
 
-def test_a_closed_case_is_still_watched_while_its_contract_runs(build: Build):
+def test_a_closed_case_is_still_watched_while_its_contract_runs(build: Build, today):
     assessment = build(certified(days(20)), contract_end=days(10))
     Case.update(closed=True).where(Case.id == assessment.case_id).execute()
-    assert [i.assessment_id for i in expiry.expiring_soon(TODAY)] == [assessment.id]
-    assert queue_reminders(TODAY).expiry == 1
+    assert [i.assessment_id for i in expiry.expiring_soon(today)] == [assessment.id]
+    assert queue_reminders(today).expiry == 1
 
 
-def test_the_remind_command_prints_remediation_and_expiry_counts(build: Build, runner):
+def test_the_remind_command_prints_remediation_and_expiry_counts(build: Build, runner, today):
     build(certified(days(20)))
-    result = runner.invoke(args=["remind", "--today", TODAY.isoformat()])
+    result = runner.invoke(args=["remind", "--today", today.isoformat()])
     assert result.exit_code == 0, result.output
     assert "期限を過ぎた是正措置の通知 0 件" in result.output
     assert "90日以内に有効期限を迎える認証のお知らせ 1 件" in result.output

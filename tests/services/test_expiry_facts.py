@@ -7,7 +7,7 @@ from importlib.util import module_from_spec, spec_from_file_location
 import pytest
 
 from tests.services.test_expiry import certified, days
-from tests.services.test_judgement import GOOD, TODAY, Build, new_officer
+from tests.services.test_judgement import GOOD, Build, new_officer
 from vendorcheck.domain.expiry_dates import CERTIFICATE, EVIDENCE
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import expiry, expiry_facts
@@ -32,7 +32,7 @@ def _resubmit(assessment: Assessment, answers: dict[str, str]) -> None:
     answer_service.submit(fresh, fresh.draft_revision, answer_service.vendor_actor(fresh, ""))
 
 
-def test_submission_stores_the_certificate_and_evidence_dates_of_the_newest_version(build):
+def test_submission_stores_the_certificate_and_evidence_dates_of_the_newest_version(build, today):
     assessment = build(certified(days(60)), attach=False)
     facts = list(ExpiryFact.select().where(ExpiryFact.assessment == assessment.id))
     kinds = {(f.kind, f.question_id, f.expires_on, f.submission_version) for f in facts}
@@ -45,7 +45,7 @@ def test_submission_stores_the_certificate_and_evidence_dates_of_the_newest_vers
         for f in ExpiryFact.select().where(ExpiryFact.assessment == assessment.id)
     }
     assert after == {(CERTIFICATE, days(200), 2), (EVIDENCE, days(200), 2)}, "replaced"
-    assert expiry.expiring_soon(TODAY) == []  # the new date is outside the window
+    assert expiry.expiring_soon(today) == []  # the new date is outside the window
 
 
 def test_stored_facts_equal_a_full_recomputation(build):

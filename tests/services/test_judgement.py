@@ -15,7 +15,6 @@ import pytest
 
 from tests.conftest import home_department
 from tests.fixtures import review_questionnaire
-from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.scorecard import VERDICT_CONDITIONAL, VERDICT_NONCONFORMING, Review
 from vendorcheck.domain.scoring import score
 from vendorcheck.services import answers as answer_service
@@ -37,7 +36,6 @@ from vendorcheck.store.models import (
     Vendor,
 )
 
-TODAY = today_jst()
 SCRIPT = "<script>alert(1)</script>"
 PDF = b"%PDF-1.4\n% scorecard test\n"
 QUESTIONNAIRE = review_questionnaire(
@@ -242,12 +240,12 @@ NO_POLICY = {"a.policy": "no", "a.detail": "なし", "cert.isms": "none"}
 
 
 def test_accepted_remediation_lifts_nonconforming_to_conditional_and_withdrawal_undoes_it(
-    build, officer
+    build, officer, today
 ):
     actor = staff_actor(officer)
     assessment = build(NO_POLICY)
     assert review_service.scorecard(assessment).verdict == VERDICT_NONCONFORMING
-    due = TODAY + dt.timedelta(days=60)
+    due = today + dt.timedelta(days=60)
     row = judgement.add_remediation(actor, assessment, "a.policy", "方針を策定し提出する", due)
     assert judgement.remediation_state(row) == "proposed"
     assert review_service.scorecard(assessment).verdict == VERDICT_NONCONFORMING
@@ -271,15 +269,15 @@ def test_accepted_remediation_lifts_nonconforming_to_conditional_and_withdrawal_
     assert len(events("remediation.add")) == 1
 
 
-def test_remediation_is_only_for_a_gap_with_an_action_and_a_date_from_today(build, officer):
+def test_remediation_is_only_for_a_gap_with_an_action_and_a_date_from_today(build, officer, today):
     actor = staff_actor(officer)
     assessment = build(NO_POLICY)
-    due = TODAY + dt.timedelta(days=30)
+    due = today + dt.timedelta(days=30)
     cases = [
         (("a.detail", "対応する", due), "action", "指摘事項がない"),
         (("a.policy", "  ", due), "action", "是正措置の内容を入力してください。"),
         (("a.policy", "対応する", None), "due_on", "是正の期限を入力してください。"),
-        (("a.policy", "対応する", TODAY - dt.timedelta(days=1)), "due_on", "今日以降"),
+        (("a.policy", "対応する", today - dt.timedelta(days=1)), "due_on", "今日以降"),
         (("a.policy", "長" * 2001, due), "action", "2000文字以内"),
     ]
     for args, field, message in cases:
@@ -289,10 +287,10 @@ def test_remediation_is_only_for_a_gap_with_an_action_and_a_date_from_today(buil
     assert Remediation.select().count() == 0
 
 
-def test_one_live_remediation_per_question_and_steps_in_order(build, officer):
+def test_one_live_remediation_per_question_and_steps_in_order(build, officer, today):
     actor = staff_actor(officer)
     assessment = build(NO_POLICY)
-    due = TODAY + dt.timedelta(days=30)
+    due = today + dt.timedelta(days=30)
     row = judgement.add_remediation(actor, assessment, "a.policy", "策定する", due)
     with pytest.raises(Conflict, match="登録済み"):
         judgement.add_remediation(actor, assessment, "a.policy", "別の内容", due)
@@ -312,10 +310,10 @@ def test_one_live_remediation_per_question_and_steps_in_order(build, officer):
         judgement.accept_remediation(actor, other, row.id)  # another assessment's remediation
 
 
-def test_after_withdrawal_a_new_remediation_can_be_recorded(build, officer):
+def test_after_withdrawal_a_new_remediation_can_be_recorded(build, officer, today):
     actor = staff_actor(officer)
     assessment = build(NO_POLICY)
-    due = TODAY + dt.timedelta(days=30)
+    due = today + dt.timedelta(days=30)
     first = judgement.add_remediation(actor, assessment, "a.policy", "一案", due)
     judgement.withdraw_remediation(actor, assessment, first.id)
     second = judgement.add_remediation(actor, assessment, "a.policy", "二案", due)
@@ -334,8 +332,8 @@ def _accepted(build, officer, due: dt.date) -> Remediation:
     return judgement.accept_remediation(actor, assessment, row.id)
 
 
-def test_overdue_remediations_are_accepted_not_done_and_past_their_date(build, officer):
-    due = TODAY + dt.timedelta(days=5)
+def test_overdue_remediations_are_accepted_not_done_and_past_their_date(build, officer, today):
+    due = today + dt.timedelta(days=5)
     row = _accepted(build, officer, due)
     proposed = judgement.add_remediation(
         staff_actor(officer), build(NO_POLICY), "a.policy", "未承認", due
@@ -351,8 +349,8 @@ def test_overdue_remediations_are_accepted_not_done_and_past_their_date(build, o
     assert overdue_remediations.overdue_remediations(due + dt.timedelta(days=3)) == []
 
 
-def test_overdue_remediation_is_reminded_to_staff_once_a_day(build, officer):
-    due = TODAY + dt.timedelta(days=5)
+def test_overdue_remediation_is_reminded_to_staff_once_a_day(build, officer, today):
+    due = today + dt.timedelta(days=5)
     row = _accepted(build, officer, due)
     day = due + dt.timedelta(days=2)
     first = queue_reminders(day)

@@ -1,7 +1,10 @@
 """check-official-links against a real HTTP server on loopback: found, not found, redirect
-chain, timeout, oversized page, private addresses refused unless allowed, the User-Agent."""
+chain, timeout, oversized page, private addresses refused unless allowed, the User-Agent, and
+the lease that keeps a second run off the accounts a first one is checking."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -9,7 +12,7 @@ from tests.registers_entries import make_entry
 from vendorcheck.domain import registers as reg
 from vendorcheck.services import official_links
 from vendorcheck.services.registers import entry_flags
-from vendorcheck.store.models import AuditEvent, RegisterEntry
+from vendorcheck.store.models import AuditEvent, RegisterEntry, utcnow
 
 ALLOWED = official_links.FetchSettings(timeout_seconds=1.0, max_bytes=4096, allow_private=True)
 
@@ -93,3 +96,34 @@ def test_the_command_prints_each_result(runner, db, http_server):
     assert result.exit_code == 0, result.output
     assert "掲載あり" in result.output and "1 件を確認しました" in result.output
     assert RegisterEntry.get().status == reg.ACTIVE
+
+
+def test_an_account_another_run_is_checking_is_left_to_it_until_its_lease_ends(
+    runner, db, http_server
+):
+    runner.app.config["OFFICIAL_LINKS_ALLOW_PRIVATE"] = True
+    url = http_server.serve("/sns.html", "https://x.com/kakuu_city")
+    entry = make_entry(official_page_url=url, url="https://x.com/kakuu_city")
+    leased = utcnow() + dt.timedelta(minutes=5)
+    RegisterEntry.update(link_check_leased_until=leased).execute()
+    result = runner.invoke(args=["check-official-links"])
+    assert result.exit_code == 0, result.output
+    assert "1 件は別の check-official-links が確認中のため" in result.output
+    assert http_server.requests == []
+    assert AuditEvent.select().where(AuditEvent.action == "register.link_check").count() == 0
+    assert RegisterEntry.get_by_id(entry.id).link_checked_at is None
+
+    # a run that died leaves its lease; once the lease ends, the next run checks the account
+    RegisterEntry.update(link_check_leased_until=utcnow() - dt.timedelta(seconds=1)).execute()
+    run = official_links.check_official_links(ALLOWED)
+    assert [r.entry_id for r in run.results] == [entry.id] and run.busy == 0
+    assert RegisterEntry.get_by_id(entry.id).link_check_leased_until is None
+    assert AuditEvent.select().where(AuditEvent.action == "register.link_check").count() == 1
+
+
+def test_with_no_account_in_use_the_command_says_so_and_records_nothing(runner, db):
+    make_entry(official_page_url="http://127.0.0.1:9/", status=reg.RETIRED)
+    result = runner.invoke(args=["check-official-links"])
+    assert result.exit_code == 0, result.output
+    assert "確認する SNS アカウント（承認済み・利用中・休止中）はありません" in result.output
+    assert AuditEvent.select().where(AuditEvent.action == "register.link_check").count() == 0

@@ -25,7 +25,6 @@ from vendorcheck.store.models import (
     utcnow,
 )
 
-TODAY = today_jst()
 SYSTEM = Actor.system("test")
 
 
@@ -37,7 +36,7 @@ def case_form(**overrides) -> dict[str, str]:
         "classification_level": "2",
         "contract_start": "2030-04-01",
         "contract_end": "2031-03-31",
-        "answer_deadline": (TODAY + dt.timedelta(days=30)).isoformat(),
+        "answer_deadline": (today_jst() + dt.timedelta(days=30)).isoformat(),
         "description": "運用保守の委託",
     }
     data.update(overrides)
@@ -56,7 +55,7 @@ def make_case(**overrides) -> Case:
         "kind": "outsourcing",
         "department_id": Department.get(Department.name == "事務部局").id,
         "classification_level": "2",
-        "answer_deadline": TODAY + dt.timedelta(days=30),
+        "answer_deadline": today_jst() + dt.timedelta(days=30),
     }
     values.update(overrides)
     return case_service.create_case(SYSTEM, case_service.CaseInput(**values))
@@ -179,10 +178,10 @@ def test_edit_case_is_audited_with_before_and_after(client, login_as, db):
     assert bad.status_code == 400 and Case.get_by_id(case.id).contract_end == dt.date(2031, 3, 31)
 
 
-def test_unchanged_past_deadline_can_be_kept_when_editing(client, login_as, db):
+def test_unchanged_past_deadline_can_be_kept_when_editing(client, login_as, db, today):
     login_as("officer")
     case = make_case()
-    past = TODAY - dt.timedelta(days=5)
+    past = today - dt.timedelta(days=5)
     Case.update(answer_deadline=past).where(Case.id == case.id).execute()
     response = post_case(
         client, f"/cases/{case.id}/edit", kind="outsourcing", answer_deadline=past.isoformat()
@@ -222,15 +221,15 @@ def _vendor(name: str, email: str = ""):
     return create_vendor(SYSTEM, name=name, contact_email=email)
 
 
-def test_list_filters_by_department_kind_status_and_text(app, client, login_as, db):
+def test_list_filters_by_department_kind_status_and_text(app, client, login_as, db, today):
     fire = Department.get(Department.name == "消防部局")
     outsourcing = make_case(title="庁舎清掃業務委託")
     sns = make_case(title="公式Xアカウント", kind="sns", department_id=fire.id)
     system = make_case(title="基幹系システム更改", kind="system")
     alpha, beta = _vendor("アルファ株式会社"), _vendor("ベータ合同会社")
     invite(app, outsourcing, alpha)
-    invite(app, system, beta, deadline=TODAY + dt.timedelta(days=3))
-    Assessment.update(deadline=TODAY - dt.timedelta(days=1)).where(
+    invite(app, system, beta, deadline=today + dt.timedelta(days=3))
+    Assessment.update(deadline=today - dt.timedelta(days=1)).where(
         Assessment.case == system.id
     ).execute()
     login_as("ciso")  # sees every department; test_department_access covers the others
@@ -269,7 +268,7 @@ def _count_queries(db, monkeypatch) -> list[str]:
     return executed
 
 
-def test_list_and_dashboard_use_the_same_few_queries_however_many_rows(app, db, monkeypatch):
+def test_list_and_dashboard_use_the_same_few_queries_however_many_rows(app, db, monkeypatch, today):
     first = make_case(title="一件目")
     invite(app, first, _vendor("一社目"))
     executed = _count_queries(db, monkeypatch)
@@ -279,7 +278,7 @@ def test_list_and_dashboard_use_the_same_few_queries_however_many_rows(app, db, 
     monkeypatch.undo()
     for n in range(5):
         case = make_case(title=f"案件{n}")
-        invite(app, case, _vendor(f"事業者{n}a"), _vendor(f"事業者{n}b"), deadline=TODAY)
+        invite(app, case, _vendor(f"事業者{n}a"), _vendor(f"事業者{n}b"), deadline=today)
     executed = _count_queries(db, monkeypatch)
     rows = case_service.list_cases(case_service.CaseFilter())
     board = assessment_board.dashboard()
@@ -292,14 +291,14 @@ def test_list_and_dashboard_use_the_same_few_queries_however_many_rows(app, db, 
 
 
 def test_dashboard_counts_link_to_filtered_lists_and_shows_what_needs_attention(
-    app, client, login_as, db
+    app, client, login_as, db, today
 ):
     soon = make_case(title="期限間近の案件")
     late = make_case(title="期限切れの案件")
     done = make_case(title="提出済みの案件")
-    invite(app, soon, _vendor("間近株式会社"), deadline=TODAY + dt.timedelta(days=5))
-    invite(app, late, _vendor("遅延株式会社"), deadline=TODAY + dt.timedelta(days=1))
-    Assessment.update(deadline=TODAY - dt.timedelta(days=2), status=status.IN_PROGRESS).where(
+    invite(app, soon, _vendor("間近株式会社"), deadline=today + dt.timedelta(days=5))
+    invite(app, late, _vendor("遅延株式会社"), deadline=today + dt.timedelta(days=1))
+    Assessment.update(deadline=today - dt.timedelta(days=2), status=status.IN_PROGRESS).where(
         Assessment.case == late.id
     ).execute()
     invite(app, done, _vendor("提出株式会社"))

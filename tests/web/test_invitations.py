@@ -9,7 +9,6 @@ import pytest
 
 from tests.conftest import csrf_token
 from tests.web.test_cases import invite, make_case, post_case
-from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import invitations
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
@@ -18,7 +17,6 @@ from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.services.vendors import create_vendor
 from vendorcheck.store.models import AccessToken, Assessment, AuditEvent, Case, MailMessage
 
-TODAY = today_jst()
 SYSTEM = Actor.system("test")
 SETTINGS = invitations.LinkSettings(base_url="http://vendorcheck.test")
 LINK = re.compile(r"http://vendorcheck\.test/p/([A-Za-z0-9_-]+)/")
@@ -66,10 +64,10 @@ def test_invite_page_defaults_to_the_first_questionnaire_and_the_case_deadline(
 
 
 def test_inviting_shows_each_link_once_and_queues_mail_with_a_hashed_token(
-    client, login_as, case, mailed, unmailed, db
+    client, login_as, case, mailed, unmailed, db, today
 ):
     login_as("officer")
-    deadline = (TODAY + dt.timedelta(days=20)).isoformat()
+    deadline = (today + dt.timedelta(days=20)).isoformat()
     response = post_invite(client, case, vendor_ids=[mailed.id, unmailed.id], deadline=deadline)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "このリンクはこの画面でだけ表示されます" in html
@@ -79,7 +77,7 @@ def test_inviting_shows_each_link_once_and_queues_mail_with_a_hashed_token(
     assert "メールアドレスが登録されていないため、送信しません" in html
     assessments = {a.vendor_id: a for a in Assessment.select().where(Assessment.case == case.id)}
     assert set(assessments) == {mailed.id, unmailed.id}
-    assert all(a.deadline == TODAY + dt.timedelta(days=20) for a in assessments.values())
+    assert all(a.deadline == today + dt.timedelta(days=20) for a in assessments.values())
     stored = {t.token_hash for t in AccessToken.select()}
     assert {invitations.hash_token(t) for t in links} == stored
     mail = MailMessage.get()  # only the vendor with an address gets mail
@@ -291,7 +289,7 @@ def test_no_questionnaire_for_the_kind_is_explained(app, client, login_as, db, m
     assert "使える確認書がありません" in html and '<form method="post" action="/cases/' not in html
 
 
-def test_html_in_names_is_escaped_on_every_page_that_shows_them(app, client, login_as, db):
+def test_html_in_names_is_escaped_on_every_page_that_shows_them(app, client, login_as, db, today):
     evil = '<script>alert("x")</script>'
     vendor = create_vendor(SYSTEM, name=evil, contact_email="evil@example.jp")
     case = make_case(title=evil, kind="system", description=evil)
@@ -304,7 +302,7 @@ def test_html_in_names_is_escaped_on_every_page_that_shows_them(app, client, log
         f"/cases/{case.id}/assessments/{assessment.id}/reissue", data={"csrf_token": token}
     ).get_data(as_text=True)
     assert "<script>" not in reissued
-    Assessment.update(deadline=TODAY + dt.timedelta(days=3)).execute()
+    Assessment.update(deadline=today + dt.timedelta(days=3)).execute()
     for path in (
         "/",
         "/cases/",

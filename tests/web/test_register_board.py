@@ -26,7 +26,6 @@ from vendorcheck.services.audit import Actor
 from vendorcheck.store.models import RegisterEntry
 from vendorcheck.web.home import CACHE_KEY
 
-TODAY = today_jst()
 LISTED = {"official_page_url": "https://city.example.jp/sns", "listed_on_website": True}
 
 
@@ -34,12 +33,12 @@ def _fill(make_staff) -> dict[str, int]:
     leaver = staff_of(make_staff, "officer", display_name="退職 予定")
     ids = {
         "overdue": make_entry(
-            name="点検切れの公式X", **LISTED, next_review_on=TODAY - dt.timedelta(days=3)
+            name="点検切れの公式X", **LISTED, next_review_on=today_jst() - dt.timedelta(days=3)
         ),
         "no_mfa": make_entry(name="多要素なしの公式LINE", **LISTED, mfa_enabled=False),
         "unverified": make_entry(name="認証なしの公式Instagram", **LISTED, platform_verified=False),
         "dormant": make_entry(
-            name="休眠中の公式Facebook", **LISTED, last_post_on=TODAY - dt.timedelta(days=400)
+            name="休眠中の公式Facebook", **LISTED, last_post_on=today_jst() - dt.timedelta(days=400)
         ),
         "not_listed": make_entry(
             name="未掲載の公式YouTube",
@@ -69,7 +68,7 @@ def _fill(make_staff) -> dict[str, int]:
         Actor.system("test"),
         RegisterEntry.get_by_id(ids["leaver"]),
         register_people.PersonInput(reg.RESPONSIBLE, staff_id=leaver.id),
-        effective_from=TODAY - dt.timedelta(days=10),
+        effective_from=today_jst() - dt.timedelta(days=10),
         reason="異動",
     )
     staff_service.update_staff(
@@ -88,10 +87,10 @@ def _names(items) -> set[str]:
     return {getattr(item, "entry", item).name for item in items}
 
 
-def test_the_board_of_a_department_and_of_everyone(client, make_staff, db):
+def test_the_board_of_a_department_and_of_everyone(client, make_staff, db, today):
     ids = _fill(make_staff)
     office = Reader(None, "officer", department_id())
-    board = register_board.board(office, TODAY)
+    board = register_board.board(office, today)
     assert _names(board.overdue_reviews) == {"点検切れの公式X"}
     assert _names(board.needs_responsible) == {"責任者が退職した公式X"}
     flagged = {item.entry.name: item.flags for item in board.flagged}
@@ -107,9 +106,9 @@ def test_the_board_of_a_department_and_of_everyone(client, make_staff, db):
     assert (row.overdue_reviews, row.needs_responsible) == (1, 1)
     assert row.flags["no_mfa"] == 1 and row.flags["ismap_unconfirmed"] == 1
 
-    fire = register_board.board(Reader(None, "viewer", department_id("消防部局")), TODAY)
+    fire = register_board.board(Reader(None, "viewer", department_id("消防部局")), today)
     assert _names(fire.flagged) == {"消防本部の公式X"} and not fire.overdue_reviews
-    everyone = register_board.board(Reader(None, "ciso", None), TODAY)
+    everyone = register_board.board(Reader(None, "ciso", None), today)
     assert [d.name for d in everyone.departments] == ["事務部局", "消防部局"]
     assert everyone.total("no_mfa") == 2
     assert ids
@@ -140,7 +139,7 @@ def test_dashboard_shows_only_the_own_department_and_waiting_applications(client
 
 def _board_queries(db, monkeypatch, reader) -> int:
     executed = _count_queries(db, monkeypatch)
-    board = register_board.board(reader, TODAY)
+    board = register_board.board(reader, today_jst())
     for item in [*board.overdue_reviews, *board.needs_responsible]:
         _ = item.department.name if item.department_id else ""
     for item in board.flagged:
@@ -161,7 +160,7 @@ def _dashboard_queries(client, db, monkeypatch) -> int:
     return count
 
 
-def test_board_and_dashboard_queries_stay_constant(client, make_staff, db, monkeypatch):
+def test_board_and_dashboard_queries_stay_constant(client, make_staff, db, monkeypatch, today):
     _fill(make_staff)
     readers = (Reader(None, "officer", department_id()), Reader(None, "ciso", None))
     officer = staff_of(make_staff, "officer")
@@ -175,7 +174,7 @@ def test_board_and_dashboard_queries_stay_constant(client, make_staff, db, monke
             **LISTED,
             department=department,
             mfa_enabled=number % 3 != 0,
-            next_review_on=TODAY - dt.timedelta(days=number + 1),
+            next_review_on=today - dt.timedelta(days=number + 1),
         )
         make_entry(
             entry_type=reg.SERVICE,

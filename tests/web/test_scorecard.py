@@ -13,7 +13,6 @@ from tests.services.test_judgement import (
     NO_POLICY,
     QUESTIONNAIRE,
     SCRIPT,
-    TODAY,
     Build,
     staff_actor,
 )
@@ -62,9 +61,11 @@ def assert_escaped(html: str) -> None:
 # --- the page ----------------------------------------------------------------------------------
 
 
-def test_scorecard_shows_scores_verdict_requirements_evidence_and_certificates(client, build):
-    assessment = build(certified(TODAY + dt.timedelta(days=200)), attach=True)
-    assessment.case.contract_end = TODAY + dt.timedelta(days=365)
+def test_scorecard_shows_scores_verdict_requirements_evidence_and_certificates(
+    client, build, today
+):
+    assessment = build(certified(today + dt.timedelta(days=200)), attach=True)
+    assessment.case.contract_end = today + dt.timedelta(days=365)
     assessment.case.save()
     response = page(client, assessment)
     html = response.get_data(as_text=True)
@@ -148,7 +149,7 @@ def test_a_missing_reason_is_refused_and_the_chosen_score_kept(client, build):
     assert ReviewScore.select().count() == 0
 
 
-def test_hostile_text_in_reasons_and_actions_is_escaped(client, build):
+def test_hostile_text_in_reasons_and_actions_is_escaped(client, build, today):
     assessment = build(NO_POLICY)
     post(client, assessment, "review", question_id="a.detail", score="0", reason=SCRIPT)
     post(
@@ -157,7 +158,7 @@ def test_hostile_text_in_reasons_and_actions_is_escaped(client, build):
         "remediations",
         question_id="a.policy",
         action=f"策定{SCRIPT}",
-        due_on=(TODAY + dt.timedelta(days=30)).isoformat(),
+        due_on=(today + dt.timedelta(days=30)).isoformat(),
     )
     html = page(client, assessment).get_data(as_text=True)
     assert "理由: &lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -168,10 +169,10 @@ def test_hostile_text_in_reasons_and_actions_is_escaped(client, build):
 # --- remediation -------------------------------------------------------------------------------
 
 
-def test_remediation_on_the_page_lifts_and_restores_the_verdict(client, build):
+def test_remediation_on_the_page_lifts_and_restores_the_verdict(client, build, today):
     assessment = build(NO_POLICY)
     assert "✗ 不適合" in page(client, assessment).get_data(as_text=True)
-    due = TODAY + dt.timedelta(days=45)
+    due = today + dt.timedelta(days=45)
     response = post(
         client,
         assessment,
@@ -222,10 +223,10 @@ def test_a_bad_remediation_date_is_refused_and_the_action_kept(client, build, du
     assert Remediation.select().count() == 0
 
 
-def test_viewer_cannot_post_and_nothing_is_written(client, build, make_staff):
+def test_viewer_cannot_post_and_nothing_is_written(client, build, make_staff, today):
     assessment = build(NO_POLICY)
     row = judgement.add_remediation(
-        staff_actor(build.officer), assessment, "a.policy", "策定", TODAY + dt.timedelta(days=9)
+        staff_actor(build.officer), assessment, "a.policy", "策定", today + dt.timedelta(days=9)
     )
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     viewer = make_staff("viewer")
@@ -251,7 +252,9 @@ def test_viewer_cannot_post_and_nothing_is_written(client, build, make_staff):
 # --- the dashboard -----------------------------------------------------------------------------
 
 
-def test_dashboard_lists_overdue_remediations_and_certificates_expiring_in_90_days(client, build):
+def test_dashboard_lists_overdue_remediations_and_certificates_expiring_in_90_days(
+    client, build, today
+):
     late = build(NO_POLICY, vendor_name="株式会社遅延")
     actor = staff_actor(build.officer)
     row = judgement.add_remediation(
@@ -259,16 +262,16 @@ def test_dashboard_lists_overdue_remediations_and_certificates_expiring_in_90_da
         late,
         "a.policy",
         f"方針を策定{SCRIPT}",
-        TODAY - dt.timedelta(days=3),
-        today=TODAY - dt.timedelta(days=20),
+        today - dt.timedelta(days=3),
+        today=today - dt.timedelta(days=20),
     )
     judgement.accept_remediation(actor, late, row.id)
-    soon = build(certified(TODAY + dt.timedelta(days=40)), vendor_name="株式会社期限")
+    soon = build(certified(today + dt.timedelta(days=40)), vendor_name="株式会社期限")
     VendorCertification.create(
-        vendor=soon.vendor_id, kind="pmark", number="P-1", expires_on=TODAY + dt.timedelta(days=10)
+        vendor=soon.vendor_id, kind="pmark", number="P-1", expires_on=today + dt.timedelta(days=10)
     )
     VendorCertification.create(
-        vendor=soon.vendor_id, kind="isms", expires_on=TODAY + dt.timedelta(days=200)
+        vendor=soon.vendor_id, kind="isms", expires_on=today + dt.timedelta(days=200)
     )
     html = client.get("/").get_data(as_text=True)
     overdue = html.split('id="overdue-remediations"', 1)[1].split("</section>", 1)[0]

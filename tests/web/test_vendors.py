@@ -7,12 +7,11 @@ import datetime as dt
 import pytest
 
 from tests.conftest import csrf_token
-from vendorcheck.domain.jp import corporate_number_check_digit, to_full_width_digits, today_jst
+from vendorcheck.domain.jp import corporate_number_check_digit, to_full_width_digits
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.vendors import create_vendor
 from vendorcheck.store.models import AuditEvent, Vendor, VendorCertification
 
-TODAY = today_jst()
 SYSTEM = Actor.system("test")
 
 
@@ -146,15 +145,17 @@ def test_search_ignores_width_and_case_and_finds_corporate_numbers(client, login
     )
 
 
-def test_certifications_are_added_removed_audited_and_expiry_highlighted(client, login_as, db):
+def test_certifications_are_added_removed_audited_and_expiry_highlighted(
+    client, login_as, db, today
+):
     vendor = create_vendor(SYSTEM, name="認証株式会社")
     login_as("officer")
     path = f"/vendors/{vendor.id}"
     token = csrf_token(client, path)
     for kind, number, expires in (
-        ("isms", "IS 000001", TODAY - dt.timedelta(days=1)),
-        ("pmark", "10000001(01)", TODAY + dt.timedelta(days=30)),
-        ("ismap", "C0000001", TODAY + dt.timedelta(days=400)),
+        ("isms", "IS 000001", today - dt.timedelta(days=1)),
+        ("pmark", "10000001(01)", today + dt.timedelta(days=30)),
+        ("ismap", "C0000001", today + dt.timedelta(days=400)),
     ):
         response = client.post(
             f"{path}/certifications",

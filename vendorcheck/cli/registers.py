@@ -172,8 +172,19 @@ def check_official_links_command() -> None:
         allow_private=config["OFFICIAL_LINKS_ALLOW_PRIVATE"],
     )
     with database().connection_context():
-        results = official_links.check_official_links(settings)
-    for result in results:
+        run = official_links.check_official_links(settings)
+    for result in run.results:
         state = {True: "掲載あり", False: "掲載なし", None: "確認できず"}[result.listed]
         click.echo(f"{result.entry_id:>5}  {result.name}: {state}（{result.note}）")
-    click.echo(f"{len(results)} 件を確認しました。")
+    if run.results:
+        click.echo(f"{len(run.results)} 件を確認しました。")
+    elif not run.busy:
+        click.echo("確認する SNS アカウント（承認済み・利用中・休止中）はありません。")
+    if run.busy:
+        click.echo(
+            f"{run.busy} 件は別の check-official-links が確認中のため、今回は確認しませんでした。"
+        )
+    if run.left:
+        click.echo(
+            f"{run.left} 件は時間の上限に達したため確認していません。次回の実行で確認します。"
+        )

@@ -19,19 +19,8 @@ from peewee import Database, SqliteDatabase
 
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.store.db import MIGRATIONS_DIR
-from vendorcheck.store.migrate import apply_migrations
-from vendorcheck.store.models import (
-    ALL_MODELS,
-    ContractLimitSetting,
-    Department,
-    Organisation,
-    OrganisationWording,
-)
-
-MIGRATION_TABLE = "schema_migration"
-# rows the migrations write into every new instance (0001: the organisation and a department;
-# 0010: the contract time limits and the organisation's wording)
-SEEDED = {Organisation, Department, ContractLimitSetting, OrganisationWording}
+from vendorcheck.store.migrate import MIGRATION_TABLE, apply_migrations, seeded_tables
+from vendorcheck.store.models import ALL_MODELS
 
 POSTGRESQL_PROCEDURE = """\
 PostgreSQL のデータベースは vendorcheck backup ではバックアップしません。pg_dump と pg_restore を使ってください。
@@ -151,13 +140,15 @@ def check_backup_file(source: Path | str) -> tuple[str, ...]:
 
 
 def holds_data(db: Database) -> bool:
-    """Whether the instance holds anything beyond what a new instance is seeded with."""
+    """Whether the instance holds anything beyond what a new instance is seeded with (the
+    tables the migrations declare they seed)."""
+    seeded = seeded_tables()
     with db.connection_context():
         tables = set(db.get_tables())
         return any(
             model._meta.table_name in tables and model.select().exists()
             for model in ALL_MODELS
-            if model not in SEEDED
+            if model._meta.table_name not in seeded
         )
 
 

@@ -1,12 +1,15 @@
 """check-official-links: fetch each SNS account's page on the official website and record
 whether the account's URL or handle appears on it (なりすまし対策, SNS-05). Fetching is careful:
 http/https only, timeouts, a size cap, at most 3 redirects each checked again, and no private
-or loopback address unless the operator allows it."""
+or loopback address unless the operator allows it. Each run leases the accounts it checks, so
+runs at the same time (cron on several machines) check each account once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -15,7 +18,7 @@ import requests
 from vendorcheck.domain import registers as reg
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.store.db import database
+from vendorcheck.store.db import database, is_sqlite
 from vendorcheck.store.models import RegisterEntry, utcnow
 
 MAX_REDIRECTS = 3
@@ -118,17 +121,74 @@ def check_entry(entry: RegisterEntry, settings: FetchSettings, session: requests
     return CheckResult(entry.id, entry.name, entry.official_page_url, listed, note)
 
 
-def check_official_links(settings: FetchSettings) -> list[CheckResult]:
-    """Check every SNS account in use; write the results and one audit event together."""
-    entries = list(
-        RegisterEntry.select().where(
-            RegisterEntry.entry_type == reg.SNS,
-            RegisterEntry.status.in_((reg.APPROVED, reg.ACTIVE, reg.SUSPENDED)),
-        )
+LEASE = dt.timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """What one run did: its results, the accounts another run was checking at the time, and
+    the accounts it released unchecked because half its lease had passed."""
+
+    results: list[CheckResult]
+    busy: int = 0
+    left: int = 0
+
+
+def _in_use():
+    return RegisterEntry.select().where(
+        RegisterEntry.entry_type == reg.SNS,
+        RegisterEntry.status.in_((reg.APPROVED, reg.ACTIVE, reg.SUSPENDED)),
     )
+
+
+def _claim() -> tuple[list[RegisterEntry], int]:
+    """Lease the accounts no other run is checking, in a short transaction, so concurrent runs
+    (on one machine or several) never check the same account; return them and how many are
+    leased by another run. A run that dies leaves its lease, which ends after LEASE."""
+    with database.atomic():
+        now = utcnow()
+        free = (
+            _in_use()
+            .where(
+                RegisterEntry.link_check_leased_until.is_null()
+                | (RegisterEntry.link_check_leased_until <= now)
+            )
+            .order_by(RegisterEntry.id)
+        )
+        if not is_sqlite():  # SQLite's IMMEDIATE transactions already take turns
+            free = free.for_update("FOR UPDATE SKIP LOCKED")
+        entries = list(free)
+        if entries:
+            RegisterEntry.update(link_check_leased_until=now + LEASE).where(
+                RegisterEntry.id.in_([entry.id for entry in entries])
+            ).execute()
+        busy = _in_use().count() - len(entries)
+    return entries, busy
+
+
+def _release(entries: list[RegisterEntry]) -> None:
+    if entries:
+        with database.atomic():
+            RegisterEntry.update(link_check_leased_until=None).where(
+                RegisterEntry.id.in_([entry.id for entry in entries])
+            ).execute()
+
+
+def _checked(entries: list[RegisterEntry], settings: FetchSettings) -> list[CheckResult]:
+    """Check the leased accounts in order until half the lease has passed."""
+    started = time.monotonic()
+    results = []
     with requests.Session() as session:
         session.trust_env = False  # no proxy from the environment: the address check must hold
-        results = [check_entry(entry, settings, session) for entry in entries]
+        for entry in entries:
+            if time.monotonic() - started > LEASE.total_seconds() / 2:
+                break
+            results.append(check_entry(entry, settings, session))
+    return results
+
+
+def _record(results: list[CheckResult]) -> None:
+    """Write the results, end their lease and write one audit event, together."""
     with database.atomic():
         now = utcnow()
         for result in results:
@@ -136,6 +196,7 @@ def check_official_links(settings: FetchSettings) -> list[CheckResult]:
                 listed_on_website=result.listed,
                 link_checked_at=now,
                 link_check_note=result.note[:300],
+                link_check_leased_until=None,
             ).where(RegisterEntry.id == result.entry_id).execute()
         audit.record(
             Actor.system("check-official-links"),
@@ -148,4 +209,20 @@ def check_official_links(settings: FetchSettings) -> list[CheckResult]:
             f"{sum(r.listed is None for r in results)} 件）",
             after={"results": [(r.entry_id, r.listed, r.note) for r in results]},
         )
-    return results
+
+
+def check_official_links(settings: FetchSettings) -> CheckRun:
+    """Check every SNS account in use that no other run is checking; write the results and one
+    audit event together. A run that finds every account taken checks and writes nothing."""
+    entries, busy = _claim()
+    if not entries:
+        return CheckRun([], busy)
+    try:
+        results = _checked(entries, settings)
+        if results:
+            _record(results)
+    except BaseException:  # interrupted: the next run may check them at once
+        _release(entries)
+        raise
+    _release(entries[len(results) :])
+    return CheckRun(results, busy, len(entries) - len(results))

@@ -1,13 +1,19 @@
-"""Apply and list the numbered migrations in store/migrations/."""
+"""Apply and list the numbered migrations in store/migrations/, and collect the tables they seed.
+
+A migration that writes rows into every new instance (not a back-fill of rows that exist)
+declares those tables in a module-level ``SEEDS`` tuple; tests/store/test_seeds.py checks the
+declarations against what a fresh migration run leaves."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from peewee import Database
-from playhouse.migrations import Runner
+from playhouse.migrations import Migration, Runner
 
 from vendorcheck.store.db import MIGRATIONS_DIR
+
+MIGRATION_TABLE = "schema_migration"
 
 
 @dataclass(frozen=True)
@@ -17,7 +23,7 @@ class MigrationStatus:
 
 
 def _runner(db: Database) -> Runner:
-    return Runner(db, str(MIGRATIONS_DIR), table_name="schema_migration")
+    return Runner(db, str(MIGRATIONS_DIR), table_name=MIGRATION_TABLE)
 
 
 def apply_migrations(db: Database) -> list[str]:
@@ -36,3 +42,12 @@ def migration_status(db: Database) -> list[MigrationStatus]:
 
 def pending_migrations(db: Database) -> list[str]:
     return [m.name for m in migration_status(db) if m.applied_at is None]
+
+
+def seeded_tables() -> frozenset[str]:
+    """The tables whose rows the migrations write into every new instance, as they declare."""
+    return frozenset(
+        table
+        for migration in Migration.load_directory(str(MIGRATIONS_DIR))
+        for table in getattr(migration.load(), "SEEDS", ())
+    )

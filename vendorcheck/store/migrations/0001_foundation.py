@@ -14,6 +14,7 @@ from peewee import (
 )
 
 DEPARTMENTS = ("事務部局", "監査委員部局", "消防部局", "議会事務局")
+SEEDS = ("organisation", "department")  # rows every new instance starts with
 
 
 def up(migrator, db):

@@ -13,6 +13,8 @@ from peewee import (
     TextField,
 )
 
+SEEDS = ("contract_limit_setting", "organisation_wording")  # one row of defaults each
+
 
 def up(migrator, db):
     class Base(Model):

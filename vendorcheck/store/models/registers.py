@@ -58,6 +58,7 @@ class RegisterEntry(BaseModel):
     listed_on_website = BooleanField(null=True)  # last check-official-links result
     link_checked_at = DateTimeField(null=True)
     link_check_note = CharField(max_length=300, default="")
+    link_check_leased_until = DateTimeField(null=True)  # a running check-official-links (0016)
     start_date = DateField(null=True)
     next_review_on = DateField(null=True, index=True)
     retired_on = DateField(null=True)
