@@ -22,21 +22,26 @@ from typing import Any, TypeVar
 from peewee import fn
 
 from vendorcheck.store.models import AuditEvent
+from vendorcheck.store.prepared import PreparedQuery
 
 T = TypeVar("T")
 STAMP_WINDOW = 1000  # ids behind the newest whose late commits the stamp still notices
 MAX_ENTRIES = 512  # panels kept per process (least recently used go first)
 
 
+def _stamp_query():
+    window_start = AuditEvent.select(fn.MAX(AuditEvent.id) - STAMP_WINDOW)
+    return AuditEvent.select(fn.MAX(AuditEvent.id), fn.COUNT(AuditEvent.id)).where(
+        AuditEvent.id > window_start
+    )
+
+
+_STAMP = PreparedQuery(_stamp_query)  # asked at every view: its text is built once
+
+
 def data_stamp() -> tuple[int, int]:
     """The version of the data: (newest audit event id, events among the last ids)."""
-    window_start = AuditEvent.select(fn.MAX(AuditEvent.id) - STAMP_WINDOW)
-    row = (
-        AuditEvent.select(fn.MAX(AuditEvent.id), fn.COUNT(AuditEvent.id))
-        .where(AuditEvent.id > window_start)
-        .tuples()
-        .get()
-    )
+    row = _STAMP.row() or (0, 0)
     return int(row[0] or 0), int(row[1] or 0)
 
 

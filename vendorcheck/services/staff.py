@@ -18,6 +18,7 @@ from vendorcheck.services.errors import Conflict, NotFound, ServiceError, TooMan
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database, is_sqlite
 from vendorcheck.store.models import Department, LoginAttempt, Staff, utcnow
+from vendorcheck.store.prepared import PreparedQuery
 
 LOGIN_ID_PATTERN = re.compile(r"^[A-Za-z0-9._@-]{3,64}$")
 # Compared against when the login id is unknown, so both paths take as long.
@@ -227,8 +228,12 @@ def end_sessions(actor: Actor, staff: Staff) -> None:
         audit.record(actor, "staff.logout", "staff", staff.id, "ログアウト")
 
 
+_STAFF_BY_ID = PreparedQuery(lambda staff_id: Staff.select().where(Staff.id == staff_id))
+
+
 def find_staff(staff_id: int) -> Staff | None:
-    return Staff.get_or_none(Staff.id == staff_id)
+    """The staff member by id (every signed-in request asks: the query's text is kept)."""
+    return _STAFF_BY_ID.first(int(staff_id))
 
 
 def list_staff() -> list[Staff]:

@@ -1,13 +1,24 @@
-"""The one database proxy, bound at start-up from a URL, and its per-request connection."""
+"""The one database proxy, bound at start-up from a URL, and its per-request connection.
+
+Both databases keep their connections in a pool per process: a request takes one at its start
+and gives it back at its end, so a new connection (and, on SQLite, its PRAGMAs) is made only
+when the pool has none free. A connection given back with a transaction still open is rolled
+back first (no write lock outlives its request). The pool belongs to the process that made it:
+a forked child (gunicorn workers) forgets the parent's connections without closing them and
+opens its own.
+"""
 
 from __future__ import annotations
 
+import os
+import threading
+import weakref
 from pathlib import Path
 from urllib.parse import urlparse
 
 from peewee import Database, DatabaseProxy, SqliteDatabase
 from playhouse import db_url
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -17,8 +28,60 @@ SQLITE_SCHEMES = {"sqlite"}
 POSTGRESQL_SCHEMES = {"postgresql", "postgres"}
 
 
+SQLITE_STALE_SECONDS = 600  # a pooled SQLite connection is made anew after this age
+
+
 class UnsupportedDatabase(ValueError):
     """The URL names a database vendorcheck does not support."""
+
+
+class _ProcessPool:
+    """A pool that serves only the process that filled it (mixed into peewee's pools)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._owner_pid = os.getpid()
+        self._inherited: list = []
+        _POOLS.add(self)
+
+    def connect(self, reuse_if_open: bool = False) -> bool:
+        if self._owner_pid != os.getpid():
+            self.forget_inherited()
+        return super().connect(reuse_if_open)
+
+    def forget_inherited(self) -> None:
+        """In a forked child: drop the parent's connections without closing them (closing
+        would end the parent's sessions); they are kept referenced so that no destructor
+        closes them either."""
+        self._inherited.extend(conn for _ts, _n, conn in self._connections)
+        self._inherited.extend(held.connection for held in self._in_use.values())
+        if self._state.conn is not None:
+            self._inherited.append(self._state.conn)
+        self._pool_lock = threading.RLock()
+        self._pool_available = threading.Condition(self._pool_lock)
+        self._lock = threading.Lock()
+        self._connections, self._in_use = [], {}
+        self._state.reset()
+        self._owner_pid = os.getpid()
+
+
+_POOLS: weakref.WeakSet[_ProcessPool] = weakref.WeakSet()
+
+
+def _forget_in_child() -> None:
+    for pool in list(_POOLS):
+        pool.forget_inherited()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
+
+
+class ProcessPooledSqliteDatabase(_ProcessPool, PooledSqliteDatabase):
+    """SQLite with connections kept per process (PRAGMAs set once per connection)."""
+
+
+class ProcessPooledPostgresqlDatabase(_ProcessPool, PooledPostgresqlDatabase):
+    """PostgreSQL with connections kept per process."""
 
 
 def open_database(url: str, *, busy_timeout_ms: int = 10000, pool_size: int = 10) -> Database:
@@ -33,7 +96,7 @@ def open_database(url: str, *, busy_timeout_ms: int = 10000, pool_size: int = 10
     if scheme in POSTGRESQL_SCHEMES:
         options = db_url.parse(url, unquote_password=True, unquote_user=True)
         options.setdefault("port", 5432)
-        return PooledPostgresqlDatabase(
+        return ProcessPooledPostgresqlDatabase(
             options.pop("database"),
             max_connections=pool_size,
             stale_timeout=300,
@@ -54,8 +117,11 @@ def _sqlite(url: str, busy_timeout_ms: int) -> SqliteDatabase:
     path = options.pop("database")
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SqliteDatabase(
+    return ProcessPooledSqliteDatabase(
         path,
+        max_connections=None,  # as many as threads serve at once
+        stale_timeout=SQLITE_STALE_SECONDS,
+        check_same_thread=False,  # a pooled connection serves one thread at a time
         # IMMEDIATE: a read-then-write transaction takes the write lock at
         # BEGIN, so concurrent writers wait (busy_timeout) instead of
         # failing with "database is locked" when they upgrade.
@@ -88,6 +154,11 @@ def open_request_connection() -> None:
 
 
 def close_request_connection(_exc: BaseException | None = None) -> None:
-    """Give the connection back at the end of a request (a teardown hook)."""
-    if not database.is_closed():
-        database.close()
+    """Give the connection back at the end of a request (a teardown hook); a transaction left
+    open (an error inside a handler that began one by hand) is rolled back first."""
+    if database.is_closed():
+        return
+    if database.in_transaction():
+        database.rollback()
+        database._state.transactions.clear()
+    database.close()

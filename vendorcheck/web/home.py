@@ -1,10 +1,11 @@
 """The dashboard every staff member lands on. Its panels are kept between views until the data
-changes (services/dashboard_cache.py), and so is their rendered HTML: a repeated view costs the
-stamp query and the page frame."""
+changes (services/dashboard_cache.py), and so is their rendered HTML and the organisation's
+name in the page frame, and the whole page per session while no message waits to be shown: a
+repeated view costs the staff member and the stamp query."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, current_app, g, render_template, request, session
 from markupsafe import Markup
 
 from vendorcheck.domain import assessment_status
@@ -21,7 +22,12 @@ from vendorcheck.services import (
     register_board,
 )
 from vendorcheck.services.ciso_queue import ciso_queue
-from vendorcheck.services.organisation import get_organisation, list_departments, setup_progress
+from vendorcheck.services.organisation import (
+    get_organisation,
+    list_departments,
+    setup_progress,
+    site_name,
+)
 from vendorcheck.web.auth import current_reader, require
 
 bp = Blueprint("home", __name__)
@@ -74,8 +80,19 @@ def dashboard():
             )
         )
 
+    # The page frame's organisation name is kept like a panel (template_helpers reads g first).
+    g.site_name = panel("site_name", "all", site_name)
+
     # The rendered content too: it depends on the same data and on the reader's role alone.
-    return render_template("home.html", content=panel("content", own, content))
+    def page() -> str:
+        return render_template("home.html", content=panel("content", own, content))
+
+    token = session.get("csrf_token")
+    if session.get("_flashes") or not token:  # a message to show once, a token to make first
+        return page()
+    # The whole page, frame included, for this session: its logout form carries the session's
+    # CSRF token (any signature of it stays valid), so the copy serves this session alone.
+    return panel("page", (own, token, request.script_root), page)
 
 
 def _can_see_audit() -> bool:
