@@ -64,8 +64,9 @@ def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     db = open_database(f"sqlite:///{path}")
     apply_migrations(db)
-    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)") if not db.is_closed() else None
-    db.close()
+    with db.connection_context():  # the file is copied: everything out of the WAL into it
+        db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close_all()
     return path
 
 
