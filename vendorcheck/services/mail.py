@@ -17,6 +17,7 @@ from typing import Any
 from peewee import IntegrityError, fn
 
 from vendorcheck.store.db import database
+from vendorcheck.store.leases import lease_rows
 from vendorcheck.store.models import MailMessage, utcnow
 
 log = logging.getLogger("vendorcheck.mail")
@@ -124,14 +125,7 @@ def _claim(batch_size: int) -> list[MailMessage]:
             .order_by(MailMessage.id)
             .limit(batch_size)
         )
-        if not database.obj.__class__.__name__.startswith("Sqlite"):
-            query = query.for_update("FOR UPDATE SKIP LOCKED")
-        rows = list(query)
-        if rows:
-            MailMessage.update(next_attempt_at=now + LEASE).where(
-                MailMessage.id.in_([row.id for row in rows])
-            ).execute()
-    return rows
+        return lease_rows(query, MailMessage.next_attempt_at, now + LEASE)
 
 
 def _record(row: MailMessage, error: str, max_attempts: int) -> str:

@@ -18,7 +18,8 @@ import requests
 from vendorcheck.domain import registers as reg
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.store.db import database, is_sqlite
+from vendorcheck.store.db import database
+from vendorcheck.store.leases import lease_rows
 from vendorcheck.store.models import RegisterEntry, utcnow
 
 MAX_REDIRECTS = 3
@@ -155,13 +156,7 @@ def _claim() -> tuple[list[RegisterEntry], int]:
             )
             .order_by(RegisterEntry.id)
         )
-        if not is_sqlite():  # SQLite's IMMEDIATE transactions already take turns
-            free = free.for_update("FOR UPDATE SKIP LOCKED")
-        entries = list(free)
-        if entries:
-            RegisterEntry.update(link_check_leased_until=now + LEASE).where(
-                RegisterEntry.id.in_([entry.id for entry in entries])
-            ).execute()
+        entries = lease_rows(free, RegisterEntry.link_check_leased_until, now + LEASE)
         busy = _in_use().count() - len(entries)
     return entries, busy
 
