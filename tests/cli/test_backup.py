@@ -11,6 +11,7 @@ import pytest
 from tests.commands import command_runner
 from vendorcheck.app import create_app
 from vendorcheck.services import backup as backup_service
+from vendorcheck.store.db import is_sqlite
 from vendorcheck.store.migrate import apply_migrations
 from vendorcheck.store.models import Department, Vendor
 
@@ -188,7 +189,7 @@ def test_restore_checks_the_file_first_and_changes_nothing(tmp_path, make_file, 
 
 def test_backup_of_postgresql_prints_the_pg_dump_procedure(app, tmp_path):
     result = command_runner(app).invoke(args=["backup", "-o", str(tmp_path / "x.db")])
-    if app.extensions["vendorcheck_db"].__class__.__name__.startswith("Pooled"):
+    if not is_sqlite(app.extensions["vendorcheck_db"]):
         assert result.exit_code == 1
         assert "pg_dump -Fc" in result.output and "pg_restore" in result.output
     else:
