@@ -122,21 +122,26 @@ def test_active_account_is_on_the_public_list_without_login(client, make_staff, 
     assert again.status_code == 304
 
 
+def _name_person(client, entry_id: int, token: str, role: str, staff, reason: str):
+    """Post a change of one of the entry's people, in force from 2026-10-01."""
+    return client.post(
+        f"/registers/{entry_id}/people",
+        data={
+            "csrf_token": token,
+            "role": role,
+            "staff_id": str(staff.id),
+            "effective_from": "2026-10-01",
+            "reason": reason,
+        },
+    )
+
+
 def test_changing_the_responsible_person_keeps_the_history_by_date(client, make_staff, db):
     officer, _ciso, entry_id = _approved_account(client, make_staff)
     successor = staff_of(make_staff, "officer", display_name="山本 健")
     as_user(client, officer)
     token = csrf_token(client, f"/registers/{entry_id}")
-    response = client.post(
-        f"/registers/{entry_id}/people",
-        data={
-            "csrf_token": token,
-            "role": "responsible",
-            "staff_id": str(successor.id),
-            "effective_from": "2026-10-01",
-            "reason": "人事異動",
-        },
-    )
+    response = _name_person(client, entry_id, token, "responsible", successor, "人事異動")
     assert response.status_code == 302
     rows = list(RegisterPerson.select().where(RegisterPerson.role == "responsible"))
     assert [r.name for r in rows] == ["高橋 真理", "山本 健"]  # added, never overwritten
@@ -169,16 +174,8 @@ def test_an_administrator_is_named_on_both_databases(client, make_staff, db):
     """'administrator' is 13 characters: its column must hold it on PostgreSQL too."""
     officer, _ciso, entry_id = _approved_account(client, make_staff)
     as_user(client, officer)
-    response = client.post(
-        f"/registers/{entry_id}/people",
-        data={
-            "csrf_token": csrf_token(client, f"/registers/{entry_id}"),
-            "role": "administrator",
-            "staff_id": str(officer.id),
-            "effective_from": "2026-10-01",
-            "reason": "運用担当の指名",
-        },
-    )
+    token = csrf_token(client, f"/registers/{entry_id}")
+    response = _name_person(client, entry_id, token, "administrator", officer, "運用担当の指名")
     assert response.status_code == 302
     rows = list(RegisterPerson.select().where(RegisterPerson.role == "administrator"))
     assert [(r.entry_id, r.staff_id) for r in rows] == [(entry_id, officer.id)]
