@@ -30,6 +30,7 @@ from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import site_name
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Evidence, Submission, utcnow
+from vendorcheck.store.prepared import PreparedQuery
 
 STALE_MESSAGE = (
     "別の画面（または別の方）が、より新しい内容を保存しています。上書きを防ぐため、この保存は行いませんでした。"
@@ -257,8 +258,10 @@ def add_evidence(
     return result.added[0]
 
 
-def active_evidence(assessment: Assessment) -> list[Evidence]:
-    return list(
+# The files of an assessment without their content, read on every vendor page: SQL text built
+# once (store/prepared.py).
+_ACTIVE_EVIDENCE = PreparedQuery(
+    lambda assessment_id: (
         Evidence.select(
             Evidence.id,
             Evidence.question_id,
@@ -268,9 +271,14 @@ def active_evidence(assessment: Assessment) -> list[Evidence]:
             Evidence.uploaded_at,
             Evidence.content_type,
         )
-        .where(Evidence.assessment == assessment, Evidence.removed_at.is_null())
+        .where(Evidence.assessment == assessment_id, Evidence.removed_at.is_null())
         .order_by(Evidence.id)
     )
+)
+
+
+def active_evidence(assessment: Assessment) -> list[Evidence]:
+    return _ACTIVE_EVIDENCE.rows(assessment.id)
 
 
 def evidence_for_vendor(assessment: Assessment, evidence_id: int) -> Evidence:

@@ -10,6 +10,7 @@ from vendorcheck.domain.questionnaire import Question, Questionnaire
 from vendorcheck.services.errors import NotFound
 from vendorcheck.services.questionnaires import kept_snapshot, questionnaire_from_snapshot
 from vendorcheck.store.models import Assessment, Case, QuestionnaireSnapshot, Submission, Vendor
+from vendorcheck.store.prepared import PreparedQuery
 
 
 def _not_found(assessment_id: int) -> NotFound:
@@ -52,16 +53,18 @@ def refreshed(assessment: Assessment) -> Assessment:
     return Assessment.get_by_id(assessment.id)
 
 
+# Every vendor page and save reads it: its SQL text is built once (store/prepared.py).
+_SNAPSHOT_WITHOUT_CONTENT = PreparedQuery(
+    lambda snapshot_id: QuestionnaireSnapshot.select(
+        *(f for f in QuestionnaireSnapshot._meta.sorted_fields if f.name != "content")
+    ).where(QuestionnaireSnapshot.id == snapshot_id)
+)
+
+
 def questionnaire_of(assessment: Assessment) -> Questionnaire:
     """The exact questionnaire the vendor was invited with (its stored snapshot)."""
     if "snapshot" not in assessment.__rel__:  # not loaded yet: all but its content first
-        snapshot = (
-            QuestionnaireSnapshot.select(
-                *(f for f in QuestionnaireSnapshot._meta.sorted_fields if f.name != "content")
-            )
-            .where(QuestionnaireSnapshot.id == assessment.snapshot_id)
-            .first()
-        )
+        snapshot = _SNAPSHOT_WITHOUT_CONTENT.first(assessment.snapshot_id)
         if snapshot is not None:
             assessment.__rel__["snapshot"] = snapshot  # the rest reads it without a query
     snapshot = assessment.snapshot

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import english_date, in_japan, today_jst, wareki, wareki_day
@@ -32,6 +32,7 @@ from vendorcheck.store.models import (
     Vendor,
     utcnow,
 )
+from vendorcheck.store.prepared import PreparedQuery
 
 TOKEN_BYTES = 32  # 256 bits
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -287,13 +288,32 @@ def record_link_failure(address: str) -> None:
         PortalFailure.create(client_address=address)
 
 
-def refuse_if_throttled(address: str, max_failures: int) -> None:
-    """Raise TooManyAttempts when an address has tried too many wrong vendor links lately."""
-    since = utcnow() - FAILURE_WINDOW
-    failures = PortalFailure.select().where(
+# Asked on every vendor page: their SQL text is built once (store/prepared.py).
+_FAILURES_SINCE = PreparedQuery(
+    lambda address, since: PortalFailure.select(fn.COUNT(PortalFailure.id)).where(
         PortalFailure.client_address == address, PortalFailure.at >= since
     )
-    if failures.count() >= max_failures:
+)
+# The assessment with its case, department and vendor in the same query: every portal page
+# reads them (the help box, the page heading, the register's known answers). token_hash is
+# unique, so the query needs no limit.
+_LINK = PreparedQuery(
+    lambda token_hash: (
+        AccessToken.select(AccessToken, Assessment, Case, Department, Vendor)
+        .join(Assessment)
+        .join(Case)
+        .join(Department, JOIN.LEFT_OUTER)
+        .switch(Assessment)
+        .join(Vendor)
+        .where(AccessToken.token_hash == token_hash)
+    )
+)
+
+
+def refuse_if_throttled(address: str, max_failures: int) -> None:
+    """Raise TooManyAttempts when an address has tried too many wrong vendor links lately."""
+    row = _FAILURES_SINCE.row(address, utcnow() - FAILURE_WINDOW)
+    if int(row[0] if row else 0) >= max_failures:
         raise TooManyAttempts(
             "無効なリンクへのアクセスが続いたため、しばらくアクセスできません。15分ほど待ってから、お送りしたリンクを開き直してください。"
         )
@@ -302,18 +322,7 @@ def refuse_if_throttled(address: str, max_failures: int) -> None:
 def resolve_link(token: str, address: str, settings: LinkSettings) -> Assessment:
     """Return the one assessment a link opens, or raise NotFound / LinkGone / TooManyAttempts."""
     refuse_if_throttled(address, settings.max_failures_per_address)
-    # The assessment with its case, department and vendor in the same query: every portal page
-    # reads them (the help box, the page heading, the register's known answers).
-    row = (
-        AccessToken.select(AccessToken, Assessment, Case, Department, Vendor)
-        .join(Assessment)
-        .join(Case)
-        .join(Department, JOIN.LEFT_OUTER)
-        .switch(Assessment)
-        .join(Vendor)
-        .where(AccessToken.token_hash == hash_token(token or ""))
-        .first()
-    )
+    row = _LINK.first(hash_token(token or ""))
     if row is None or len(token) > 100:
         record_link_failure(address)
         raise NotFound(

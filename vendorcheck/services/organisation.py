@@ -13,6 +13,7 @@ from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_lo
 from vendorcheck.services.vendors import email_problem
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Assessment, Department, Organisation, Staff, utcnow
+from vendorcheck.store.prepared import PreparedQuery
 
 PARTY_TERMS = {
     "itaku": ("委託者", "受託者"),
@@ -27,8 +28,12 @@ PRODUCT_NAME = "委託先・外部サービス確認"
 MAX_ORGANISATION_NAME, MAX_DEPARTMENT_NAME = 200, 100
 
 
+# Read on nearly every page: its SQL text is built once (store/prepared.py).
+_ORGANISATION = PreparedQuery(lambda: Organisation.select().order_by(Organisation.id).limit(1))
+
+
 def get_organisation() -> Organisation:
-    organisation = Organisation.select().order_by(Organisation.id).first()
+    organisation = _ORGANISATION.first()
     if organisation is None:  # migrations seed it; recreate if someone removed it by hand
         organisation = Organisation.create(name=UNSET_NAME)
     return organisation

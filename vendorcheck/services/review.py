@@ -32,6 +32,7 @@ from vendorcheck.store.models import (
     ReviewScore,
     utcnow,
 )
+from vendorcheck.store.prepared import PreparedQuery
 
 MAX_COMMENT = 4000
 
@@ -116,18 +117,32 @@ def scorecard(assessment: Assessment, answers: Mapping[str, object] | None = Non
     )
 
 
+# The vendor's section page reads them on every view: SQL text built once (store/prepared.py).
+_COMMENTS = PreparedQuery(
+    lambda assessment_id: (
+        ReviewComment.select()
+        .where(ReviewComment.assessment == assessment_id)
+        .order_by(ReviewComment.id)
+    )
+)
+_COMMENTS_FOR_VERSION = PreparedQuery(
+    lambda assessment_id, version: (
+        ReviewComment.select()
+        .where(ReviewComment.assessment == assessment_id, ReviewComment.for_version == version)
+        .order_by(ReviewComment.id)
+    )
+)
+
+
 def comments_by_question(
     assessment: Assessment, version: int | None = None
 ) -> dict[str, list[ReviewComment]]:
-    query = (
-        ReviewComment.select()
-        .where(ReviewComment.assessment == assessment)
-        .order_by(ReviewComment.id)
-    )
-    if version is not None:
-        query = query.where(ReviewComment.for_version == version)
+    if version is None:
+        comments = _COMMENTS.rows(assessment.id)
+    else:
+        comments = _COMMENTS_FOR_VERSION.rows(assessment.id, version)
     grouped: dict[str, list[ReviewComment]] = {}
-    for comment in query:
+    for comment in comments:
         grouped.setdefault(comment.question_id, []).append(comment)
     return grouped
 
