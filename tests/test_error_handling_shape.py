@@ -59,3 +59,14 @@ def test_no_view_writes_a_404_page_of_its_own():
         and own_404.search(path.read_text(encoding="utf-8"))
     ]
     assert writers == []
+
+
+def test_no_view_aborts_with_a_bare_404():
+    """Not found is NotFound with its Japanese message (the one 404 handler), not abort(404)."""
+    bare = [
+        f"{path.relative_to(PACKAGE.parent)}:{number}"
+        for path in sorted((PACKAGE / "web").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\babort\(\s*404\b", line)
+    ]
+    assert bare == []

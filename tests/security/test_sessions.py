@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.conftest import csrf_token, login
+from vendorcheck.web.auth import SEEN_AT_GRANULARITY_SECONDS
 
 
 @pytest.fixture
@@ -66,6 +67,30 @@ def test_a_busy_session_still_ends_after_the_absolute_lifetime(app, client, logg
 def test_each_request_moves_the_idle_clock(client, logged_in):
     _age_session(client, idle_seconds=120)
     client.get("/")
+    with client.session_transaction() as session:
+        assert int(time.time()) - session["seen_at"] < 5
+
+
+def test_a_request_within_the_granularity_leaves_the_cookie_alone(client, logged_in):
+    client.get("/")  # the first page after login keeps its CSRF token in the session
+    _age_session(client, idle_seconds=SEEN_AT_GRANULARITY_SECONDS - 10)
+    with client.session_transaction() as session:
+        seen_at = session["seen_at"]
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    with client.session_transaction() as session:
+        assert session["seen_at"] == seen_at  # the idle clock runs on from the recorded time
+
+
+def test_a_request_after_the_granularity_moves_the_idle_clock_and_sends_the_cookie(
+    client, logged_in
+):
+    client.get("/")
+    _age_session(client, idle_seconds=SEEN_AT_GRANULARITY_SECONDS + 1)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers.get("Set-Cookie", "").startswith("vendorcheck_session=")
     with client.session_transaction() as session:
         assert int(time.time()) - session["seen_at"] < 5
 

@@ -37,6 +37,7 @@ def _is_the_404_page(response, message: str) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 404, html[:500]
     assert message in html and ERROR_PAGE in html and "トップページへ戻る" in html
+    assert "Not Found" not in html and "requested URL" not in html  # not werkzeug's own page
 
 
 @pytest.mark.parametrize(
@@ -91,6 +92,21 @@ def test_admin_pages_of_an_unknown_staff_member_or_department_are_the_404(client
     _is_the_404_page(
         client.get("/admin/departments/424242"), "指定された部局は登録されていません。"
     )
+
+
+def test_an_unknown_register_export_format_is_the_japanese_404(client, officer):
+    _is_the_404_page(
+        client.get("/registers/export.pdf"),
+        "この形式では台帳を出力できません。Word・CSV・Excel のいずれかを選んでください。",
+    )
+
+
+@pytest.mark.parametrize(
+    "path", ["/official-accounts", "/official-accounts.json", "/official-accounts.csv"]
+)
+def test_the_official_accounts_switched_off_are_the_japanese_404(app, client, db, path):
+    app.config["OFFICIAL_ACCOUNTS_PUBLIC"] = False
+    _is_the_404_page(client.get(path), "公式アカウントの一覧は公開していません。")
 
 
 def test_resetting_the_password_of_an_account_the_list_does_not_have_is_said_on_the_list(

@@ -34,6 +34,11 @@ bp = Blueprint("auth", __name__)
 # Endpoints a logged-in user who must change the password may still reach.
 _ALLOWED_BEFORE_PASSWORD_CHANGE = {"auth.change_password", "auth.logout", "static"}
 
+# The last-seen time moves only once it is this old: most requests then leave the session as it
+# was, and no re-signed cookie goes out with them. The idle timeout holds to this granularity
+# (docs/OPERATIONS.md, beside VENDORCHECK_SESSION_IDLE_MINUTES).
+SEEN_AT_GRANULARITY_SECONDS = 60
+
 
 def client_address() -> str:
     return (request.remote_addr or "")[:64]
@@ -94,7 +99,8 @@ def _load_staff() -> Any:
         session.clear()
         flash(expired, "info")
         return None
-    session["seen_at"] = now
+    if now - session["seen_at"] >= SEEN_AT_GRANULARITY_SECONDS:
+        session["seen_at"] = now
     g.staff = staff
     if staff.must_change_password and request.endpoint not in _ALLOWED_BEFORE_PASSWORD_CHANGE:
         if request.method == "GET":

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from vendorcheck.documents.csv_export import to_csv_bytes
+from vendorcheck.services.errors import NotFound
 from vendorcheck.services.official_accounts import PUBLIC_HEADINGS, official_accounts
 from vendorcheck.services.organisation import get_organisation
 
@@ -27,7 +28,7 @@ def _public(response: Response) -> Response:
 
 def _enabled() -> None:
     if not current_app.config["OFFICIAL_ACCOUNTS_PUBLIC"]:
-        abort(404)
+        raise NotFound("公式アカウントの一覧は公開していません。")
 
 
 @bp.route("/official-accounts")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, request
 
 from vendorcheck.services import register_exports, register_import
-from vendorcheck.services.errors import ServiceError
+from vendorcheck.services.errors import NotFound, ServiceError
 from vendorcheck.services.organisation import list_departments
 from vendorcheck.web.auth import current_actor, current_reader, require
 from vendorcheck.web.downloads import attachment
@@ -36,7 +36,9 @@ def export_page():
 @require("view")
 def export(file_format: str):
     if file_format not in register_exports.FORMATS:
-        abort(404)
+        raise NotFound(
+            "この形式では台帳を出力できません。Word・CSV・Excel のいずれかを選んでください。"
+        )
     department = request.args.get("department", "").strip() or None
     try:
         result = register_exports.export_register(current_reader(), file_format, department)
