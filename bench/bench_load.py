@@ -4,11 +4,18 @@ SQLite and on PostgreSQL, against `vendorcheck serve` in its own process; a bare
 served the same way (waitress in its own process, the same threads) in the same run.
 
     .venv/bin/python bench/bench_load.py [--seconds 60] [--vendors 50] [--think 0.5]
-                                         [--staff-think 3]
+                                         [--staff-think 3] [--ramp 10]
 
-Staff open a page every --staff-think seconds (0.5–1.5 times it, as people read what they opened:
-a comparison table or a register is read for a few seconds before the next click); the same
-staff clicking at the vendors' pace (--think) runs too, as the heavier load, and is printed.
+Vendors open their links at moments spread over the first --ramp seconds (as invitation mails
+are opened, not all in one instant; every request from the first is counted), then move as
+the portal lets a person move: each step (view a section, change an answer)
+takes 0.5–1.5 × --think seconds of typing, and the save goes out when the page's script sends
+it, its delay after the last keystroke (DELAY in autosave.js, read from the file: 1.2 s), so a
+vendor saves every 1.45–1.95 s at most. Staff open a page every --staff-think seconds (0.5–1.5
+times it, as people read what they opened: a comparison table or a register is read for a few
+seconds before the next click). A third run, the heavier load, has vendors saving without the
+script's delay (every 0.25–0.75 s, faster than any browser sends) and staff clicking at that
+pace too; it is printed and checked for 5xx and lost answers only.
 
 Targets (issue 18): zero 5xx; zero lost or duplicated answers, checked by reading the database
 afterwards (each vendor's last acknowledged autosave is the stored answer, each acknowledged
@@ -39,13 +46,14 @@ from load_setup import (
     serve_app,
     serve_bare,
 )
-from load_traffic import Stats, bare_loop, percentile, staff_loop, vendor_loop
+from load_traffic import Stats, autosave_delay, bare_loop, percentile, staff_loop, vendor_loop
 
 AUTOSAVE_P99_TARGET_MS = 300
 
 
-def run(label: str, database_url: str, args, staff_think: float | None) -> dict:
-    """One run: the vendors, and staff browsing every staff_think seconds unless None."""
+def run(label: str, database_url: str, args, staff_think: float | None, after_input: float) -> dict:
+    """One run: the vendors (saving after_input seconds after their typing), and staff
+    browsing every staff_think seconds unless None."""
     with_staff = staff_think is not None
     instance = Path(tempfile.mkdtemp(prefix="vc-load-"))
     plans, pages = prepare(database_url, instance, args.vendors)
@@ -55,7 +63,10 @@ def run(label: str, database_url: str, args, staff_think: float | None) -> dict:
     try:
         until = time.monotonic() + args.seconds
         threads = [
-            threading.Thread(target=vendor_loop, args=(base, p, stats, until, args.think))
+            threading.Thread(
+                target=vendor_loop,
+                args=(base, p, stats, until, args.think, after_input, args.ramp),
+            )
             for p in plans
         ]
         if with_staff:
@@ -90,7 +101,8 @@ def run(label: str, database_url: str, args, staff_think: float | None) -> dict:
     bare_p99 = percentile(bare.latencies["bare"], 0.99)
     total = sum(len(v) for v in stats.latencies.values())
     staff = f" + {STAFF_USERS} staff every {staff_think:g} s" if with_staff else ""
-    print(f"== {label}: {args.vendors} vendors{staff}, {args.seconds} s")
+    pace = f"saving {after_input:g} s after typing" if after_input else "saving without delay"
+    print(f"== {label}: {args.vendors} vendors {pace}{staff}, {args.seconds} s")
     print(
         f"  {total / args.seconds:7.1f} req/s in all; bare route with as many clients: "
         f"{len(bare.latencies['bare']) / min(15, args.seconds):7.1f} req/s, "
@@ -119,19 +131,26 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--vendors", type=int, default=50)
-    parser.add_argument("--think", type=float, default=0.5, help="seconds between a vendor's steps")
+    parser.add_argument("--think", type=float, default=0.5, help="seconds a vendor types per step")
     parser.add_argument(
         "--staff-think", type=float, default=3.0, help="seconds between a staff member's pages"
+    )
+    parser.add_argument(
+        "--ramp", type=float, default=10.0, help="seconds over which the vendors open their links"
     )
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args()
     failures = []
-    # Vendors alone; with staff at a person's pace (the target); with staff clicking at the
-    # vendors' pace (the heavier load: printed, and checked for 5xx and lost answers only).
-    paces = ((None, True), (args.staff_think, True), (args.think, False))
-    for staff_think, target in paces:
+    # Vendors alone; with staff at a person's pace (the targets); vendors saving without the
+    # page's delay and staff clicking at that pace (the heavier load: printed, and checked for
+    # 5xx and lost answers only).
+    delay = autosave_delay()
+    paces = ((None, delay, True), (args.staff_think, delay, True), (args.think, 0.0, False))
+    for staff_think, after_input, target in paces:
         directory = Path(tempfile.mkdtemp(prefix="vc-load-db-"))
-        outcome = run("SQLite", f"sqlite:///{directory / 'load.db'}", args, staff_think)
+        outcome = run(
+            "SQLite", f"sqlite:///{directory / 'load.db'}", args, staff_think, after_input
+        )
         shutil.rmtree(directory, ignore_errors=True)
         if target and outcome["autosave_p99"] > AUTOSAVE_P99_TARGET_MS:
             failures.append(f"SQLite autosave p99 {outcome['autosave_p99']:.0f} ms > 300 ms")
@@ -140,10 +159,10 @@ def main() -> int:
     pg = None if args.sqlite_only else postgres_url()
     if pg is None and not args.sqlite_only:
         print("== PostgreSQL: not run (set VENDORCHECK_BENCH_DATABASE_URL)")
-    for staff_think, _target in paces if pg else ():
+    for staff_think, after_input, _target in paces if pg else ():
         base, schema, url = pg
         try:
-            outcome = run("PostgreSQL", url, args, staff_think)
+            outcome = run("PostgreSQL", url, args, staff_think, after_input)
         finally:
             drop_schema(base, schema)
             pg = postgres_url()

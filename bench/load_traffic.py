@@ -10,6 +10,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import requests
 from http_bench import csrf_token
@@ -18,6 +19,16 @@ from load_setup import STAFF_PASSWORD, VendorPlan
 from tests.answering import TINY_PDF
 
 REVISION = re.compile(r'name="revision" value="(\d+)"')
+AUTOSAVE_SCRIPT = Path(__file__).resolve().parents[1] / "vendorcheck/web/static/js/autosave.js"
+
+
+def autosave_delay() -> float:
+    """Seconds the portal's script waits after the last keystroke before it saves (its DELAY):
+    a vendor in a browser cannot save more often than this."""
+    found = re.search(r"var DELAY = (\d+);", AUTOSAVE_SCRIPT.read_text(encoding="utf-8"))
+    if found is None:
+        raise RuntimeError(f"no DELAY in {AUTOSAVE_SCRIPT}")
+    return int(found.group(1)) / 1000
 
 
 @dataclass
@@ -101,12 +112,25 @@ def _submit(session, portal: str, plan: VendorPlan, stats: Stats) -> None:
     )
 
 
-def vendor_loop(base: str, plan: VendorPlan, stats: Stats, until: float, think: float) -> None:
-    """View a section, autosave it (a marked text answer), now and then attach a file; submit
-    in the last seconds."""
+def vendor_loop(
+    base: str,
+    plan: VendorPlan,
+    stats: Stats,
+    until: float,
+    think: float,
+    after_input: float,
+    ramp: float,
+) -> None:
+    """Open the link at a moment within the first `ramp` seconds (vendors open their mail at
+    different times), then view a section, autosave it (a marked text answer), now and then
+    attach a file; submit in the last seconds. Between steps the vendor types for 0.5–1.5 ×
+    think seconds and the save follows after_input seconds later (the page script's delay; 0
+    for a vendor faster than any browser); picking a file to attach takes as long as a step's
+    typing."""
     session = requests.Session()
     portal = f"{base}/p/{plan.token}"
     rng = random.Random(plan.assessment_id)
+    time.sleep(rng.uniform(0, ramp))
     iteration = 0
     while time.monotonic() < until - 4:
         for section_id, form, marker in plan.sections:
@@ -133,8 +157,9 @@ def vendor_loop(base: str, plan: VendorPlan, stats: Stats, until: float, think: 
             iteration += 1
             for file_section, question_id in plan.files:
                 if file_section == section_id and plan.uploads < 2 * len(plan.files):
+                    time.sleep(think * rng.uniform(0.5, 1.5))
                     _upload(session, portal, plan, stats, question_id)
-            time.sleep(think * rng.uniform(0.5, 1.5))
+            time.sleep(after_input + think * rng.uniform(0.5, 1.5))
     _submit(session, portal, plan, stats)
 
 
