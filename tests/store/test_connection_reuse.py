@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 
+from tests.invitation import invite_vendor
 from vendorcheck.services import dashboard_cache
 from vendorcheck.services import staff as staff_service
+from vendorcheck.services.invitations import LinkSettings, resolve_link
 from vendorcheck.store.db import close_request_connection, open_request_connection
-from vendorcheck.store.models import Department, Staff
+from vendorcheck.store.models import Assessment, Case, Department, Staff, Vendor
 
 
 def test_a_request_reuses_the_pooled_connection_and_rolls_back_what_it_left_open(app, db):
@@ -49,3 +51,36 @@ def test_kept_queries_give_what_the_query_built_anew_gives(app, db, make_staff):
     assert staff_service.find_staff(member.id + 1000) is None
     newest = dashboard_cache.data_stamp()
     assert newest[0] > 0 and newest[1] > 0
+
+
+def test_a_kept_query_with_joins_gives_the_joined_rows_without_more_queries(app, db):
+    link = invite_vendor(
+        app.config,
+        kind="cloud",
+        base_url="http://vendorcheck.test",
+        vendor_name="株式会社結合",
+        contact_email="join@example.jp",
+        case_title="結合の確認",
+    )
+    token = link.url.rstrip("/").rsplit("/", 1)[-1]
+    settings = LinkSettings("http://vendorcheck.test")
+    resolve_link(token, "127.0.0.1", settings)  # the first use builds the text
+    queries = []
+    original = db.execute_sql
+
+    def counting(sql, params=None, *args, **kwargs):
+        queries.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = counting
+    try:
+        opened = resolve_link(token, "127.0.0.1", settings)
+        seen = (opened.case.title, opened.vendor.name, opened.case.department)
+    finally:
+        del db.execute_sql
+    assert len(queries) == 2  # the throttle count and the link with its rows; none lazily
+    expected = Assessment.get_by_id(link.assessment.id)
+    assert opened.__data__ == expected.__data__
+    assert opened.case.__data__ == Case.get_by_id(expected.case_id).__data__
+    assert seen == ("結合の確認", "株式会社結合", None)  # no department: the outer join says so
+    assert opened.vendor.__data__ == Vendor.get_by_id(expected.vendor_id).__data__
