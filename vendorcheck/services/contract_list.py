@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain.access import Reader
@@ -114,7 +114,7 @@ def page_of_contracts(
 def count_by_status(reader: Reader) -> dict[str, int]:
     """How many visible contracts are in each state."""
     counts = dict.fromkeys(rules.CONTRACT_STATUS_LABELS, 0)
-    query = visible(Contract.select(Contract.status), reader).tuples()
-    for (state,) in query:
-        counts[state] = counts.get(state, 0) + 1
+    query = visible(Contract.select(Contract.status, fn.COUNT(Contract.id)), reader)
+    for state, n in query.group_by(Contract.status).tuples():
+        counts[state] = counts.get(state, 0) + n
     return counts

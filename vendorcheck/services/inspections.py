@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit
+from vendorcheck.services import audit, contract_list
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.contracts import clean_text, obligations_of, refresh_next_due
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
@@ -236,7 +237,11 @@ def verify(actor: Actor, row: CorrectiveRequest, *, close: bool, note: str) -> N
         )
 
 
-def overdue_corrective(today: dt.date | None = None) -> list[CorrectiveRequest]:
+def overdue_corrective(
+    today: dt.date | None = None, *, reader: Reader | None = None, limit: int | None = None
+) -> list[CorrectiveRequest]:
+    """Open corrective requests past their due day (of the reader's departments and the
+    first `limit` when given: in the database)."""
     today = today or today_jst()
     query = (
         CorrectiveRequest.select(CorrectiveRequest, Contract)
@@ -244,4 +249,6 @@ def overdue_corrective(today: dt.date | None = None) -> list[CorrectiveRequest]:
         .where(CorrectiveRequest.status.in_(STILL_OPEN), CorrectiveRequest.due_on < today)
         .order_by(CorrectiveRequest.due_on, CorrectiveRequest.id)
     )
-    return list(query)
+    if reader is not None:
+        query = contract_list.visible(query, reader)
+    return list(query.limit(limit))

@@ -56,18 +56,14 @@ def board(
         reader,
     ).order_by(Incident.severe.desc(), Incident.found_at.desc())
 
-    def mine(rows: list) -> list:
-        return [row for row in rows if reader.may_read(row.contract.department_id)][:limit]
-
-    due = reconfirmation.due_contracts(today, limit=10_000)
     return MonitoringBoard(
         active=counts[rules.ACTIVE],
         closing=counts[rules.CLOSING],
-        waiting_review=mine(waiting_review()),
-        overdue_reports=mine(overdue_reports(_start_of(today))),
-        overdue_corrective=mine(overdue_corrective(today)),
+        waiting_review=waiting_review(reader, limit),
+        overdue_reports=overdue_reports(_start_of(today), reader=reader, limit=limit),
+        overdue_corrective=overdue_corrective(today, reader=reader, limit=limit),
         open_incidents=list(incidents.limit(limit)),
-        reconfirmation_due=[c for c in due if reader.may_read(c.department_id)][:limit],
+        reconfirmation_due=reconfirmation.due_contracts(today, limit=limit, reader=reader),
         today=today,
     )
 

@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import wareki
-from vendorcheck.services import audit
+from vendorcheck.services import audit, contract_list
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.contracts import obligations_of, refresh_next_due
 from vendorcheck.services.errors import Conflict, NotFound, ServiceError
@@ -264,9 +265,14 @@ def return_report(actor: Actor, report: PeriodicReport, reason: str) -> None:
 
 
 def overdue_reports(
-    now: dt.datetime | None = None, *, contracts: Sequence[int] | None = None
+    now: dt.datetime | None = None,
+    *,
+    contracts: Sequence[int] | None = None,
+    reader: Reader | None = None,
+    limit: int | None = None,
 ) -> list[PeriodicReport]:
-    """Reports still to file whose deadline has ended in Japan time."""
+    """Reports still to file whose deadline has ended in Japan time (of the reader's
+    departments and the first `limit` when given: in the database)."""
     now = now or utcnow()
     cutoff = rules.jst_date(now) - dt.timedelta(days=1)  # due on or before yesterday (JST)
     query = (
@@ -280,14 +286,18 @@ def overdue_reports(
     )
     if contracts is not None:
         query = query.where(PeriodicReport.contract.in_(list(contracts)))
-    return list(query.order_by(PeriodicReport.due_on, PeriodicReport.id))
+    if reader is not None:
+        query = contract_list.visible(query, reader)
+    return list(query.order_by(PeriodicReport.due_on, PeriodicReport.id).limit(limit))
 
 
-def waiting_review() -> list[PeriodicReport]:
+def waiting_review(reader: Reader | None = None, limit: int | None = None) -> list[PeriodicReport]:
     query = (
         PeriodicReport.select(PeriodicReport, Contract)
         .join(Contract)
         .where(PeriodicReport.status == SUBMITTED)
-        .order_by(PeriodicReport.first_submitted_at)
+        .order_by(PeriodicReport.first_submitted_at, PeriodicReport.id)
     )
-    return list(query)
+    if reader is not None:
+        query = contract_list.visible(query, reader)
+    return list(query.limit(limit))

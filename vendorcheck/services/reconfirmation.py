@@ -13,13 +13,14 @@ from peewee import fn
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
+from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.scorecard import (
     VERDICT_CONDITIONAL,
     VERDICT_CONFORMING,
     VERDICT_NONCONFORMING,
 )
-from vendorcheck.services import answer_reuse, audit, inspections
+from vendorcheck.services import answer_reuse, audit, contract_list, inspections
 from vendorcheck.services.assessments import (
     latest_submission,
     questionnaire_of,
@@ -70,8 +71,11 @@ def is_due(contract: Contract, today: dt.date) -> bool:
     )
 
 
-def due_contracts(today: dt.date, *, limit: int = 20) -> list[Contract]:
-    """The running contracts whose re-confirmation is due, in two queries."""
+def due_contracts(
+    today: dt.date, *, limit: int = 20, reader: Reader | None = None
+) -> list[Contract]:
+    """The running contracts (of the reader's departments) whose re-confirmation is due, in
+    three queries: the dates of every running contract, then the first `limit` due in full."""
     last_asked = {
         contract_id: asked
         for contract_id, asked in Reconfirmation.select(
@@ -80,15 +84,22 @@ def due_contracts(today: dt.date, *, limit: int = 20) -> list[Contract]:
         .group_by(Reconfirmation.contract)
         .tuples()
     }
-    running = Contract.select().where(Contract.status == rules.ACTIVE)
+    running = Contract.select(Contract.id, Contract.starts_on, Contract.ends_on).where(
+        Contract.status == rules.ACTIVE
+    )
+    if reader is not None:
+        running = contract_list.visible(running, reader)
     due = [
-        contract
-        for contract in running.order_by(Contract.starts_on, Contract.id)
+        contract_id
+        for contract_id, starts_on, ends_on in running.order_by(
+            Contract.starts_on, Contract.id
+        ).tuples()
         if rules.reconfirmation_due(
-            contract.starts_on, contract.ends_on, _as_date(last_asked.get(contract.id)), today
+            _as_date(starts_on), _as_date(ends_on), _as_date(last_asked.get(contract_id)), today
         )
-    ]
-    return due[:limit]
+    ][:limit]
+    found = {c.id: c for c in Contract.select().where(Contract.id.in_(due or [0]))}
+    return [found[contract_id] for contract_id in due]
 
 
 def _as_date(value: object) -> dt.date | None:
