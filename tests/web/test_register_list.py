@@ -15,7 +15,7 @@ from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import SYSTEM_READER
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import register_list
-from vendorcheck.store.models import RegisterEntry
+from vendorcheck.store.models import IsmapEntry, RegisterEntry
 
 
 def _names(html: str) -> list[str]:
@@ -108,6 +108,24 @@ def test_flag_filters_agree_with_the_flags_of_each_entry(db):
     make_entry(next_review_on=today - dt.timedelta(days=1))
     make_entry(entry_type=reg.SERVICE, classification_level="2", ismap_number="")
     make_entry(entry_type=reg.SERVICE, classification_level="1", ismap_number="")
+    for number, until in (("C21-0201-1", today - dt.timedelta(days=1)), ("C21-0202-1", None)):
+        IsmapEntry.create(
+            number=number,
+            list_kind="ismap",
+            service="架空クラウド",
+            provider="架空クラウド株式会社",
+            valid_until=until or today + dt.timedelta(days=400),
+            search_text=number.casefold(),
+        )
+    for number in ("C99-9999-9", "C21-0201-1", "C21-0202-1"):  # unknown, expired, borne out
+        make_entry(
+            entry_type=reg.SERVICE,
+            name="架空クラウド",
+            provider_name="架空クラウド株式会社",
+            classification_level="2",
+            ismap_number=number,
+            next_review_on=today + dt.timedelta(days=300),
+        )
     make_entry(mfa_enabled=False, status=reg.RETIRED)
     needing = make_entry()
     RegisterEntry.update(needs_responsible=True).where(RegisterEntry.id == needing.id).execute()

@@ -214,3 +214,18 @@ def check_claim(claim: Claim, entry: Entry | None, today: dt.date) -> ClaimCheck
         tuple((severity, reason) for _, severity, reason in findings),
         tuple(notes),
     )
+
+
+def lasting_check(claim: Claim, entry: Entry | None) -> tuple[bool, dt.date | None]:
+    """What a claim's check says apart from the passing of days, to store with the claim:
+    whether the lists fail to bear it out on any day (a high or medium finding other than
+    expiry: not listed, removed, another provider or service, the registration ending before
+    the claim's end), and the listed validity, after which it fails as expired."""
+    check = check_claim(claim, entry, dt.date.min)  # no day is after any registration's end
+    failed = any(severity in ("high", "medium") for severity, _ in check.findings)
+    return failed, entry.valid_until if entry is not None else None
+
+
+def fails_on(failed: bool, listed_until: dt.date | None, today: dt.date) -> bool:
+    """A stored check as of `today`: what check_claim(claim, entry, today) finds high or medium."""
+    return failed or (listed_until is not None and listed_until < today)

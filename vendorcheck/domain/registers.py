@@ -125,6 +125,11 @@ FLAG_LABELS = MappingProxyType(
 )
 
 
+def dormant_since(today: dt.date) -> dt.date:
+    """An account whose last post is on or before this day is dormant."""
+    return today - dt.timedelta(days=DORMANT_DAYS)
+
+
 def flags(facts: EntryFacts, today: dt.date) -> tuple[str, ...]:
     """The problems an entry shows (ids of FLAG_LABELS), in a stable order."""
     if facts.status == RETIRED:

@@ -15,7 +15,7 @@ from vendorcheck.domain.access import REFUSED_CHANGE, REFUSED_READ, Reader
 from vendorcheck.domain.classification import CONFIDENTIAL_FROM_TIER
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.services import application_approvers, audit, register_people
+from vendorcheck.services import application_approvers, audit, register_ismap, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from vendorcheck.services.invitations import store_snapshot
@@ -129,6 +129,7 @@ def start(
             **{k: v for k, v in fields.items() if k != "next_review_on"},
             **links,
         )
+        register_ismap.refresh([entry])
         application = UseApplication.create(
             entry=entry,
             kind=data.kind,

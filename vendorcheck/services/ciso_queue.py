@@ -25,11 +25,17 @@ class QueueItem:
     question_id: str = ""
 
 
-def ciso_queue(*, today: dt.date | None = None, limit: int = QUEUE_LIMIT) -> list[QueueItem]:
+def ciso_queue(
+    *,
+    today: dt.date | None = None,
+    limit: int = QUEUE_LIMIT,
+    waiting: list[Assessment] | None = None,
+) -> list[QueueItem]:
     """The oldest first: answers waiting for a decision, then remediations waiting for approval;
-    a constant number of queries (the scorecards are scored together)."""
+    a constant number of queries (the scorecards are scored together). `waiting` is what
+    waiting_for_review(limit=limit) gave, when the caller has read it already."""
     today = today or today_jst()
-    waiting = waiting_for_review(limit=limit)
+    waiting = waiting_for_review(limit=limit) if waiting is None else waiting
     proposed = list(
         Remediation.select(Remediation.id, Remediation.assessment, Remediation.question_id,
                            Remediation.created_at)

@@ -15,6 +15,7 @@ from docx import Document
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain import registers as reg
+from vendorcheck.services import register_ismap
 from vendorcheck.store.models import (
     Assessment,
     AuditEvent,
@@ -22,6 +23,7 @@ from vendorcheck.store.models import (
     Contract,
     Department,
     GeneratedAnnex,
+    IsmapEntry,
     PeriodicReport,
     PeriodicReportVersion,
     RegisterEntry,
@@ -29,6 +31,7 @@ from vendorcheck.store.models import (
 )
 
 BATCH = 400
+ISMAP_LISTED = 300  # services on the scale dataset's ISMAP list
 SERVICES = ("電子申請", "オンライン会議", "ファイル共有", "施設予約", "アンケート集計", "公式SNS")
 SURNAMES = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤")
 ACTIONS = (
@@ -74,8 +77,34 @@ def load_history(rng: random.Random, scale, today: dt.date, staff_ids, vendors) 
     return counts
 
 
+def _ismap_list(rng, today, vendors) -> list[tuple[str, dict, str]]:
+    """The ISMAP list the register's services claim: (number, provider's vendor, service) of
+    each listed one; some expired, some removed, most valid for years."""
+    listed, rows = [], []
+    since = IsmapEntry.select().count()  # a grown dataset lists more services
+    for n in range(since, since + ISMAP_LISTED):
+        number, provider = f"C{20 + n % 6}-{n + 1:04d}-1", rng.choice(vendors)
+        service = f"{SERVICES[n % len(SERVICES)]}クラウド{n + 1}"
+        listed.append((number, provider, service))
+        rows.append(
+            {
+                "number": number,
+                "list_kind": "ismap",
+                "service": service,
+                "provider": provider["name"],
+                "valid_until": today + dt.timedelta(days=rng.randint(-200, 1500)),
+                "search_text": number.casefold(),
+                "source": "規模の試験データ",
+                "removed_on": today - dt.timedelta(days=10) if n % 25 == 0 else None,
+            }
+        )
+    bulk(IsmapEntry, rows)
+    return listed
+
+
 def _registers(rng, scale, today, staff_ids, vendors) -> dict[str, int]:
     departments = [d.id for d in Department.select().order_by(Department.id)]
+    listed = _ismap_list(rng, today, vendors)
     rows = []
     for n in range(scale.register_entries):
         sns = n % 4 == 0
@@ -83,6 +112,12 @@ def _registers(rng, scale, today, staff_ids, vendors) -> dict[str, int]:
         state = rng.choice((reg.ACTIVE, reg.ACTIVE, reg.ACTIVE, reg.SUSPENDED, reg.RETIRED))
         name = f"{rng.choice(SERVICES)}（{n + 1:04d}）"
         vendor = rng.choice(vendors)
+        number, provider, service = rng.choice(listed)
+        if not sns and n % 3 == 0:  # a claimed registration: mostly of the provider, some not
+            vendor = provider if n % 15 else vendor
+            name = f"{service}（{n + 1:04d}）"
+            if n % 30 == 0:
+                number = f"C99-{n:04d}-9"  # not on the list
         rows.append(
             {
                 "entry_type": reg.SNS if sns else reg.SERVICE,
@@ -91,6 +126,7 @@ def _registers(rng, scale, today, staff_ids, vendors) -> dict[str, int]:
                 "status": state,
                 "department": departments[n % len(departments)],
                 "provider_name": vendor["name"],
+                "ismap_number": number if not sns and n % 3 == 0 else "",
                 "vendor": None if sns else vendor["id"],
                 "purpose": "住民への情報提供と申請受付に利用する。",
                 "classification_level": "2",
@@ -135,6 +171,7 @@ def _registers(rng, scale, today, staff_ids, vendors) -> dict[str, int]:
                 "changed_by": staff_ids[0],
             }
         )
+    register_ismap.refresh()  # the claimed registrations checked, as every save does
     return {"register_entries": count, "register_people": bulk(RegisterPerson, people)}
 
 

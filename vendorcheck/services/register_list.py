@@ -14,7 +14,7 @@ from vendorcheck.domain.access import Reader
 from vendorcheck.domain.classification import Scheme
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.services.organisation import organisation_scheme
-from vendorcheck.services.registers import entry_flags, ismap_checks, visible
+from vendorcheck.services.registers import entry_flags, visible
 from vendorcheck.store.models import Department, RegisterEntry
 
 PAGE_SIZE = 50
@@ -26,7 +26,7 @@ class EntryFilter:
     status: str = ""
     department_id: int | None = None
     text: str = ""  # a keyword in the name, account, handle, provider or URL
-    flagged: bool = False  # any flag the database can tell (all but ismap_unconfirmed)
+    flagged: bool = False  # any flag
     flag: str = ""  # one flag of FILTERABLE_FLAGS
     page: int = 1
     sort: str = "id"  # a key of SORT_COLUMNS
@@ -53,10 +53,12 @@ SORT_COLUMNS = {
 }
 
 
-def flag_conditions(today: dt.date, scheme: Scheme | None = None) -> dict[str, object]:
+def flag_conditions(
+    today: dt.date, scheme: Scheme | None = None, dormant_since: dt.date | None = None
+) -> dict[str, object]:
     """The flags of domain/registers.flags as database conditions, for filtering and counting
-    (ismap_unconfirmed needs the ISMAP lists and is not among them). A test keeps the two
-    in step."""
+    (ismap_unconfirmed from the check stored on the entry, services/register_ismap.py). A
+    test keeps the two in step."""
     sns = RegisterEntry.entry_type == reg.SNS
     confidential = [
         level.code for level in (scheme or organisation_scheme()).levels if level.tier >= 2
@@ -66,7 +68,7 @@ def flag_conditions(today: dt.date, scheme: Scheme | None = None) -> dict[str, o
         "unverified": sns & (RegisterEntry.platform_verified == False),  # noqa: E712
         "dormant": sns
         & RegisterEntry.last_post_on.is_null(False)
-        & (RegisterEntry.last_post_on <= today - dt.timedelta(days=reg.DORMANT_DAYS)),
+        & (RegisterEntry.last_post_on <= (dormant_since or reg.dormant_since(today))),
         "not_listed": sns
         & (
             (RegisterEntry.official_page_url == "") | (RegisterEntry.listed_on_website == False)  # noqa: E712
@@ -74,12 +76,18 @@ def flag_conditions(today: dt.date, scheme: Scheme | None = None) -> dict[str, o
         "no_ismap": (RegisterEntry.entry_type == reg.SERVICE)
         & RegisterEntry.classification_level.in_(confidential or [""])
         & (fn.TRIM(RegisterEntry.ismap_number) == ""),
+        "ismap_unconfirmed": (RegisterEntry.entry_type == reg.SERVICE)
+        & (fn.TRIM(RegisterEntry.ismap_number) != "")
+        & (
+            (RegisterEntry.ismap_check_failed == True)  # noqa: E712
+            | (RegisterEntry.ismap_listed_until < today)
+        ),
         "review_overdue": RegisterEntry.next_review_on < today,
         "needs_responsible": RegisterEntry.needs_responsible == True,  # noqa: E712
     }
 
 
-FILTERABLE_FLAGS = tuple(k for k in reg.FLAG_LABELS if k != "ismap_unconfirmed")
+FILTERABLE_FLAGS = tuple(reg.FLAG_LABELS)
 
 
 def _filtered(reader: Reader, criteria: EntryFilter):
@@ -128,8 +136,7 @@ def _filtered(reader: Reader, criteria: EntryFilter):
 
 def _with_flags(rows: list[RegisterEntry]) -> dict[int, tuple[str, ...]]:
     scheme, today = organisation_scheme(), today_jst()
-    checks = ismap_checks(rows, today)
-    return {entry.id: entry_flags(entry, today, scheme, checks) for entry in rows}
+    return {entry.id: entry_flags(entry, today, scheme) for entry in rows}
 
 
 def list_entries(reader: Reader, criteria: EntryFilter, page_size: int = PAGE_SIZE) -> EntryPage:

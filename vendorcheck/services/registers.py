@@ -21,7 +21,7 @@ from vendorcheck.domain.uploads import (
     check_upload,
     stored_file_columns,
 )
-from vendorcheck.services import audit, evidence_quota, ismap
+from vendorcheck.services import audit, evidence_quota, ismap, register_ismap
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Forbidden, NotFound, ServiceError
 from vendorcheck.services.organisation import organisation_scheme
@@ -93,21 +93,12 @@ def ismap_checks(entries: Iterable[RegisterEntry], today: dt.date) -> dict[int, 
     return {entry.id: check for entry, check in zip(claimed, checks, strict=True)}
 
 
-def _unconfirmed(check: ClaimCheck | None) -> bool:
-    return check is not None and any(sev in ("high", "medium") for sev, _ in check.findings)
-
-
 def entry_flags(
-    entry: RegisterEntry,
-    today: dt.date | None = None,
-    scheme: Scheme | None = None,
-    checks: Mapping[int, ClaimCheck] | None = None,
+    entry: RegisterEntry, today: dt.date | None = None, scheme: Scheme | None = None
 ) -> tuple[str, ...]:
-    """The entry's flags; when flagging many entries pass the scheme and ``ismap_checks`` of
-    them all (one read each, not one per entry)."""
+    """The entry's flags (the ISMAP check as stored at its save or the last list import);
+    when flagging many entries pass the scheme (one read, not one per entry)."""
     today = today or today_jst()
-    if checks is None:
-        checks = ismap_checks([entry], today)
     facts = reg.EntryFacts(
         entry_type=entry.entry_type,
         status=entry.status,
@@ -120,7 +111,7 @@ def entry_flags(
         needs_responsible=entry.needs_responsible,
         classification_tier=tier_of(entry.classification_level, scheme),
         ismap_number=entry.ismap_number,
-        ismap_unconfirmed=_unconfirmed(checks.get(entry.id)),
+        ismap_unconfirmed=register_ismap.unconfirmed(entry, today),
     )
     return reg.flags(facts, today)
 
@@ -175,6 +166,7 @@ def update_entry(
         entry.name_normalized = normalize(entry.name)
         entry.updated_at = utcnow()
         entry.save()
+        register_ismap.refresh([entry])
         audit.record(
             actor,
             "register.update",

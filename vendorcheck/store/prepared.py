@@ -59,3 +59,46 @@ class PreparedQuery:
         one that can match many should say so with its own ``limit``)."""
         sql, params, query = self._text(values)
         return next(iter(query._get_cursor_wrapper(database.execute_sql(sql, params))), None)
+
+
+class _Slot:
+    """Stands for the i-th value while a prepared select's text is built."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+
+class PreparedSelect:
+    """Like PreparedQuery, for selects whose text also depends on a key and whose parameters
+    are not only the values: the text is built once per database kind and `key`, and
+    `build(key, *values)` may hold constants (states, limits, IN lists) besides the
+    values, which are stood in for while the text is built and put in their places at each
+    run. A value must reach the text as given: one a field converts (an id, a boolean) is
+    refused when the text is built; make it part of the key instead."""
+
+    def __init__(self, build: Callable[..., Query]) -> None:
+        self._build = build
+        self._texts: dict[tuple, tuple[str, tuple[Any, ...], Any]] = {}
+        self._lock = threading.Lock()
+
+    def _text(self, key: Any, count: int) -> tuple[str, tuple[Any, ...], Any]:
+        name = (type(database.obj), key, count)
+        kept = self._texts.get(name)
+        if kept is None:
+            query = self._build(key, *(_Slot(index) for index in range(count)))
+            sql, params = query.sql()
+            found = {p.index for p in params if isinstance(p, _Slot)}
+            if found != set(range(count)):
+                raise ValueError("a value was converted or left out while the text was built")
+            kept = (sql, tuple(params), query)
+            with self._lock:
+                self._texts[name] = kept
+        return kept
+
+    def rows(self, key: Any, *values: Any) -> list:
+        """The rows, as iterating the query built from these values would give them."""
+        sql, params, query = self._text(key, len(values))
+        filled = [values[p.index] if isinstance(p, _Slot) else p for p in params]
+        return list(query._get_cursor_wrapper(database.execute_sql(sql, filled)))

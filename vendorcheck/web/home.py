@@ -52,17 +52,22 @@ def dashboard():
         expiring, expiring_total = panel(
             "expiring", shared, lambda: expiry.expiring_panel(EXPIRING_SHOWN)
         )
+        board = panel("board", shared, lambda: assessment_board.dashboard(reader=reader))
+        # Every department's answers waiting for review are the board's and the queue's.
+        waiting = board.waiting_review if reader.sees_all else None
         return Markup(  # noqa: S704 - an autoescaping template's output
             render_template(
                 "home_panels.html",
                 organisation=panel("organisation", shared, get_organisation),
                 setup=panel("setup", shared, setup_progress),
-                queue=panel("queue", shared, ciso_queue) if can(reader.role, "approve") else None,
+                queue=panel("queue", shared, lambda: ciso_queue(waiting=waiting))
+                if can(reader.role, "approve")
+                else None,
                 my_events=panel("my_events", own, lambda: audit.recent_by("staff", g.staff.id)),
                 recent=panel("recent", shared, lambda: audit.newest(10))
                 if _can_see_audit()
                 else [],
-                board=panel("board", shared, lambda: assessment_board.dashboard(reader=reader)),
+                board=board,
                 status_labels=assessment_status.LABELS,
                 upcoming_days=assessment_board.UPCOMING_DAYS,
                 overdue_remediations=panel(

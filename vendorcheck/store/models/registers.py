@@ -64,6 +64,10 @@ class RegisterEntry(BaseModel):
     retired_on = DateField(null=True)
     retirement_note = TextField(default="")
     needs_responsible = BooleanField(default=False, index=True)  # 責任者 vacant or disabled
+    # The ISMAP check of ismap_number as stored at the save and at each list import (0020):
+    # the lists do not bear it out on any day, and the listed validity (past it: expired).
+    ismap_check_failed = BooleanField(default=False)
+    ismap_listed_until = DateField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
