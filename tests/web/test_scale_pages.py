@@ -1,5 +1,5 @@
 """Pages at scale: the same number of SQL queries on small data and after ten years more
-(demo_scale.SCALES["10y"]) for every list and the dashboard, stored expiry facts equal to a full recomputation on the grown data, and
+(demo_scale.SCALES["10y"]) for every list and the dashboard, stored expiry facts and register ISMAP checks equal to a full recomputation on the grown data, and
 the comparison of 50 bidders under 200 KB of HTML (the full table stays in the exports)."""
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ import io
 import pytest
 
 from tests.conftest import login
-from vendorcheck.services import demo_scale, expiry_facts
+from vendorcheck.domain.jp import today_jst
+from vendorcheck.services import demo_scale, expiry_facts, register_ismap
 from vendorcheck.services import questionnaires as questionnaire_service
+from vendorcheck.services.register_list import flag_conditions
+from vendorcheck.store.models import RegisterEntry
 from vendorcheck.web.home import CACHE_KEY
 
 PASSWORD = "Scale-Test-Password-17"
@@ -86,6 +89,12 @@ def test_every_list_costs_the_same_queries_on_small_and_grown_data(app, client, 
     assert grown == small
     stored = expiry_facts.stored_facts()
     assert len(stored) > 300 and stored == expiry_facts.recomputed_facts()
+    checks = register_ismap.stored_checks()  # the register's ISMAP checks, stored at saves
+    assert sum(1 for fact in checks.values() if any(fact)) > 1000
+    assert checks == register_ismap.recomputed_checks()
+    unconfirmed = flag_conditions(today_jst())["ismap_unconfirmed"]
+    in_sql = {row.id for row in RegisterEntry.select(RegisterEntry.id).where(unconfirmed)}
+    assert in_sql == register_ismap.live_unconfirmed(today_jst())
 
 
 def test_the_comparison_of_50_bidders_stays_under_200_kb(app, client, db):

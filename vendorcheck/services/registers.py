@@ -5,12 +5,11 @@ register_list.py, the dashboard in register_board.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import REFUSED_CHANGE, REFUSED_READ, Reader
 from vendorcheck.domain.classification import Scheme
-from vendorcheck.domain.ismap_checks import Claim, ClaimCheck
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.register_fields import FieldError, clean_value, fields_for
 from vendorcheck.domain.uploads import (
@@ -21,7 +20,7 @@ from vendorcheck.domain.uploads import (
     check_upload,
     stored_file_columns,
 )
-from vendorcheck.services import audit, evidence_quota, ismap, register_ismap
+from vendorcheck.services import audit, evidence_quota, register_ismap
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Forbidden, NotFound, ServiceError
 from vendorcheck.services.organisation import organisation_scheme
@@ -73,24 +72,6 @@ def tier_of(level_code: str, scheme: Scheme | None = None) -> int:
         return (scheme or organisation_scheme()).level(level_code).tier
     except KeyError:
         return 1
-
-
-def ismap_checks(entries: Iterable[RegisterEntry], today: dt.date) -> dict[int, ClaimCheck]:
-    """The ISMAP check of every service entry that records a registration number (one query)."""
-    claimed = [e for e in entries if e.entry_type == reg.SERVICE and e.ismap_number.strip()]
-    checks = ismap.check_claims(
-        (
-            Claim(
-                e.ismap_number,
-                provider=e.provider_name,
-                service=e.name,
-                until=e.next_review_on,
-            )
-            for e in claimed
-        ),
-        today,
-    )
-    return {entry.id: check for entry, check in zip(claimed, checks, strict=True)}
 
 
 def entry_flags(
