@@ -34,11 +34,23 @@ class ContractFilter:
 
 def visible(query, reader: Reader):
     """Only the contracts of the reader's department, unless the reader sees every department."""
-    if reader.sees_all:
+    return visible_to(query, scope_of(reader))
+
+
+def scope_of(reader: Reader | None) -> int | None:
+    """The department whose contracts the reader sees (0: none), None for every department:
+    a key of prepared queries."""
+    if reader is None or reader.sees_all:
+        return None
+    return reader.department_id or 0
+
+
+def visible_to(query, scope: int | None):
+    if scope is None:
         return query
-    if reader.department_id is None:
+    if not scope:
         return query.where(Contract.id.is_null())  # no department: nothing to see
-    return query.where(Contract.department == reader.department_id)
+    return query.where(Contract.department == scope)
 
 
 def _matching(reader: Reader, criteria: ContractFilter, today: dt.date):

@@ -20,6 +20,7 @@ from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import get_organisation
 from vendorcheck.store.db import database
 from vendorcheck.store.models import Contract, CorrectiveRequest, Finding, Inspection, utcnow
+from vendorcheck.store.prepared import PreparedSelect
 
 CHECK_RESULTS = (("ok", "適合"), ("ng", "不適合"), ("na", "対象外"))
 CHECK_RESULT_LABELS = dict(CHECK_RESULTS)
@@ -242,13 +243,18 @@ def overdue_corrective(
 ) -> list[CorrectiveRequest]:
     """Open corrective requests past their due day (of the reader's departments and the
     first `limit` when given: in the database)."""
-    today = today or today_jst()
-    query = (
-        CorrectiveRequest.select(CorrectiveRequest, Contract)
-        .join(Contract)
-        .where(CorrectiveRequest.status.in_(STILL_OPEN), CorrectiveRequest.due_on < today)
+    return _OVERDUE.rows((contract_list.scope_of(reader), limit), today or today_jst())
+
+
+_OVERDUE = PreparedSelect(  # its text built once per database and (department, limit)
+    lambda key, today: (
+        contract_list.visible_to(
+            CorrectiveRequest.select(CorrectiveRequest, Contract)
+            .join(Contract)
+            .where(CorrectiveRequest.status.in_(STILL_OPEN), CorrectiveRequest.due_on < today),
+            key[0],
+        )
         .order_by(CorrectiveRequest.due_on, CorrectiveRequest.id)
+        .limit(key[1])
     )
-    if reader is not None:
-        query = contract_list.visible(query, reader)
-    return list(query.limit(limit))
+)

@@ -25,6 +25,7 @@ from vendorcheck.store.models import (
     Staff,
     utcnow,
 )
+from vendorcheck.store.prepared import PreparedSelect
 
 MAX_TEXT = 4000
 PENDING, SUBMITTED, RETURNED, ACCEPTED = "pending", "submitted", "returned", "accepted"
@@ -275,7 +276,14 @@ def overdue_reports(
     departments and the first `limit` when given: in the database)."""
     now = now or utcnow()
     cutoff = rules.jst_date(now) - dt.timedelta(days=1)  # due on or before yesterday (JST)
-    query = (
+    if contracts is None:
+        return _OVERDUE.rows((contract_list.scope_of(reader), limit), cutoff)
+    query = _overdue(cutoff).where(PeriodicReport.contract.in_(list(contracts)))
+    return list(query.order_by(PeriodicReport.due_on, PeriodicReport.id).limit(limit))
+
+
+def _overdue(cutoff):
+    return (
         PeriodicReport.select(PeriodicReport, Contract)
         .join(Contract)
         .where(
@@ -284,20 +292,30 @@ def overdue_reports(
             Contract.status == rules.ACTIVE,
         )
     )
-    if contracts is not None:
-        query = query.where(PeriodicReport.contract.in_(list(contracts)))
-    if reader is not None:
-        query = contract_list.visible(query, reader)
-    return list(query.order_by(PeriodicReport.due_on, PeriodicReport.id).limit(limit))
+
+
+# Built once per database and (department, limit): the text of these wide selects costs more
+# than running them on the dashboard.
+_OVERDUE = PreparedSelect(
+    lambda key, cutoff: (
+        contract_list.visible_to(_overdue(cutoff), key[0])
+        .order_by(PeriodicReport.due_on, PeriodicReport.id)
+        .limit(key[1])
+    )
+)
+_WAITING = PreparedSelect(
+    lambda key: (
+        contract_list.visible_to(
+            PeriodicReport.select(PeriodicReport, Contract)
+            .join(Contract)
+            .where(PeriodicReport.status == SUBMITTED),
+            key[0],
+        )
+        .order_by(PeriodicReport.first_submitted_at, PeriodicReport.id)
+        .limit(key[1])
+    )
+)
 
 
 def waiting_review(reader: Reader | None = None, limit: int | None = None) -> list[PeriodicReport]:
-    query = (
-        PeriodicReport.select(PeriodicReport, Contract)
-        .join(Contract)
-        .where(PeriodicReport.status == SUBMITTED)
-        .order_by(PeriodicReport.first_submitted_at, PeriodicReport.id)
-    )
-    if reader is not None:
-        query = contract_list.visible(query, reader)
-    return list(query.limit(limit))
+    return _WAITING.rows((contract_list.scope_of(reader), limit))
