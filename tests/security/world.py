@@ -116,7 +116,7 @@ class World:
 def build_world(runner, invite) -> World:
     """The demonstration data, one invitation and a row of every kind a route names."""
     result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, (result.output, repr(result.exception))
     path, assessment = invite("cloud")
     token = path.strip("/").split("/")[1]
     contract = Contract.select().order_by(Contract.id).first()

@@ -20,6 +20,12 @@ from peewee import Query
 from vendorcheck.store.db import database
 
 
+def _hydrated(query: Query, sql: str, params: Sequence[Any]):
+    """Run the kept text and read its rows the way the query itself would (its cursor wrapper:
+    models with their joined rows, dicts or tuples as the query asks)."""
+    return query._get_cursor_wrapper(database.execute_sql(sql, params))
+
+
 class PreparedQuery:
     """`build(*values)` gives the query; its parameters must be exactly the values, in order
     (checked when the text is built), or constants when it takes no values."""
@@ -52,13 +58,13 @@ class PreparedQuery:
         """Every row as the query gives it (models with their joined rows, or dicts or tuples
         when the query asks for those), converted as peewee converts."""
         sql, params, query = self._text(values)
-        return list(query._get_cursor_wrapper(database.execute_sql(sql, params)))
+        return list(_hydrated(query, sql, params))
 
     def first(self, *values: Any) -> Any:
         """The first row as the query gives it, or None (the query itself limits its rows:
         one that can match many should say so with its own ``limit``)."""
         sql, params, query = self._text(values)
-        return next(iter(query._get_cursor_wrapper(database.execute_sql(sql, params))), None)
+        return next(iter(_hydrated(query, sql, params)), None)
 
 
 class _Slot:
@@ -101,4 +107,4 @@ class PreparedSelect:
         """The rows, as iterating the query built from these values would give them."""
         sql, params, query = self._text(key, len(values))
         filled = [values[p.index] if isinstance(p, _Slot) else p for p in params]
-        return list(query._get_cursor_wrapper(database.execute_sql(sql, filled)))
+        return list(_hydrated(query, sql, filled))
