@@ -8,10 +8,16 @@ from __future__ import annotations
 import os
 
 from tests.invitation import invite_vendor
-from vendorcheck.services import dashboard_cache
+from vendorcheck.services import audit, dashboard_cache
 from vendorcheck.services import staff as staff_service
+from vendorcheck.services.audit import Actor
 from vendorcheck.services.invitations import LinkSettings, resolve_link
-from vendorcheck.store.db import close_request_connection, open_request_connection
+from vendorcheck.store.db import (
+    bind,
+    close_request_connection,
+    open_database,
+    open_request_connection,
+)
 from vendorcheck.store.models import Assessment, Case, Department, Staff, Vendor
 
 
@@ -84,3 +90,21 @@ def test_a_kept_query_with_joins_gives_the_joined_rows_without_more_queries(app,
     assert opened.case.__data__ == Case.get_by_id(expected.case_id).__data__
     assert seen == ("結合の確認", "株式会社結合", None)  # no department: the outer join says so
     assert opened.vendor.__data__ == Vendor.get_by_id(expected.vendor_id).__data__
+
+
+def test_a_stream_closed_late_closes_its_own_database_not_the_one_bound_now(app, db, tmp_path):
+    audit.record(Actor.system("テスト"), "test.event", "test", 1, "流す記録")
+    stream = audit.iter_all(audit.AuditFilter())
+    assert next(stream).action  # the stream holds a connection of the app's database
+    other = open_database(f"sqlite:///{tmp_path / 'other.db'}")
+    bind(other)  # another application's database is bound (as the next test's app does)
+    try:
+        with other.connection_context(), other.atomic():
+            other.execute_sql("CREATE TABLE kept (n INTEGER)")
+            stream.close()  # the dropped stream is collected now
+            assert not other.is_closed() and other.in_transaction()
+            other.execute_sql("INSERT INTO kept (n) VALUES (1)")
+        with other.connection_context():
+            assert other.execute_sql("SELECT n FROM kept").fetchone()[0] == 1
+    finally:
+        bind(db)

@@ -140,9 +140,11 @@ def newest(limit: int = 10) -> list[AuditEvent]:
 def iter_all(criteria: AuditFilter) -> Iterator[AuditEvent]:
     """Every matching event, streamed in batches, for CSV export.
 
-    It holds its own connection: a streamed response outlives the request's connection.
+    It holds its own connection: a streamed response outlives the request's connection. The
+    database is the one bound when the stream starts, not whatever the proxy names when the
+    stream is closed (a stream dropped unread is closed whenever it is collected).
     """
-    with database.connection_context():
+    with database.obj.connection_context():
         yield from _filtered(criteria).iterator()
 
 
