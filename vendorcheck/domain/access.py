@@ -24,6 +24,12 @@ class Reader:
     def sees_all(self) -> bool:
         return can(self.role, SEES_ALL_PERMISSION)
 
+    @property
+    def department_scope(self) -> int | None:
+        """The department whose rows the reader sees (0 when the reader has none, so nothing
+        matches), or None for every department: a key of prepared queries."""
+        return None if self.sees_all else self.department_id or 0
+
     def may_read(self, department_id: int | None) -> bool:
         if self.sees_all:
             return True

@@ -94,7 +94,7 @@ _WAITING = PreparedSelect(
 
 
 def _department(reader: Reader | None) -> int | None:
-    return None if reader is None or reader.sees_all else reader.department_id or 0
+    return None if reader is None else reader.department_scope
 
 
 def waiting_for_review(department: int | None = None, limit: int = 20) -> list[Assessment]:

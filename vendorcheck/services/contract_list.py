@@ -40,9 +40,7 @@ def visible(query, reader: Reader):
 def scope_of(reader: Reader | None) -> int | None:
     """The department whose contracts the reader sees (0: none), None for every department:
     a key of prepared queries."""
-    if reader is None or reader.sees_all:
-        return None
-    return reader.department_id or 0
+    return None if reader is None else reader.department_scope
 
 
 def visible_to(query, scope: int | None):

@@ -171,7 +171,7 @@ _NEEDING = PreparedSelect(
 def board(reader: Reader, today: dt.date) -> RegisterBoard:
     scheme = organisation_scheme()
     # visible(): officers and viewers their department (none: nothing), ciso and admin all
-    key = (None if reader.sees_all else reader.department_id or 0, scheme)
+    key = (reader.department_scope, scheme)
     dormant_since = reg.dormant_since(today)
     counts = {row["department"]: row for row in _GROUPED.rows(key, today, dormant_since)}
     flagged = [
