@@ -125,22 +125,14 @@ _COMMENTS = PreparedQuery(
         .order_by(ReviewComment.id)
     )
 )
-_COMMENTS_FOR_VERSION = PreparedQuery(
-    lambda assessment_id, version: (
-        ReviewComment.select()
-        .where(ReviewComment.assessment == assessment_id, ReviewComment.for_version == version)
-        .order_by(ReviewComment.id)
-    )
-)
 
 
 def comments_by_question(
     assessment: Assessment, version: int | None = None
 ) -> dict[str, list[ReviewComment]]:
-    if version is None:
-        comments = _COMMENTS.rows(assessment.id)
-    else:
-        comments = _COMMENTS_FOR_VERSION.rows(assessment.id, version)
+    comments = _COMMENTS.rows(assessment.id)  # an assessment's comments are few
+    if version is not None:
+        comments = [c for c in comments if c.for_version == version]
     grouped: dict[str, list[ReviewComment]] = {}
     for comment in comments:
         grouped.setdefault(comment.question_id, []).append(comment)
