@@ -38,6 +38,7 @@ from vendorcheck.web import (
     scorecard,
     security,
     template_helpers,
+    url_shapes,
     vendors,
 )
 from vendorcheck.web.access_log import AccessLog
@@ -55,6 +56,7 @@ def install(app: Flask) -> None:
     ids.install(app)
     template_helpers.install(app)
     naming.install(app)
+    url_shapes.install(app)
     errors.install(app)
     auth.install(app)
     department_access.install(app)
