@@ -145,13 +145,17 @@ def clean_for_xml(text: str) -> str:
 
 def jst_time(stored: dt.datetime, *, seconds: bool = False) -> str:
     """The time of day in Japan of a stored timestamp: 13:53 (13:53:07 with seconds)."""
-    return in_japan(stored).strftime("%H:%M:%S" if seconds else "%H:%M")
+    return _clock(in_japan(stored), seconds)
+
+
+def _clock(local: dt.datetime, seconds: bool) -> str:
+    return local.strftime("%H:%M:%S" if seconds else "%H:%M")
 
 
 def wareki_datetime(stored: dt.datetime, *, seconds: bool = False) -> str:
     """A stored timestamp as people read it: 令和8年12月22日 13:53 (Japan time)."""
-    local = in_japan(stored)
-    return f"{wareki(local.date())} {jst_time(stored, seconds=seconds)}"
+    local = in_japan(stored)  # converted once: both halves read the same local time
+    return f"{wareki(local.date())} {_clock(local, seconds)}"
 
 
 _MONTHS_EN = (
