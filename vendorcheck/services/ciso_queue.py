@@ -9,9 +9,61 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import in_japan, today_jst
 from vendorcheck.services.assessment_board import waiting_for_review
 from vendorcheck.services.scoring_inputs import scorecards
-from vendorcheck.store.models import Assessment, Case, Remediation, Vendor
+from vendorcheck.store.models import Assessment, Case, QuestionnaireSnapshot, Remediation, Vendor
+from vendorcheck.store.prepared import PreparedSelect, given
 
 QUEUE_LIMIT = 20
+
+# Built once per database (and limit, or number of ids): their text cost more than running them.
+_PROPOSED = PreparedSelect(
+    lambda limit: (
+        Remediation.select(
+            Remediation.id, Remediation.assessment, Remediation.question_id, Remediation.created_at
+        )
+        .join(Assessment)
+        .where(
+            Remediation.accepted == False,  # noqa: E712
+            Remediation.done_at.is_null(),
+            Assessment.status.not_in([status.REJECTED]),
+        )
+        .order_by(Remediation.created_at, Remediation.id)
+        .limit(limit)
+        .tuples()
+    )
+)
+# What scoring and the queue's rows read of an assessment, its case and vendor, and its
+# snapshot without the content (the questionnaire is kept by hash once rebuilt).
+_SCORED = PreparedSelect(
+    lambda _key, *ids: (
+        Assessment.select(
+            Assessment.id,
+            Assessment.case,
+            Assessment.vendor,
+            Assessment.snapshot,
+            Assessment.status,
+            Assessment.draft_answers,
+            Assessment.submitted_version,
+            Assessment.review_due,
+            Case.id,
+            Case.title,
+            Case.tier,
+            Case.contract_end,
+            Vendor.id,
+            Vendor.name,
+            Vendor.corporate_number,
+            QuestionnaireSnapshot.id,
+            QuestionnaireSnapshot.questionnaire_id,
+            QuestionnaireSnapshot.version,
+            QuestionnaireSnapshot.content_hash,
+        )
+        .join(Case)
+        .switch(Assessment)
+        .join(Vendor)
+        .switch(Assessment)
+        .join(QuestionnaireSnapshot)
+        .where(Assessment.id.in_(given(ids)))
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -36,27 +88,9 @@ def ciso_queue(
     waiting_for_review(limit=limit) gave, when the caller has read it already."""
     today = today or today_jst()
     waiting = waiting_for_review(limit=limit) if waiting is None else waiting
-    proposed = list(
-        Remediation.select(Remediation.id, Remediation.assessment, Remediation.question_id,
-                           Remediation.created_at)
-        .join(Assessment)
-        .where(
-            Remediation.accepted == False,  # noqa: E712
-            Remediation.done_at.is_null(),
-            Assessment.status.not_in([status.REJECTED]),
-        )
-        .order_by(Remediation.created_at, Remediation.id)
-        .limit(limit)
-    )  # fmt: skip
-    ids = {a.id for a in waiting} | {row.assessment_id for row in proposed}
-    full = {
-        a.id: a
-        for a in Assessment.select(Assessment, Case, Vendor)
-        .join(Case)
-        .switch(Assessment)
-        .join(Vendor)
-        .where(Assessment.id.in_(sorted(ids or {0})))
-    }
+    proposed = _PROPOSED.rows(limit)
+    ids = sorted({a.id for a in waiting} | {assessment_id for _, assessment_id, _, _ in proposed})
+    full = {a.id: a for a in _SCORED.rows(None, *ids)} if ids else {}
     cards = scorecards(list(full.values()))
     items = []
     for assessment in waiting:
@@ -68,18 +102,18 @@ def ciso_queue(
                 "decision", assessment, since, (today - since).days, card.verdict, card.complete
             )
         )
-    for row in proposed:
-        since = in_japan(row.created_at).date()
-        card = cards[row.assessment_id]
+    for _, assessment_id, question_id, created_at in proposed:
+        since = in_japan(created_at).date()
+        card = cards[assessment_id]
         items.append(
             QueueItem(
                 "remediation",
-                full[row.assessment_id],
+                full[assessment_id],
                 since,
                 (today - since).days,
                 card.verdict,
                 card.complete,
-                row.question_id,
+                question_id,
             )
         )
     return sorted(items, key=lambda item: (item.waiting_since, item.kind))[:limit]

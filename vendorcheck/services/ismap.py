@@ -18,6 +18,7 @@ from vendorcheck.domain.ismap_checks import check_claim as judge_claim
 from vendorcheck.domain.jp import normalize, today_jst, wareki
 from vendorcheck.services.paging import Page, PageRequest, page_of
 from vendorcheck.store.models import IsmapEntry, IsmapImport, IsmapSource
+from vendorcheck.store.prepared import MAX_LISTED, PreparedSelect, given
 
 SEARCH_LIMIT = 200
 
@@ -39,15 +40,36 @@ def as_entry(row: IsmapEntry) -> Entry:
     )
 
 
+# What a check reads of an entry (not its search text, source or sighting times).
+_ENTRY_FIELDS = (
+    IsmapEntry.number,
+    IsmapEntry.list_kind,
+    IsmapEntry.service,
+    IsmapEntry.provider,
+    IsmapEntry.corporate_number,
+    IsmapEntry.valid_until,
+    IsmapEntry.valid_until_computed,
+    IsmapEntry.scope,
+    IsmapEntry.removed_on,
+)
+# Scoring looks up a few numbers at each view: the text is built once per database and count.
+_ENTRIES = PreparedSelect(
+    lambda _key, *numbers: IsmapEntry.select(*_ENTRY_FIELDS).where(
+        IsmapEntry.number.in_(given(numbers))
+    )
+)
+
+
 def entries_for(numbers: Iterable[str]) -> dict[str, Entry]:
     """The stored entries of these numbers (normalised), in one query."""
     wanted = sorted({lists.normalise_number(n) for n in numbers if n})
     if not wanted:
         return {}
-    return {
-        row.number: as_entry(row)
-        for row in IsmapEntry.select().where(IsmapEntry.number.in_(wanted))
-    }
+    if len(wanted) <= MAX_LISTED:
+        rows = _ENTRIES.rows(None, *wanted)
+    else:
+        rows = IsmapEntry.select(*_ENTRY_FIELDS).where(IsmapEntry.number.in_(wanted))
+    return {row.number: as_entry(row) for row in rows}
 
 
 def check_claims(claims: Iterable[Claim], today: dt.date | None = None) -> list[ClaimCheck]:

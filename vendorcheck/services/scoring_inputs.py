@@ -20,7 +20,7 @@ from vendorcheck.domain.scoring import score
 from vendorcheck.services import ismap_claims
 from vendorcheck.services.assessments import load_json, read_draft
 from vendorcheck.services.ismap import check_claims
-from vendorcheck.services.questionnaires import questionnaire_from_snapshot
+from vendorcheck.services.questionnaires import kept_snapshot, questionnaire_from_snapshot
 from vendorcheck.services.review import apply_review_row
 from vendorcheck.store.models import (
     Assessment,
@@ -29,6 +29,7 @@ from vendorcheck.store.models import (
     ReviewScore,
     Submission,
 )
+from vendorcheck.store.prepared import MAX_LISTED, PreparedSelect, given
 
 _CACHE_SIZE = 256  # scorecards; a 50-vendor case of 200 questions holds about 2.5 MB
 _cards: OrderedDict[Hashable, Scorecard] = OrderedDict()
@@ -78,8 +79,7 @@ class ScoringInputs:
     questionnaires: dict[int, Questionnaire]  # by snapshot id
 
 
-def load_inputs(assessment_ids) -> ScoringInputs:
-    """The inputs of the assessments a subquery (or list) of ids names: four queries."""
+def _newest_submissions(assessment_ids):
     newest = (
         Submission.select(
             Submission.assessment.alias("newest_of"), fn.MAX(Submission.version).alias("newest")
@@ -87,9 +87,8 @@ def load_inputs(assessment_ids) -> ScoringInputs:
         .where(Submission.assessment.in_(assessment_ids))
         .group_by(Submission.assessment)
     )
-    submissions = {
-        row.assessment_id: row
-        for row in Submission.select(Submission.assessment, Submission.version, Submission.answers)
+    return (
+        Submission.select(Submission.assessment, Submission.version, Submission.answers)
         .join(
             newest,
             on=(
@@ -98,20 +97,22 @@ def load_inputs(assessment_ids) -> ScoringInputs:
             ),
         )
         .objects()
-    }
-    reviews: dict[int, dict[str, Review]] = {}
-    for row in (
+    )
+
+
+def _review_rows(assessment_ids):
+    return (
         ReviewScore.select(
             ReviewScore.assessment, ReviewScore.question_id, ReviewScore.score, ReviewScore.reason
         )
         .where(ReviewScore.assessment.in_(assessment_ids))
         .order_by(ReviewScore.id)
-    ):
-        apply_review_row(
-            reviews.setdefault(row.assessment_id, {}), row.question_id, row.score, row.reason
-        )
-    remediations: dict[int, dict[str, RemediationInput]] = {}
-    for row in (
+        .tuples()
+    )
+
+
+def _remediation_rows(assessment_ids):
+    return (
         Remediation.select(
             Remediation.assessment,
             Remediation.question_id,
@@ -121,23 +122,79 @@ def load_inputs(assessment_ids) -> ScoringInputs:
         )
         .where(Remediation.assessment.in_(assessment_ids))
         .order_by(Remediation.id)
-    ):
-        remediations.setdefault(row.assessment_id, {})[row.question_id] = RemediationInput(
-            row.question_id, row.action, row.due_on, row.accepted
-        )
-    questionnaires = {
-        row.id: questionnaire_from_snapshot(row.content, row.content_hash)
-        for row in QuestionnaireSnapshot.select(
-            QuestionnaireSnapshot.id,
-            QuestionnaireSnapshot.content,
-            QuestionnaireSnapshot.content_hash,
-        ).where(
+        .tuples()
+    )
+
+
+def _snapshot_hashes(assessment_ids):
+    """The snapshots' ids and hashes, not their content (rebuilt ones are kept by hash)."""
+    return (
+        QuestionnaireSnapshot.select(QuestionnaireSnapshot.id, QuestionnaireSnapshot.content_hash)
+        .where(
             QuestionnaireSnapshot.id.in_(
                 Assessment.select(Assessment.snapshot).where(Assessment.id.in_(assessment_ids))
             )
         )
-    }
-    return ScoringInputs(submissions, reviews, remediations, questionnaires)
+        .tuples()
+    )
+
+
+# The same four queries with a list of ids as their values: their text built once per database
+# and number of ids (the CISO's queue scores up to 40 assessments on every fresh dashboard).
+_PREPARED = tuple(
+    PreparedSelect(lambda _key, *ids, build=build: build(given(ids)))
+    for build in (_newest_submissions, _review_rows, _remediation_rows, _snapshot_hashes)
+)
+
+
+def _questionnaires(hashes) -> dict[int, Questionnaire]:
+    """Each snapshot's questionnaire, by id: those rebuilt already from memory, the others
+    read (with their content) in one more query."""
+    found = {}
+    missing = []
+    for snapshot_id, content_hash in hashes:
+        kept = kept_snapshot(content_hash)
+        if kept is None:
+            missing.append(snapshot_id)
+        else:
+            found[snapshot_id] = kept
+    if missing:
+        for row in QuestionnaireSnapshot.select(
+            QuestionnaireSnapshot.id,
+            QuestionnaireSnapshot.content,
+            QuestionnaireSnapshot.content_hash,
+        ).where(QuestionnaireSnapshot.id.in_(missing)):
+            found[row.id] = questionnaire_from_snapshot(row.content, row.content_hash)
+    return found
+
+
+def load_inputs(assessment_ids) -> ScoringInputs:
+    """The inputs of the assessments a subquery (or list) of ids names: four queries (a fifth
+    reads the content of snapshots not yet rebuilt in this process)."""
+    if isinstance(assessment_ids, list | tuple) and len(assessment_ids) <= MAX_LISTED:
+        ids = [int(i) for i in assessment_ids]
+        submissions, review_rows, remediation_rows, hashes = (
+            prepared.rows(None, *ids) for prepared in _PREPARED
+        )
+    else:
+        submissions, review_rows, remediation_rows, hashes = (
+            build(assessment_ids)
+            for build in (_newest_submissions, _review_rows, _remediation_rows, _snapshot_hashes)
+        )
+    reviews: dict[int, dict[str, Review]] = {}
+    for assessment_id, question_id, points, reason in review_rows:
+        apply_review_row(reviews.setdefault(assessment_id, {}), question_id, points, reason)
+    remediations: dict[int, dict[str, RemediationInput]] = {}
+    for assessment_id, question_id, action, due_on, accepted in remediation_rows:
+        remediations.setdefault(assessment_id, {})[question_id] = RemediationInput(
+            question_id, action, due_on, accepted
+        )
+    return ScoringInputs(
+        {row.assessment_id: row for row in submissions},
+        reviews,
+        remediations,
+        _questionnaires(hashes),
+    )
 
 
 def ismap_checks(

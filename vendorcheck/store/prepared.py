@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from peewee import Query
+from peewee import Query, Value
 
 from vendorcheck.store.db import database
 
@@ -65,6 +65,17 @@ class PreparedQuery:
         one that can match many should say so with its own ``limit``)."""
         sql, params, query = self._text(values)
         return next(iter(_hydrated(query, sql, params)), None)
+
+
+# The longest IN list of values a caller should prepare: a text is kept for each length.
+MAX_LISTED = 64
+
+
+def given(values: Sequence[Any]) -> list[Value]:
+    """The values of an IN list (`field.in_(given(ids))`), each reaching the text as given,
+    not converted by the field, so that ids and names can be the values of a PreparedSelect;
+    the number of values is part of the kept text's name: keep lists of at most MAX_LISTED."""
+    return [Value(value, converter=False) for value in values]
 
 
 class _Slot:
