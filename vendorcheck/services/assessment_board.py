@@ -12,8 +12,8 @@ from peewee import Value, fn
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import today_jst
-from vendorcheck.services.cases import STATUS_FILTERS, assessment_rows, with_latest_submission
-from vendorcheck.store.models import Assessment, Case, Submission
+from vendorcheck.services.cases import STATUS_FILTERS, with_latest_submission
+from vendorcheck.store.models import Assessment, Case, Submission, Vendor
 from vendorcheck.store.prepared import PreparedSelect
 
 UPCOMING_DAYS = 14
@@ -40,6 +40,29 @@ def _mine(department: int | None):
 EDITABLE = sorted(status.EDITABLE_BY_VENDOR)
 
 
+def _rows():
+    """Assessments with what the board's tables show of them, their case and vendor (not the
+    questionnaire's version, the vendor's address or the times: fewer columns to read)."""
+    return (
+        Assessment.select(
+            Assessment.id,
+            Assessment.case,
+            Assessment.vendor,
+            Assessment.deadline,
+            Assessment.status,
+            Assessment.submitted_version,
+            Case.id,
+            Case.title,
+            Vendor.id,
+            Vendor.name,
+        )
+        .join(Case)
+        .switch(Assessment)
+        .join(Vendor)
+        .switch(Assessment)
+    )
+
+
 # Built once per database and (department, limit): their text costs more than running them.
 def _counted(department: int | None, late: int):
     """Assessments by stored status: of every case along the (status, deadline) index alone."""
@@ -64,7 +87,7 @@ _COUNTS = PreparedSelect(
 )
 _UPCOMING = PreparedSelect(
     lambda key, today, until: (
-        assessment_rows()
+        _rows()
         .where(
             _mine(key[0]),
             Assessment.status.in_(EDITABLE),
@@ -77,15 +100,17 @@ _UPCOMING = PreparedSelect(
 )
 _OVERDUE = PreparedSelect(
     lambda key, today: (
-        assessment_rows()
+        _rows()
         .where(_mine(key[0]), Assessment.status.in_(EDITABLE), Assessment.deadline < today)
         .order_by(Assessment.deadline, Assessment.id)
         .limit(key[1])
     )
 )
+
+
 _WAITING = PreparedSelect(
     lambda key: (
-        with_latest_submission(assessment_rows())
+        with_latest_submission(_rows())
         .where(_mine(key[0]), Assessment.status == status.SUBMITTED)
         .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
         .limit(key[1])
