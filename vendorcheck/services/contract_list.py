@@ -13,6 +13,7 @@ from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.services.paging import Page, PageRequest, page_of
 from vendorcheck.store.models import Contract, Department, RegisterEntry, Vendor
+from vendorcheck.store.prepared import PreparedSelect
 
 LIST_LIMIT = 5000
 SOON_DAYS = 30
@@ -121,10 +122,19 @@ def page_of_contracts(
     return page_of(_matching(reader, criteria, today or today_jst()), SORTS, wanted, Contract.id)
 
 
+# Asked at every fresh dashboard: its text built once per database and department.
+_COUNTS = PreparedSelect(
+    lambda scope: (
+        visible_to(Contract.select(Contract.status, fn.COUNT(Contract.id)), scope)
+        .group_by(Contract.status)
+        .tuples()
+    )
+)
+
+
 def count_by_status(reader: Reader) -> dict[str, int]:
     """How many visible contracts are in each state."""
     counts = dict.fromkeys(rules.CONTRACT_STATUS_LABELS, 0)
-    query = visible(Contract.select(Contract.status, fn.COUNT(Contract.id)), reader)
-    for state, n in query.group_by(Contract.status).tuples():
+    for state, n in _COUNTS.rows(scope_of(reader)):
         counts[state] = counts.get(state, 0) + n
     return counts

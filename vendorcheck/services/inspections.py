@@ -239,17 +239,29 @@ def verify(actor: Actor, row: CorrectiveRequest, *, close: bool, note: str) -> N
 
 
 def overdue_corrective(
-    today: dt.date | None = None, *, reader: Reader | None = None, limit: int | None = None
+    today: dt.date | None = None,
+    *,
+    reader: Reader | None = None,
+    limit: int | None = None,
+    brief: bool = False,
 ) -> list[CorrectiveRequest]:
     """Open corrective requests past their due day (of the reader's departments and the
-    first `limit` when given: in the database)."""
-    return _OVERDUE.rows((contract_list.scope_of(reader), limit), today or today_jst())
+    first `limit` when given: in the database); brief: with only what the dashboard shows
+    (their id and due day, the contract's id and number)."""
+    return _OVERDUE.rows((contract_list.scope_of(reader), limit, brief), today or today_jst())
 
 
-_OVERDUE = PreparedSelect(  # its text built once per database and (department, limit)
+_SHOWN = (
+    CorrectiveRequest.id,
+    CorrectiveRequest.contract,
+    CorrectiveRequest.due_on,
+    Contract.id,
+    Contract.number,
+)
+_OVERDUE = PreparedSelect(  # its text built once per database and (department, limit, brief)
     lambda key, today: (
         contract_list.visible_to(
-            CorrectiveRequest.select(CorrectiveRequest, Contract)
+            CorrectiveRequest.select(*(_SHOWN if key[2] else (CorrectiveRequest, Contract)))
             .join(Contract)
             .where(CorrectiveRequest.status.in_(STILL_OPEN), CorrectiveRequest.due_on < today),
             key[0],

@@ -24,6 +24,7 @@ from vendorcheck.store.models import (
     PeriodicReport,
     Staff,
 )
+from vendorcheck.store.prepared import PreparedSelect
 
 OPEN_CONTRACT_STATES = (rules.ACTIVE, rules.CLOSING)
 
@@ -45,24 +46,37 @@ def _start_of(today: dt.date) -> dt.datetime:
     return rules.deadline_instant(today - dt.timedelta(days=1))
 
 
+# What the dashboard shows of an open incident, the gravest and newest first: its text built
+# once per database and (department, limit).
+_OPEN_INCIDENTS = PreparedSelect(
+    lambda key: contract_list.visible_to(
+        Incident.select(
+            Incident.id, Incident.contract, Incident.severe, Incident.late, Contract.id,
+            Contract.number,
+        )
+        .join(Contract)
+        .where(Incident.status == "open"),
+        key[0],
+    )
+    .order_by(Incident.severe.desc(), Incident.found_at.desc())
+    .limit(key[1])
+)  # fmt: skip
+
+
 def board(
     reader: Reader = SYSTEM_READER, *, today: dt.date | None = None, limit: int = 20
 ) -> MonitoringBoard:
-    """What the reader's departments (every department for ciso and admin) need to act on."""
+    """What the reader's departments (every department for ciso and admin) need to act on,
+    with what the dashboard shows of each item."""
     today = today or today_jst()
     counts = contract_list.count_by_status(reader)
-    incidents = contract_list.visible(
-        Incident.select(Incident, Contract).join(Contract).where(Incident.status == "open"),
-        reader,
-    ).order_by(Incident.severe.desc(), Incident.found_at.desc())
-
     return MonitoringBoard(
         active=counts[rules.ACTIVE],
         closing=counts[rules.CLOSING],
         waiting_review=waiting_review(reader, limit),
-        overdue_reports=overdue_reports(_start_of(today), reader=reader, limit=limit),
-        overdue_corrective=overdue_corrective(today, reader=reader, limit=limit),
-        open_incidents=list(incidents.limit(limit)),
+        overdue_reports=overdue_reports(_start_of(today), reader=reader, limit=limit, brief=True),
+        overdue_corrective=overdue_corrective(today, reader=reader, limit=limit, brief=True),
+        open_incidents=_OPEN_INCIDENTS.rows((contract_list.scope_of(reader), limit)),
         reconfirmation_due=reconfirmation.due_contracts(today, limit=limit, reader=reader),
         today=today,
     )

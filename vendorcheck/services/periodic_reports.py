@@ -271,20 +271,34 @@ def overdue_reports(
     contracts: Sequence[int] | None = None,
     reader: Reader | None = None,
     limit: int | None = None,
+    brief: bool = False,
 ) -> list[PeriodicReport]:
     """Reports still to file whose deadline has ended in Japan time (of the reader's
-    departments and the first `limit` when given: in the database)."""
+    departments and the first `limit` when given: in the database); brief: with only what the
+    dashboard shows of them (BOARD_FIELDS)."""
     now = now or utcnow()
     cutoff = rules.jst_date(now) - dt.timedelta(days=1)  # due on or before yesterday (JST)
     if contracts is None:
-        return _OVERDUE.rows((contract_list.scope_of(reader), limit), cutoff)
+        return _OVERDUE.rows((contract_list.scope_of(reader), limit, brief), cutoff)
     query = _overdue(cutoff).where(PeriodicReport.contract.in_(list(contracts)))
     return list(query.order_by(PeriodicReport.due_on, PeriodicReport.id).limit(limit))
 
 
-def _overdue(cutoff):
+# What the dashboard shows of a report: its number and due day, its contract's number and title.
+BOARD_FIELDS = (
+    PeriodicReport.id,
+    PeriodicReport.contract,
+    PeriodicReport.sequence,
+    PeriodicReport.due_on,
+    Contract.id,
+    Contract.number,
+    Contract.title,
+)
+
+
+def _overdue(cutoff, fields=(PeriodicReport, Contract)):
     return (
-        PeriodicReport.select(PeriodicReport, Contract)
+        PeriodicReport.select(*fields)
         .join(Contract)
         .where(
             PeriodicReport.status.in_(EDITABLE),
@@ -294,11 +308,13 @@ def _overdue(cutoff):
     )
 
 
-# Built once per database and (department, limit): the text of these wide selects costs more
+# Built once per database and (department, limit, brief): the text of these selects costs more
 # than running them on the dashboard.
 _OVERDUE = PreparedSelect(
     lambda key, cutoff: (
-        contract_list.visible_to(_overdue(cutoff), key[0])
+        contract_list.visible_to(
+            _overdue(cutoff, BOARD_FIELDS) if key[2] else _overdue(cutoff), key[0]
+        )
         .order_by(PeriodicReport.due_on, PeriodicReport.id)
         .limit(key[1])
     )
@@ -306,7 +322,7 @@ _OVERDUE = PreparedSelect(
 _WAITING = PreparedSelect(
     lambda key: (
         contract_list.visible_to(
-            PeriodicReport.select(PeriodicReport, Contract)
+            PeriodicReport.select(*BOARD_FIELDS)
             .join(Contract)
             .where(PeriodicReport.status == SUBMITTED),
             key[0],
@@ -318,4 +334,6 @@ _WAITING = PreparedSelect(
 
 
 def waiting_review(reader: Reader | None = None, limit: int | None = None) -> list[PeriodicReport]:
+    """Submitted reports waiting for review, the first submitted first, with what the
+    dashboard shows of them (BOARD_FIELDS)."""
     return _WAITING.rows((contract_list.scope_of(reader), limit))

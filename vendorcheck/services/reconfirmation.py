@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import secrets
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
@@ -48,6 +48,7 @@ from vendorcheck.store.models import (
     Submission,
     utcnow,
 )
+from vendorcheck.store.prepared import PreparedSelect, given
 
 VERDICT_RANK = {VERDICT_CONFORMING: 2, VERDICT_CONDITIONAL: 1, VERDICT_NONCONFORMING: 0}
 ANSWER_DAYS = 30
@@ -71,34 +72,47 @@ def is_due(contract: Contract, today: dt.date) -> bool:
     )
 
 
+def _running(scope: int | None):
+    """The running contracts' dates and the day each was last asked to re-confirm (or None)."""
+    last = (
+        Reconfirmation.select(
+            Reconfirmation.contract.alias("asked_of"),
+            fn.MAX(Reconfirmation.asked_on).alias("last_asked"),
+        )
+        .group_by(Reconfirmation.contract)
+        .alias("last")
+    )
+    query = (
+        Contract.select(Contract.id, Contract.starts_on, Contract.ends_on, last.c.last_asked)
+        .join(last, JOIN.LEFT_OUTER, on=(Contract.id == last.c.asked_of))
+        .where(Contract.status == rules.ACTIVE)
+    )
+    return contract_list.visible_to(query, scope).order_by(Contract.starts_on, Contract.id).tuples()
+
+
+# Built once per database and department (and number of ids): the dashboard asks at every view.
+_RUNNING = PreparedSelect(_running)
+_SHOWN = PreparedSelect(  # what the dashboard shows of a contract due
+    lambda _key, *ids: Contract.select(Contract.id, Contract.number, Contract.title).where(
+        Contract.id.in_(given(ids))
+    )
+)
+
+
 def due_contracts(
     today: dt.date, *, limit: int = 20, reader: Reader | None = None
 ) -> list[Contract]:
     """The running contracts (of the reader's departments) whose re-confirmation is due, in
-    three queries: the dates of every running contract, then the first `limit` due in full."""
-    last_asked = {
-        contract_id: asked
-        for contract_id, asked in Reconfirmation.select(
-            Reconfirmation.contract, fn.MAX(Reconfirmation.asked_on)
-        )
-        .group_by(Reconfirmation.contract)
-        .tuples()
-    }
-    running = Contract.select(Contract.id, Contract.starts_on, Contract.ends_on).where(
-        Contract.status == rules.ACTIVE
-    )
-    if reader is not None:
-        running = contract_list.visible(running, reader)
+    two queries: the dates of every running contract, then the first `limit` due (their id,
+    number and title)."""
     due = [
         contract_id
-        for contract_id, starts_on, ends_on in running.order_by(
-            Contract.starts_on, Contract.id
-        ).tuples()
-        if rules.reconfirmation_due(
-            _as_date(starts_on), _as_date(ends_on), _as_date(last_asked.get(contract_id)), today
-        )
+        for contract_id, starts_on, ends_on, asked in _RUNNING.rows(contract_list.scope_of(reader))
+        if rules.reconfirmation_due(_as_date(starts_on), _as_date(ends_on), _as_date(asked), today)
     ][:limit]
-    found = {c.id: c for c in Contract.select().where(Contract.id.in_(due or [0]))}
+    if not due:
+        return []
+    found = {c.id: c for c in _SHOWN.rows(None, *due)}
     return [found[contract_id] for contract_id in due]
 
 
