@@ -24,11 +24,9 @@ from vendorcheck.services.errors import Conflict, NotFound, ServiceError, too_lo
 from vendorcheck.store.db import database, is_sqlite
 from vendorcheck.store.models import (
     Assessment,
-    Case,
     Remediation,
     ReviewScore,
     Staff,
-    Vendor,
     utcnow,
 )
 
@@ -191,17 +189,6 @@ def _figure(value: float | None) -> str:
 
 
 # --- remediations ------------------------------------------------------------------------------
-
-
-def remediation_rows():
-    """Remediations with their assessment, its case and its vendor, in one query."""
-    return (
-        Remediation.select(Remediation, Assessment, Case, Vendor)
-        .join(Assessment)
-        .join(Case)
-        .switch(Assessment)
-        .join(Vendor)
-    )
 
 
 def remediations_by_question(assessment: Assessment) -> dict[str, list[Remediation]]:

@@ -12,11 +12,19 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
-from vendorcheck.services.judgement import named_question, remediation_rows
+from vendorcheck.services.judgement import named_question
 from vendorcheck.services.mail import queue_mail
 from vendorcheck.services.organisation import site_name
 from vendorcheck.store.db import database
-from vendorcheck.store.models import Assessment, Remediation, Staff
+from vendorcheck.store.models import (
+    Assessment,
+    Case,
+    QuestionnaireSnapshot,
+    Remediation,
+    Staff,
+    Vendor,
+)
+from vendorcheck.store.prepared import PreparedSelect
 
 
 @dataclass(frozen=True)
@@ -25,19 +33,44 @@ class OverdueRemediation:
     days_late: int
 
 
-def overdue_remediations(
-    today: dt.date | None = None, *, limit: int | None = 50
-) -> list[OverdueRemediation]:
-    """Accepted, not done, past their due date (the newest row per question), in one query."""
-    today = today or today_jst()
+def _overdue(limit: int | None, today: dt.date):
+    """Accepted, not done, past their due date (the newest row per question), with what the
+    dashboard and the notices read of them, their assessment, case, vendor and snapshot (not
+    its content: the questionnaire is kept by hash once rebuilt)."""
     newer = Remediation.alias()
     superseded = newer.select(newer.id).where(
         newer.assessment == Remediation.assessment,
         newer.question_id == Remediation.question_id,
         newer.id > Remediation.id,
     )
-    query = (
-        remediation_rows()
+    return (
+        Remediation.select(
+            Remediation.id,
+            Remediation.assessment,
+            Remediation.question_id,
+            Remediation.action,
+            Remediation.due_on,
+            Remediation.staff,
+            Assessment.id,
+            Assessment.case,
+            Assessment.vendor,
+            Assessment.snapshot,
+            Assessment.invited_by,
+            Case.id,
+            Case.title,
+            Vendor.id,
+            Vendor.name,
+            QuestionnaireSnapshot.id,
+            QuestionnaireSnapshot.questionnaire_id,
+            QuestionnaireSnapshot.version,
+            QuestionnaireSnapshot.content_hash,
+        )
+        .join(Assessment)
+        .join(Case)
+        .switch(Assessment)
+        .join(Vendor)
+        .switch(Assessment)
+        .join(QuestionnaireSnapshot)
         .where(
             Remediation.accepted == True,  # noqa: E712
             Remediation.done_at.is_null(),
@@ -46,10 +79,21 @@ def overdue_remediations(
             ~fn.EXISTS(superseded),
         )
         .order_by(Remediation.due_on, Remediation.id)
+        .limit(limit)
     )
-    if limit is not None:
-        query = query.limit(limit)
-    return [OverdueRemediation(row, (today - row.due_on).days) for row in query]
+
+
+_OVERDUE = PreparedSelect(_overdue)  # built once per database and limit
+
+
+def overdue_remediations(
+    today: dt.date | None = None, *, limit: int | None = 50
+) -> list[OverdueRemediation]:
+    """Accepted, not done, past their due date (the newest row per question), in one query."""
+    today = today or today_jst()
+    return [
+        OverdueRemediation(row, (today - row.due_on).days) for row in _OVERDUE.rows(limit, today)
+    ]
 
 
 def _active_email(staff: Staff | None) -> str:
