@@ -12,6 +12,7 @@ from peewee import Field, Select, fn
 
 from vendorcheck.store.db import database
 from vendorcheck.store.models import AuditEvent
+from vendorcheck.store.prepared import PreparedSelect, as_given
 
 
 @dataclass(frozen=True)
@@ -132,9 +133,30 @@ def search(criteria: AuditFilter, *, page: int = 1, per_page: int = 50) -> Event
     return EventPage(list(query.paginate(page, per_page)), total, page, counted > COUNT_LIMIT)
 
 
+# What the dashboard's lists show of an event (not the before and after it records): their
+# text built once per database (and limit).
+_LISTED = (
+    AuditEvent.id,
+    AuditEvent.at,
+    AuditEvent.actor_label,
+    AuditEvent.action,
+    AuditEvent.summary,
+)
+_NEWEST = PreparedSelect(lambda limit: _filtered(AuditFilter()).select(*_LISTED).limit(limit))
+_BY_ACTOR = PreparedSelect(
+    lambda limit, kind, actor_id: (
+        AuditEvent.select(*_LISTED)
+        .where(AuditEvent.actor_kind == as_given(kind), AuditEvent.actor_id == as_given(actor_id))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
+)
+
+
 def newest(limit: int = 10) -> list[AuditEvent]:
-    """The newest events, without counting them all (the dashboard's panel)."""
-    return list(_filtered(AuditFilter()).limit(limit))
+    """The newest events, without counting them all (the dashboard's panel: their time, actor,
+    action and summary)."""
+    return _NEWEST.rows(limit)
 
 
 def iter_all(criteria: AuditFilter) -> Iterator[AuditEvent]:
@@ -173,11 +195,6 @@ def actors_like(text: str) -> list[str]:
 
 
 def recent_by(actor_kind: str, actor_id: int, limit: int = 10) -> list[AuditEvent]:
-    """The newest events one actor caused (the dashboard's "my recent actions")."""
-    query = (
-        AuditEvent.select()
-        .where(AuditEvent.actor_kind == actor_kind, AuditEvent.actor_id == actor_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
-    )
-    return list(query)
+    """The newest events one actor caused (the dashboard's "my recent actions": their time,
+    action and summary)."""
+    return _BY_ACTOR.rows(limit, actor_kind, actor_id)

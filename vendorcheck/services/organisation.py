@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from peewee import fn
+
 from vendorcheck.domain.classification import SCHEMES, build_scheme
 from vendorcheck.services import audit
 from vendorcheck.services.audit import Actor
@@ -64,11 +66,22 @@ class SetupProgress:
         return self.organisation_named and self.departments > 0 and self.staff_members > 0
 
 
+# The first-run counts in one query, its text built once per database: active departments and
+# active staff other than admins.
+_SETUP_COUNTS = PreparedQuery(
+    lambda: Department.select(
+        fn.COUNT(Department.id),
+        Staff.select(fn.COUNT(Staff.id)).where(Staff.role != "admin", Staff.active == True),  # noqa: E712
+    ).where(Department.active == True)  # noqa: E712
+)
+
+
 def setup_progress() -> SetupProgress:
+    departments, staff_members = _SETUP_COUNTS.row()
     return SetupProgress(
         organisation_named=is_set_up(),
-        departments=Department.select().where(Department.active == True).count(),  # noqa: E712
-        staff_members=Staff.select().where(Staff.role != "admin", Staff.active == True).count(),  # noqa: E712
+        departments=departments,
+        staff_members=staff_members,
     )
 
 
@@ -159,11 +172,20 @@ def update_organisation(
     return organisation
 
 
+_DEPARTMENTS = {  # by include_inactive: their text built once per database
+    True: PreparedQuery(lambda: Department.select().order_by(Department.sort_order, Department.id)),
+    False: PreparedQuery(
+        lambda: (
+            Department.select()
+            .where(Department.active == True)  # noqa: E712
+            .order_by(Department.sort_order, Department.id)
+        )
+    ),
+}
+
+
 def list_departments(*, include_inactive: bool = True) -> list[Department]:
-    query = Department.select().order_by(Department.sort_order, Department.id)
-    if not include_inactive:
-        query = query.where(Department.active == True)  # noqa: E712
-    return list(query)
+    return _DEPARTMENTS[bool(include_inactive)].rows()
 
 
 def get_department(department_id: int) -> Department:

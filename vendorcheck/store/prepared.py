@@ -71,11 +71,16 @@ class PreparedQuery:
 MAX_LISTED = 64
 
 
+def as_given(value: Any) -> Value:
+    """A value reaching the text as given, not converted by the field it is compared with, so
+    that ids and names can be the values of a PreparedSelect."""
+    return Value(value, converter=False)
+
+
 def given(values: Sequence[Any]) -> list[Value]:
-    """The values of an IN list (`field.in_(given(ids))`), each reaching the text as given,
-    not converted by the field, so that ids and names can be the values of a PreparedSelect;
-    the number of values is part of the kept text's name: keep lists of at most MAX_LISTED."""
-    return [Value(value, converter=False) for value in values]
+    """The values of an IN list (`field.in_(given(ids))`), each as_given; the number of values
+    is part of the kept text's name: keep lists of at most MAX_LISTED."""
+    return [as_given(value) for value in values]
 
 
 class _Slot:
