@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from vendorcheck.store.models import Department, Staff
-from vendorcheck.store.prepared import PreparedSelect
+from vendorcheck.store.prepared import PreparedSelect, given
 
 
 def _staff(key, since):
@@ -46,3 +46,16 @@ def test_a_value_a_field_converts_is_refused(db):
     prepared = PreparedSelect(lambda key, active: Staff.select().where(Staff.active == active))
     with pytest.raises(ValueError, match="converted or left out"):
         prepared.rows(None, True)
+
+
+def test_ids_given_in_a_list_are_values_with_a_text_per_number_of_them(db, make_staff):
+    staff = [make_staff("officer", login_id=f"officer-{n}") for n in range(3)]
+    prepared = PreparedSelect(
+        lambda _key, *ids: Staff.select().where(Staff.id.in_(given(ids))).order_by(Staff.id)
+    )
+    ids = [s.id for s in staff]
+    assert [s.login_id for s in prepared.rows(None, *ids)] == [s.login_id for s in staff]
+    assert [s.id for s in prepared.rows(None, ids[2], ids[0])] == [ids[0], ids[2]]
+    assert [s.id for s in prepared.rows(None, ids[1], ids[2])] == [ids[1], ids[2]]
+    assert prepared.rows(None) == []
+    assert len(prepared._texts) == 3  # two, three and no ids

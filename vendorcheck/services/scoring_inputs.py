@@ -4,11 +4,13 @@ the answers claim. The comparison of a case and the CISO's queue both score thro
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import fn
 
@@ -31,9 +33,41 @@ from vendorcheck.store.models import (
 )
 from vendorcheck.store.prepared import MAX_LISTED, PreparedSelect, given
 
-_CACHE_SIZE = 256  # scorecards; a 50-vendor case of 200 questions holds about 2.5 MB
-_cards: OrderedDict[Hashable, Scorecard] = OrderedDict()
-_cards_lock = threading.Lock()
+
+class Kept:
+    """The most recently used values of a pure function, at most `size` of them, by key."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            value = self._values.get(key, _MISSING)
+            if value is not _MISSING:
+                self._values.move_to_end(key)
+                return value
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+_MISSING = object()
+_cards = Kept(256)  # scorecards; a 50-vendor case of 200 questions holds about 2.5 MB
+# The ISMAP claims in an assessment's answers (not their check: the list changes), so that a
+# view does not parse every answer again: a few small tuples each.
+_claims = Kept(1024)
 
 
 def cached_score(
@@ -53,22 +87,44 @@ def cached_score(
         tuple(sorted(remediations.items())),
         tuple(sorted(checks.items())),
     )
-    with _cards_lock:
-        card = _cards.get(key)
-        if card is not None:
-            _cards.move_to_end(key)
-            return card
-    card = score(questionnaire, load_json(answers_json), tier, reviews, remediations, checks)
-    with _cards_lock:
-        _cards[key] = card
-        while len(_cards) > _CACHE_SIZE:
-            _cards.popitem(last=False)
-    return card
+    return _cards.get(
+        key,
+        lambda: score(questionnaire, load_json(answers_json), tier, reviews, remediations, checks),
+    )
+
+
+def claims_in(
+    questionnaire: Questionnaire,
+    answers_json: str,
+    tier: int,
+    vendor,
+    case,
+    review_due: dt.date | None,
+) -> tuple[tuple[str, Claim], ...]:
+    """The (question id, claim) of every ISMAP number answered, or those of identical inputs
+    found before (they are a pure function of the questionnaire, the answers and the party)."""
+
+    def parsed() -> tuple[tuple[str, Claim], ...]:
+        answers = load_json(answers_json)
+        party = ismap_claims.party_of(vendor, case, answers, review_due)
+        return tuple(ismap_claims.claims_in_answers(questionnaire, answers, tier, party))
+
+    key = (
+        questionnaire.content_hash,
+        tier,
+        answers_json,
+        vendor.name,
+        vendor.corporate_number,
+        case.title,
+        case.contract_end,
+        review_due,
+    )
+    return _claims.get(key, parsed)
 
 
 def clear_cache() -> None:
-    with _cards_lock:
-        _cards.clear()
+    _cards.clear()
+    _claims.clear()
 
 
 @dataclass(frozen=True)
@@ -208,11 +264,13 @@ def ismap_checks(
         if submission is None:
             continue
         case = case_of(assessment)
-        answers = load_json(submission.answers)
-        party = ismap_claims.party_of(assessment.vendor, case, answers, assessment.review_due)
-        questionnaire = inputs.questionnaires[assessment.snapshot_id]
-        for question_id, claim in ismap_claims.claims_in_answers(
-            questionnaire, answers, case.tier, party
+        for question_id, claim in claims_in(
+            inputs.questionnaires[assessment.snapshot_id],
+            submission.answers,
+            case.tier,
+            assessment.vendor,
+            case,
+            assessment.review_due,
         ):
             claims.append((assessment.id, question_id, claim))
     checked: dict[int, list[ismap_claims.AnsweredClaim]] = {}
