@@ -56,11 +56,13 @@ def main() -> None:
     with app.app_context(), db.connection_context():
         staff = Staff.get(Staff.role == "ciso")
         reader, today = Reader(staff.id, staff.role, staff.department_id), today_jst()
+        # The page gives the queue the board's list of answers waiting for review (web/home.py).
+        waiting = assessment_board.dashboard(reader=reader).waiting_review
         panels = {
             "expiring": lambda: expiry.expiring_panel(50),
             "setup": setup_progress,
             "organisation": get_organisation,
-            "queue": ciso_queue,
+            "queue": lambda: ciso_queue(waiting=waiting),
             "recent": lambda: audit.newest(10),
             "my_events": lambda: audit.recent_by("staff", staff.id),
             "board": lambda: assessment_board.dashboard(reader=reader),
