@@ -10,7 +10,7 @@ from vendorcheck.domain.jp import in_japan, today_jst
 from vendorcheck.services.assessment_board import waiting_for_review
 from vendorcheck.services.scoring_inputs import scorecards
 from vendorcheck.store.models import Assessment, Case, QuestionnaireSnapshot, Remediation, Vendor
-from vendorcheck.store.prepared import PreparedSelect, given
+from vendorcheck.store.prepared import MAX_LISTED, PreparedSelect, given
 
 QUEUE_LIMIT = 20
 
@@ -31,10 +31,12 @@ _PROPOSED = PreparedSelect(
         .tuples()
     )
 )
+
+
 # What scoring and the queue's rows read of an assessment, its case and vendor, and its
 # snapshot without the content (the questionnaire is kept by hash once rebuilt).
-_SCORED = PreparedSelect(
-    lambda _key, *ids: (
+def _scored(ids):
+    return (
         Assessment.select(
             Assessment.id,
             Assessment.case,
@@ -61,9 +63,11 @@ _SCORED = PreparedSelect(
         .join(Vendor)
         .switch(Assessment)
         .join(QuestionnaireSnapshot)
-        .where(Assessment.id.in_(given(ids)))
+        .where(Assessment.id.in_(ids))
     )
-)
+
+
+_SCORED = PreparedSelect(lambda _key, *ids: _scored(given(ids)))
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,13 @@ def ciso_queue(
     waiting = waiting_for_review(limit=limit) if waiting is None else waiting
     proposed = _PROPOSED.rows(limit)
     ids = sorted({a.id for a in waiting} | {assessment_id for _, assessment_id, _, _ in proposed})
-    full = {a.id: a for a in _SCORED.rows(None, *ids)} if ids else {}
+    if not ids:
+        scored = []
+    elif len(ids) <= MAX_LISTED:
+        scored = _SCORED.rows(None, *ids)
+    else:  # a longer queue than the page's: not a text kept for each length
+        scored = _scored(ids)
+    full = {a.id: a for a in scored}
     cards = scorecards(list(full.values()))
     items = []
     for assessment in waiting:

@@ -48,7 +48,7 @@ from vendorcheck.store.models import (
     Submission,
     utcnow,
 )
-from vendorcheck.store.prepared import PreparedSelect, given
+from vendorcheck.store.prepared import MAX_LISTED, PreparedSelect, given
 
 VERDICT_RANK = {VERDICT_CONFORMING: 2, VERDICT_CONDITIONAL: 1, VERDICT_NONCONFORMING: 0}
 ANSWER_DAYS = 30
@@ -92,11 +92,14 @@ def _running(scope: int | None):
 
 # Built once per database and department (and number of ids): the dashboard asks at every view.
 _RUNNING = PreparedSelect(_running)
-_SHOWN = PreparedSelect(  # what the dashboard shows of a contract due
-    lambda _key, *ids: Contract.select(Contract.id, Contract.number, Contract.title).where(
-        Contract.id.in_(given(ids))
-    )
-)
+
+
+def _shown(ids):
+    """What the dashboard shows of a contract due."""
+    return Contract.select(Contract.id, Contract.number, Contract.title).where(Contract.id.in_(ids))
+
+
+_SHOWN = PreparedSelect(lambda _key, *ids: _shown(given(ids)))
 
 
 def due_contracts(
@@ -112,7 +115,8 @@ def due_contracts(
     ][:limit]
     if not due:
         return []
-    found = {c.id: c for c in _SHOWN.rows(None, *due)}
+    shown = _SHOWN.rows(None, *due) if len(due) <= MAX_LISTED else _shown(due)
+    found = {c.id: c for c in shown}
     return [found[contract_id] for contract_id in due]
 
 
