@@ -221,26 +221,23 @@ def expiring_panel(limit: int, today: dt.date | None = None) -> tuple[list[Expir
     return expiring_soon(today, limit=limit), total
 
 
+_CERTIFICATE_FIELDS = (  # what an item shows of a registered certificate and its vendor
+    VendorCertification.id, VendorCertification.kind, VendorCertification.number,
+    VendorCertification.expires_on, Vendor.id, Vendor.name, Vendor.contact_email,
+)  # fmt: skip
+
+
 def _certificates_between(start: dt.date, until: dt.date):
-    """Registered certificates expiring from start to until: what an item shows of them."""
     return (
-        VendorCertification.select(
-            VendorCertification.id,
-            VendorCertification.kind,
-            VendorCertification.number,
-            VendorCertification.expires_on,
-            Vendor.id,
-            Vendor.name,
-            Vendor.contact_email,
-        )
+        VendorCertification.select(*_CERTIFICATE_FIELDS)
         .join(Vendor)
         .where(VendorCertification.expires_on.between(start, until))
         .order_by(VendorCertification.expires_on, VendorCertification.id)
     )
 
 
-# Built once per database (and limit): the dashboard asks them at every fresh view.
-_TOTALS = PreparedSelect(  # how many certificates and how many answered dates
+# Built once per database (and limit), asked at every fresh dashboard: the totals, the items.
+_TOTALS = PreparedSelect(
     lambda _key, start, until: (
         _certificates_between(start, until)
         .select(fn.COUNT(VendorCertification.id))
