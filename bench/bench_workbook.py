@@ -28,7 +28,8 @@ from vendorcheck.domain.questionnaire.types import SampleFacts
 from vendorcheck.services import checksheets, invitations
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.checksheet_download import build_checksheet
-from vendorcheck.services.organisation import get_organisation, update_organisation
+from vendorcheck.services.organisation import get_organisation
+from vendorcheck.services.organisation_settings import update_organisation
 from vendorcheck.services.questionnaires import catalogue
 from vendorcheck.store.migrate import apply_migrations
 from vendorcheck.store.models import Case, Vendor

@@ -8,7 +8,7 @@ import itertools
 
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.jp import normalize
-from vendorcheck.services import register_ismap, register_people
+from vendorcheck.services import register_flags, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.models import Department, RegisterEntry
 
@@ -42,7 +42,7 @@ def make_entry(
         name_normalized=normalize(values["name"]),
         **values,
     )
-    register_ismap.refresh([entry])  # as every save of an entry does
+    register_flags.refresh([entry])  # as every save of an entry does
     register_people.add_assignment(
         Actor.system("test"),
         entry,

@@ -23,7 +23,7 @@ from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.domain.requirements import CONTRACT_COVERAGE
 from vendorcheck.services import annexes as annex_service
 from vendorcheck.services import answers as answer_service
-from vendorcheck.services import invitations
+from vendorcheck.services import invitations, organisation_settings
 from vendorcheck.services import organisation as organisation_service
 from vendorcheck.services.assessments import questionnaire_of
 from vendorcheck.services.audit import Actor
@@ -89,7 +89,7 @@ def make_assessment(
     """A case of a kind with contract dates, one invited vendor, answered and submitted."""
     organisation = organisation_service.get_organisation()
     if organisation.name != ORGANISATION:
-        organisation_service.update_organisation(
+        organisation_settings.update_organisation(
             Actor.system("test"),
             name=ORGANISATION,
             classification_scheme=organisation.classification_scheme,
@@ -230,7 +230,7 @@ def test_party_terms_and_report_hours_come_from_the_organisation(app, client, of
     assessment = make_assessment(
         app, "outsourcing", overrides={"incident.report_hours": "within_72h"}
     )
-    organisation_service.update_organisation(
+    organisation_settings.update_organisation(
         Actor.system("test"),
         name=ORGANISATION,
         classification_scheme="classic",

@@ -45,6 +45,10 @@ class Scheme:
     def tier_for(self, code: str) -> int:
         return self.level(code).tier
 
+    def tier_or_lowest(self, code: str) -> int:
+        """The tier of a level; 1 for no level, or one the scheme does not have (any more)."""
+        return next((level.tier for level in self.levels if level.code == code), 1)
+
     def handles_confidential(self, code: str) -> bool:
         return handles_confidential(self.level(code))
 

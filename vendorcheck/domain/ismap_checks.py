@@ -226,6 +226,16 @@ def lasting_check(claim: Claim, entry: Entry | None) -> tuple[bool, dt.date | No
     return failed, entry.valid_until if entry is not None else None
 
 
+def failing_from(failed: bool, listed_until: dt.date | None) -> dt.date | None:
+    """The first day a stored check fails (dt.date.min: on every day; None: on none)."""
+    if failed:
+        return dt.date.min
+    if listed_until is None or listed_until == dt.date.max:
+        return None
+    return listed_until + dt.timedelta(days=1)
+
+
 def fails_on(failed: bool, listed_until: dt.date | None, today: dt.date) -> bool:
     """A stored check as of `today`: what check_claim(claim, entry, today) finds high or medium."""
-    return failed or (listed_until is not None and listed_until < today)
+    since = failing_from(failed, listed_until)
+    return since is not None and since <= today

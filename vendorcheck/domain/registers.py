@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from vendorcheck.domain.ismap_checks import failing_from
+
 # Entry states (申請中 → 承認済 → 利用中 → 休止 → 廃止).
 APPLIED, APPROVED, ACTIVE, SUSPENDED, RETIRED = (
     "applied",
@@ -24,6 +26,7 @@ STATUS_LABELS = MappingProxyType(
         RETIRED: "廃止",
     }
 )
+IN_USE = (APPROVED, ACTIVE, SUSPENDED)  # an entry in use: reviewed, on the dashboard
 # Which state an entry may move to by hand (retirement has its own step with evidence).
 STATUS_MOVES = MappingProxyType({APPROVED: (ACTIVE,), ACTIVE: (SUSPENDED,), SUSPENDED: (ACTIVE,)})
 
@@ -108,7 +111,10 @@ class EntryFacts:
     needs_responsible: bool
     classification_tier: int
     ismap_number: str
-    ismap_unconfirmed: bool = False  # a number is recorded but the ISMAP lists do not bear it out
+    # The ISMAP check of the number as stored (domain/ismap_checks.lasting_check): the lists do
+    # not bear it out on any day, and the listed validity after which they do not.
+    ismap_check_failed: bool = False
+    ismap_listed_until: dt.date | None = None
 
 
 FLAG_LABELS = MappingProxyType(
@@ -130,29 +136,51 @@ def dormant_since(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=DORMANT_DAYS)
 
 
-def flags(facts: EntryFacts, today: dt.date) -> tuple[str, ...]:
-    """The problems an entry shows (ids of FLAG_LABELS), in a stable order."""
+# The first day of the flags no date waits for: before any day a flag is read on, and a day
+# that SQLite and PostgreSQL DATE columns both store (0001-01-01).
+ALWAYS = dt.date.min
+
+
+def _days_after(day: dt.date, days: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:  # after 9999-12-31: never
+        return None
+
+
+def flag_dates(facts: EntryFacts) -> dict[str, dt.date]:
+    """The flags an entry raises on some day (ids of FLAG_LABELS, in a stable order), each with
+    the first day it is raised: ALWAYS, or the day after the review date, DORMANT_DAYS after the
+    last post, the day after the ISMAP listing ends. They change only when the entry (or the
+    lists, or the scheme) does, so services/register_flags.py stores them at those events."""
     if facts.status == RETIRED:
-        return ()
-    found = []
+        return {}
+    found: dict[str, dt.date | None] = {}
     if facts.entry_type == SNS:
         if not facts.mfa_enabled:
-            found.append("no_mfa")
+            found["no_mfa"] = ALWAYS
         if not facts.platform_verified:
-            found.append("unverified")
-        if facts.last_post_on and (today - facts.last_post_on).days >= DORMANT_DAYS:
-            found.append("dormant")
+            found["unverified"] = ALWAYS
+        if facts.last_post_on:
+            found["dormant"] = _days_after(facts.last_post_on, DORMANT_DAYS)
         if not facts.official_page_url or facts.listed_on_website is False:
-            found.append("not_listed")
+            found["not_listed"] = ALWAYS
     elif facts.classification_tier >= 2 and not facts.ismap_number.strip():
-        found.append("no_ismap")
-    elif facts.ismap_number.strip() and facts.ismap_unconfirmed:
-        found.append("ismap_unconfirmed")
-    if facts.next_review_on and facts.next_review_on < today:
-        found.append("review_overdue")
+        found["no_ismap"] = ALWAYS
+    elif facts.ismap_number.strip():
+        found["ismap_unconfirmed"] = failing_from(
+            facts.ismap_check_failed, facts.ismap_listed_until
+        )
+    if facts.next_review_on:
+        found["review_overdue"] = _days_after(facts.next_review_on, 1)
     if facts.needs_responsible:
-        found.append("needs_responsible")
-    return tuple(found)
+        found["needs_responsible"] = ALWAYS
+    return {flag: since for flag, since in found.items() if since is not None}
+
+
+def flags(facts: EntryFacts, today: dt.date) -> tuple[str, ...]:
+    """The problems an entry shows today (ids of FLAG_LABELS), in a stable order."""
+    return tuple(flag for flag, since in flag_dates(facts).items() if since <= today)
 
 
 def handle_forms(handle: str, url: str) -> tuple[str, ...]:

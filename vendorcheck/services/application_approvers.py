@@ -12,6 +12,7 @@ from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Forbidden, NotFound, ServiceError
 from vendorcheck.store.db import database
 from vendorcheck.store.models import ApplicationApprover, Department, Staff
+from vendorcheck.store.prepared import PreparedSelect
 
 REFUSED_DECISION = (
     "利用申請を判断できるのは、統括情報セキュリティ責任者・システム管理者と、"
@@ -104,16 +105,22 @@ def remove_approver(actor: Actor, reader: Reader, approver_id: int) -> None:
         )
 
 
+# Read on the dashboard of every officer: its text built once per staff member (key).
+_APPROVED = PreparedSelect(
+    lambda key: (
+        ApplicationApprover.select(ApplicationApprover.department)
+        .join(Staff, on=ApplicationApprover.staff == Staff.id)
+        .where(ApplicationApprover.staff == key[0], Staff.active == True)  # noqa: E712
+        .tuples()
+    )
+)
+
+
 def approved_departments(reader: Reader) -> set[int | None]:
     """The departments a named approver decides for (None in the set: every department)."""
     if reader.staff_id is None or not can(reader.role, "manage_cases"):
         return set()
-    return {
-        row.department_id
-        for row in ApplicationApprover.select(ApplicationApprover.department)
-        .join(Staff, on=ApplicationApprover.staff == Staff.id)
-        .where(ApplicationApprover.staff == reader.staff_id, Staff.active == True)  # noqa: E712
-    }
+    return {department_id for (department_id,) in _APPROVED.rows((reader.staff_id,))}
 
 
 def may_approve(reader: Reader, department_id: int | None) -> bool:

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from vendorcheck.domain import assessment_status
 from vendorcheck.domain import registers as reg
@@ -15,7 +15,7 @@ from vendorcheck.domain.access import REFUSED_CHANGE, REFUSED_READ, Reader
 from vendorcheck.domain.classification import CONFIDENTIAL_FROM_TIER
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
-from vendorcheck.services import application_approvers, audit, register_ismap, register_people
+from vendorcheck.services import application_approvers, audit, register_flags, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Conflict, Forbidden, NotFound, ServiceError
 from vendorcheck.services.invitations import store_snapshot
@@ -31,6 +31,7 @@ from vendorcheck.store.models import (
     UseApplication,
     utcnow,
 )
+from vendorcheck.store.prepared import PreparedSelect
 
 DECISIONS = {"approve": "承認", "return": "差戻し", "reject": "却下"}
 
@@ -129,7 +130,7 @@ def start(
             **{k: v for k, v in fields.items() if k != "next_review_on"},
             **links,
         )
-        register_ismap.refresh([entry])
+        register_flags.refresh([entry])
         application = UseApplication.create(
             entry=entry,
             kind=data.kind,
@@ -186,27 +187,62 @@ def applications_of(entry: RegisterEntry) -> list[UseApplication]:
     )
 
 
-def waiting_scope(query, reader: Reader):
-    """Restrict a query joined to RegisterEntry to the applications the reader may see waiting:
-    the own department's, and those of the departments the reader is named approver for."""
+def waiting_departments(reader: Reader) -> tuple[int, ...] | None:
+    """The departments whose waiting applications the reader sees (None: every one): the own
+    department's, and those of the departments the reader is named approver for."""
     if reader.sees_all:
-        return query
+        return None
     scope = application_approvers.approved_departments(reader)
     if None in scope:
-        return query
-    departments = {d for d in scope if d is not None} | {reader.department_id or 0}
-    return query.where(RegisterEntry.department.in_(sorted(departments)))
+        return None
+    return tuple(sorted({d for d in scope if d is not None} | {reader.department_id or 0}))
+
+
+def _in_departments(query, departments: tuple[int, ...] | None):
+    return query if departments is None else query.where(RegisterEntry.department.in_(departments))
+
+
+def waiting_scope(query, reader: Reader):
+    """Restrict a query joined to RegisterEntry to the applications the reader may see waiting."""
+    return _in_departments(query, waiting_departments(reader))
+
+
+# Read by the dashboard after every change: their text built once per scope (key).
+_WAITING = PreparedSelect(
+    lambda key: (
+        _in_departments(
+            UseApplication.select(UseApplication, RegisterEntry, Department)
+            .join(RegisterEntry)
+            .join(Department, JOIN.LEFT_OUTER, on=RegisterEntry.department == Department.id)
+            .where(UseApplication.status == reg.SUBMITTED),
+            key[0],
+        )
+        .order_by(UseApplication.submitted_at)
+        .limit(key[1])
+    )
+)
+_WAITING_COUNTS = PreparedSelect(
+    lambda key: (
+        _in_departments(
+            UseApplication.select(RegisterEntry.department, fn.COUNT(UseApplication.id))
+            .join(RegisterEntry)
+            .where(UseApplication.status == reg.SUBMITTED),
+            key[0],
+        )
+        .group_by(RegisterEntry.department)
+        .tuples()
+    )
+)
 
 
 def waiting(reader: Reader, limit: int = 50) -> list[UseApplication]:
     """Applications waiting for a decision, oldest first (what the approver works through)."""
-    query = (
-        UseApplication.select(UseApplication, RegisterEntry, Department)
-        .join(RegisterEntry)
-        .join(Department, JOIN.LEFT_OUTER, on=RegisterEntry.department == Department.id)
-        .where(UseApplication.status == reg.SUBMITTED)
-    )
-    return list(waiting_scope(query, reader).order_by(UseApplication.submitted_at).limit(limit))
+    return _WAITING.rows((waiting_departments(reader), limit))
+
+
+def waiting_counts(reader: Reader) -> dict[int | None, int]:
+    """How many applications wait for a decision, by department (of those the reader sees)."""
+    return dict(_WAITING_COUNTS.rows((waiting_departments(reader),)))
 
 
 def submitted(actor: Actor, application: UseApplication) -> None:
@@ -276,6 +312,7 @@ def decide(
             entry.retirement_note = f"利用申請が却下されたため（理由: {reason}）"
         entry.updated_at = utcnow()
         entry.save()
+        register_flags.refresh([entry])
         audit.record(
             actor,
             f"application.{decision}",

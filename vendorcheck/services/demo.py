@@ -15,7 +15,14 @@ from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.domain.roles import role_label
 from vendorcheck.services import answers as answer_service
 from vendorcheck.services import cases as case_service
-from vendorcheck.services import demo_contract_terms, demo_registers, invitations, judgement, review
+from vendorcheck.services import (
+    demo_contract_terms,
+    demo_registers,
+    invitations,
+    judgement,
+    organisation_settings,
+    review,
+)
 from vendorcheck.services import organisation as organisation_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import vendors as vendor_service
@@ -293,7 +300,7 @@ def load_demo(
         reason = refusal_reason()
         if reason:
             raise DemoRefused(reason)
-        organisation_service.update_organisation(
+        organisation_settings.update_organisation(
             SYSTEM,
             name=ORGANISATION,
             classification_scheme="r6",

@@ -16,7 +16,7 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.domain.questionnaire import Questionnaire
 from vendorcheck.services import demo_scale_history as history
-from vendorcheck.services import organisation as organisation_service
+from vendorcheck.services import organisation_settings
 from vendorcheck.services.demo import MAIL_DOMAIN, ORGANISATION, SYSTEM, DemoRefused, refusal_reason
 from vendorcheck.services.demo_answers import corporate_number
 from vendorcheck.services.demo_scale_cases import (
@@ -154,7 +154,7 @@ def load_scale(
     with database.atomic():
         if reason := refusal_reason():
             raise DemoRefused(reason)
-        organisation_service.update_organisation(
+        organisation_settings.update_organisation(
             SYSTEM,
             name=ORGANISATION,
             classification_scheme="r6",

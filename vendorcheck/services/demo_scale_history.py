@@ -15,7 +15,7 @@ from docx import Document
 from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain import monitoring as rules
 from vendorcheck.domain import registers as reg
-from vendorcheck.services import register_ismap
+from vendorcheck.services import register_flags
 from vendorcheck.store.models import (
     Assessment,
     AuditEvent,
@@ -171,7 +171,7 @@ def _registers(rng, scale, today, staff_ids, vendors) -> dict[str, int]:
                 "changed_by": staff_ids[0],
             }
         )
-    register_ismap.refresh()  # the claimed registrations checked, as every save does
+    register_flags.refresh()  # the ISMAP checks and flags stored, as every save does
     return {"register_entries": count, "register_people": bulk(RegisterPerson, people)}
 
 

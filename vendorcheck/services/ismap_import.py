@@ -14,7 +14,7 @@ from peewee import IntegrityError
 from vendorcheck.documents.table_files import TableFileError, read_table
 from vendorcheck.domain import ismap as lists
 from vendorcheck.domain.jp import normalize, today_jst
-from vendorcheck.services import audit, register_ismap
+from vendorcheck.services import audit, register_flags
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.store.db import database
@@ -244,7 +244,7 @@ def import_rows(
         for start in range(0, len(gone), BATCH * 5):
             ids = [entry.id for entry in gone[start : start + BATCH * 5]]
             IsmapEntry.update(removed_on=today).where(IsmapEntry.id.in_(ids)).execute()
-        register_ismap.refresh()  # the register's stored checks follow the lists at once
+        register_flags.refresh()  # the register's stored checks and flags follow at once
         record = IsmapImport.create(
             source=report.source[:500],
             how=how,

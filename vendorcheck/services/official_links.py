@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from vendorcheck.domain import registers as reg
-from vendorcheck.services import audit
+from vendorcheck.services import audit, register_flags
 from vendorcheck.services.audit import Actor
 from vendorcheck.store.db import database
 from vendorcheck.store.leases import lease_rows
@@ -193,6 +193,7 @@ def _record(results: list[CheckResult]) -> None:
                 link_check_note=result.note[:300],
                 link_check_leased_until=None,
             ).where(RegisterEntry.id == result.entry_id).execute()
+        register_flags.refresh_ids(result.entry_id for result in results)  # not_listed
         audit.record(
             Actor.system("check-official-links"),
             "register.link_check",

@@ -10,19 +10,17 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, SQL, fn
 
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.services import applications
 from vendorcheck.services.organisation import list_departments, organisation_scheme
-from vendorcheck.services.register_list import flag_conditions
 from vendorcheck.services.registers import entry_flags
-from vendorcheck.store.models import Department, RegisterEntry, UseApplication
+from vendorcheck.store.models import Department, RegisterEntry, RegisterFlag, UseApplication
 from vendorcheck.store.prepared import PreparedSelect
 
-IN_USE = (reg.APPROVED, reg.ACTIVE, reg.SUSPENDED)
-NOT_IN_USE = tuple(state for state in reg.STATUS_LABELS if state not in IN_USE)
+NOT_IN_USE = tuple(state for state in reg.STATUS_LABELS if state not in reg.IN_USE)
 
 
 def _in_use_condition():
@@ -116,39 +114,50 @@ def _in_use(department: int | None):
     return query.where(_in_use_condition())
 
 
-def _count(condition):
-    return fn.SUM(Case(None, [(condition, 1)], 0))
-
-
-# The board's queries, their text built once per database, department and scheme (key):
-# building it cost more than running it. Values: today and the day dormancy starts from.
-def _grouped(key, today, dormant_since):
-    conditions = flag_conditions(today, key[1], dormant_since)
-    query = RegisterEntry.select(
-        RegisterEntry.department,
-        _count(conditions["review_overdue"]).alias("overdue_reviews"),
-        _count(conditions["needs_responsible"]).alias("needs_responsible"),
-        *(_count(conditions[f]).alias(f) for f in ACCOUNT_FLAGS),
-    )
+def _flags_of(key, query):
+    """The query's flag rows of entries in use, of a department (key[0]; None: every one)."""
     if key[0] is not None:
-        query = query.where(RegisterEntry.department == key[0])
-    return query.where(_in_use_condition()).group_by(RegisterEntry.department).dicts()
+        query = query.where(RegisterFlag.department == key[0])
+    return query.where(RegisterFlag.in_use == True)  # noqa: E712
 
 
-def _flagged(key, today, dormant_since):
-    conditions = flag_conditions(today, key[1], dormant_since)
-    any_account_flag = conditions[ACCOUNT_FLAGS[0]]
-    for flag in ACCOUNT_FLAGS[1:]:
-        any_account_flag = any_account_flag | conditions[flag]
+# The board's queries, their text built once per database and department (key): building it
+# cost more than running it. The flags are the stored rows of services/register_flags.py.
+def _counts(key, today):
     return (
-        _in_use(key[0])
-        .where(Case(None, [(any_account_flag, 1)], 0) == 1)  # one scan, not an index per flag
-        .order_by(Department.sort_order, RegisterEntry.name_normalized, RegisterEntry.id)
+        _flags_of(
+            key,
+            RegisterFlag.select(
+                RegisterFlag.department, RegisterFlag.flag, fn.COUNT(SQL("*")).alias("n")
+            ).where(RegisterFlag.since <= today),
+        )
+        .group_by(RegisterFlag.department, RegisterFlag.flag)
+        .tuples()
+    )
+
+
+def _flagged(key, today):
+    order = (RegisterFlag.department_order, RegisterFlag.name_normalized, RegisterFlag.entry)
+    first = (  # the first entries in the board's order, read off the index in that order
+        _flags_of(
+            key,
+            RegisterFlag.select(RegisterFlag.entry).where(
+                RegisterFlag.since <= today, RegisterFlag.flag.in_(ACCOUNT_FLAGS)
+            ),
+        )
+        .group_by(*order)
+        .order_by(*order)
         .limit(LIST_LIMIT)
     )
+    return (
+        RegisterEntry.select(*SHOWN)
+        .join(Department, JOIN.LEFT_OUTER, on=RegisterEntry.department == Department.id)
+        .where(RegisterEntry.id.in_(first))
+        .order_by(Department.sort_order, RegisterEntry.name_normalized, RegisterEntry.id)
+    )
 
 
-_GROUPED = PreparedSelect(_grouped)
+_COUNTS = PreparedSelect(_counts)
 _FLAGGED = PreparedSelect(_flagged)
 _OVERDUE = PreparedSelect(
     lambda key, today: (
@@ -171,24 +180,16 @@ _NEEDING = PreparedSelect(
 def board(reader: Reader, today: dt.date) -> RegisterBoard:
     scheme = organisation_scheme()
     # visible(): officers and viewers their department (none: nothing), ciso and admin all
-    key = (reader.department_scope, scheme)
-    dormant_since = reg.dormant_since(today)
-    counts = {row["department"]: row for row in _GROUPED.rows(key, today, dormant_since)}
+    key = (reader.department_scope,)
+    counts: dict[int | None, dict[str, int]] = {}
+    for department_id, flag, number in _COUNTS.rows(key, today):
+        counts.setdefault(department_id, {})[flag] = number
     flagged = [
         FlaggedEntry(e, tuple(f for f in entry_flags(e, today, scheme) if f in ACCOUNT_FLAGS))
-        for e in _FLAGGED.rows(key, today, dormant_since)
+        for e in _FLAGGED.rows(key, today)
     ]
 
-    waiting_counts = dict(
-        applications.waiting_scope(
-            UseApplication.select(RegisterEntry.department, fn.COUNT(UseApplication.id))
-            .join(RegisterEntry)
-            .where(UseApplication.status == reg.SUBMITTED),
-            reader,
-        )
-        .group_by(RegisterEntry.department)
-        .tuples()
-    )
+    waiting_counts = applications.waiting_counts(reader)
 
     departments = []
     known = list_departments()
@@ -199,7 +200,7 @@ def board(reader: Reader, today: dt.date) -> RegisterBoard:
         item = DepartmentCounts(
             department_id,
             names.get(department_id, "（部局なし）"),
-            int(row.get("overdue_reviews") or 0),
+            int(row.get("review_overdue") or 0),
             int(row.get("needs_responsible") or 0),
             {f: int(row.get(f) or 0) for f in ACCOUNT_FLAGS},
             int(waiting_counts.get(department_id) or 0),

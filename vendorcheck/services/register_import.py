@@ -18,7 +18,7 @@ from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import normalize, today_jst
 from vendorcheck.domain.register_fields import ENTRY_FIELDS, FieldError, clean_value, fields_for
-from vendorcheck.services import audit, register_ismap, register_people
+from vendorcheck.services import audit, register_flags, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Forbidden, ServiceError
 from vendorcheck.services.register_exports import HEADERS
@@ -285,7 +285,7 @@ def create_existing_entry(
         **values,
         **links,
     )
-    register_ismap.refresh([entry])
+    register_flags.refresh([entry])
     register_people.add_assignment(
         actor, entry, responsible, effective_from=values.get("start_date") or today, reason=reason
     )

@@ -12,7 +12,7 @@ from peewee import JOIN, fn
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit
+from vendorcheck.services import audit, register_flags
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.registers import entry_for_change
@@ -187,6 +187,7 @@ def refresh_needs_responsible(entry_ids: list[int] | None = None, today: dt.date
     holders: dict[int, dict[str, Holder | None]] = {}
     for start in range(0, len(entries), 500):  # a few queries for the whole register
         holders.update(holders_of_many([e.id for e in entries[start : start + 500]], day))
+    changed = []
     for entry in entries:
         holder = holders[entry.id][reg.RESPONSIBLE]
         needed = holder is None or not holder.active
@@ -194,6 +195,8 @@ def refresh_needs_responsible(entry_ids: list[int] | None = None, today: dt.date
             RegisterEntry.update(needs_responsible=needed, updated_at=utcnow()).where(
                 RegisterEntry.id == entry.id
             ).execute()
+            changed.append(entry.id)
+    register_flags.refresh_ids(changed)
 
 
 def entries_of_staff(staff_id: int) -> list[int]:

@@ -9,7 +9,7 @@ import json
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import today_jst, wareki
-from vendorcheck.services import audit, register_ismap, register_people
+from vendorcheck.services import audit, register_flags, register_people
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import ServiceError
 from vendorcheck.services.mail import queue_mail
@@ -59,7 +59,7 @@ def record_review(
         RegisterEntry.update(next_review_on=next_on, updated_at=utcnow()).where(
             RegisterEntry.id == entry.id
         ).execute()
-        register_ismap.refresh_ids([entry.id])  # the review date is the claim's end
+        register_flags.refresh_ids([entry.id])  # the review date, also the ISMAP claim's end
         audit.record(
             actor,
             "register.review",

@@ -20,7 +20,7 @@ from vendorcheck.domain.uploads import (
     check_upload,
     stored_file_columns,
 )
-from vendorcheck.services import audit, evidence_quota, register_ismap
+from vendorcheck.services import audit, evidence_quota, register_flags
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.errors import Forbidden, NotFound, ServiceError
 from vendorcheck.services.organisation import organisation_scheme
@@ -68,10 +68,7 @@ def entry_for_change(reader: Reader, entry_id: int) -> RegisterEntry:
 def tier_of(level_code: str, scheme: Scheme | None = None) -> int:
     if not level_code:
         return 1
-    try:
-        return (scheme or organisation_scheme()).level(level_code).tier
-    except KeyError:
-        return 1
+    return (scheme or organisation_scheme()).tier_or_lowest(level_code)
 
 
 def entry_flags(
@@ -79,22 +76,8 @@ def entry_flags(
 ) -> tuple[str, ...]:
     """The entry's flags (the ISMAP check as stored at its save or the last list import);
     when flagging many entries pass the scheme (one read, not one per entry)."""
-    today = today or today_jst()
-    facts = reg.EntryFacts(
-        entry_type=entry.entry_type,
-        status=entry.status,
-        mfa_enabled=entry.mfa_enabled,
-        platform_verified=entry.platform_verified,
-        official_page_url=entry.official_page_url,
-        listed_on_website=entry.listed_on_website,
-        last_post_on=entry.last_post_on,
-        next_review_on=entry.next_review_on,
-        needs_responsible=entry.needs_responsible,
-        classification_tier=tier_of(entry.classification_level, scheme),
-        ismap_number=entry.ismap_number,
-        ismap_unconfirmed=register_ismap.unconfirmed(entry, today),
-    )
-    return reg.flags(facts, today)
+    facts = register_flags.entry_facts(entry, scheme or organisation_scheme())
+    return reg.flags(facts, today or today_jst())
 
 
 def clean_fields(entry_type: str, data: Mapping[str, object]) -> dict[str, object]:
@@ -147,7 +130,7 @@ def update_entry(
         entry.name_normalized = normalize(entry.name)
         entry.updated_at = utcnow()
         entry.save()
-        register_ismap.refresh([entry])
+        register_flags.refresh([entry])
         audit.record(
             actor,
             "register.update",
@@ -175,6 +158,7 @@ def move_status(actor: Actor, reader: Reader, entry_id: int, target: str) -> Reg
             entry.start_date = today_jst()
         entry.updated_at = utcnow()
         entry.save()
+        register_flags.refresh([entry])  # in use or not: on the dashboard or off it
         audit.record(
             actor,
             "register.status",
@@ -247,6 +231,7 @@ def retire(
         entry.retirement_note = note
         entry.updated_at = utcnow()
         entry.save()
+        register_flags.refresh([entry])  # a retired entry raises no flag
         audit.record(
             actor,
             "register.retire",

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from vendorcheck.domain.classification import SCHEMES
 from vendorcheck.domain.contract_terms import DAY_LIMITS
 from vendorcheck.domain.roles import can
-from vendorcheck.services import application_approvers, contract_terms
+from vendorcheck.services import application_approvers, contract_terms, organisation_settings
 from vendorcheck.services import organisation as org_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services import wording as wording_service
@@ -176,7 +176,7 @@ def organisation():
     status = 200
     if form.validate_on_submit():
         try:
-            org_service.update_organisation(
+            organisation_settings.update_organisation(
                 current_actor(),
                 name=form.name.data,
                 classification_scheme=form.classification_scheme.data,

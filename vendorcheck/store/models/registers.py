@@ -72,6 +72,32 @@ class RegisterEntry(BaseModel):
     updated_at = DateTimeField(default=utcnow)
 
 
+class RegisterFlag(BaseModel):
+    """A flag an entry raises and the first day it does (domain/registers.flag_dates): a row per
+    flag of each entry not retired, written by services/register_flags.py in the transaction of
+    every change the flags read (migration 0021). The dashboard counts and lists them with
+    `since <= today` along the indexes below; the department, its order and the entry's name
+    are copies for those indexes, written with the rows."""
+
+    entry = ForeignKeyField(RegisterEntry, backref="+", on_delete="CASCADE", index=False)
+    flag = CharField(max_length=20)  # a key of domain/registers.FLAG_LABELS
+    since = DateField()  # registers.ALWAYS (0001-01-01) for the flags no date waits for
+    in_use = BooleanField()  # the entry's state is one of registers.IN_USE
+    department = ForeignKeyField(
+        Department, null=True, on_delete="SET NULL", backref="+", index=False
+    )
+    department_order = IntegerField(null=True)  # Department.sort_order (set when it is made)
+    name_normalized = CharField(max_length=200)
+
+    class Meta:
+        indexes = (
+            (("entry", "flag"), True),
+            (("in_use", "department", "flag", "since"), False),  # the board's counts
+            # the board's flagged entries in the order it shows them, the first 20 read off it
+            (("in_use", "department_order", "name_normalized", "entry", "flag", "since"), False),
+        )
+
+
 class UseApplication(BaseModel):
     """利用申請: a section applies to use a service or open an SNS account, with its self-check."""
 
