@@ -36,7 +36,13 @@ from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.organisation import get_organisation, organisation_scheme
-from vendorcheck.store.models import Department, RegisterEntry, RegisterFlag, UseApplication
+from vendorcheck.store.models import (
+    Department,
+    RegisterEntry,
+    RegisterFlag,
+    RegisterFlagCount,
+    UseApplication,
+)
 
 ACTOR = Actor.system("test")
 SCALE = demo_scale.Scale(
@@ -57,7 +63,9 @@ def _load(app) -> None:
 
 
 def _in_step() -> None:
-    assert register_flags.stored_rows() == register_flags.recomputed_rows()
+    recomputed = register_flags.recomputed_rows()
+    assert register_flags.stored_rows() == recomputed
+    assert register_flags.stored_counts() == register_flags.counts_of(recomputed)
 
 
 def _domain_flags(day: dt.date) -> dict[int, tuple[str, ...]]:
@@ -74,12 +82,22 @@ def test_the_stored_flags_equal_a_full_recomputation_and_the_board_the_domain(ap
     stored = register_flags.stored_rows()
     assert len(stored) > 300
     _in_step()
-    ciso = Reader(None, "ciso", None)
     orders = {d.id: d.sort_order for d in Department.select()}
     today = today_jst()
-    for day in (today, today + dt.timedelta(days=300), today + dt.timedelta(days=2000)):
-        flags = _domain_flags(day)
-        board = register_board.board(ciso, day)
+    department = Department.select().order_by(Department.id.desc()).first().id
+    for day, department_id in (
+        (today, None),
+        (today, department),
+        (today + dt.timedelta(days=300), None),
+        (today + dt.timedelta(days=2000), department),
+    ):
+        reader = Reader(None, "officer", department_id) if department_id else SYSTEM_READER
+        flags = {
+            entry_id: found
+            for entry_id, found in _domain_flags(day).items()
+            if reader.may_read(RegisterEntry.get_by_id(entry_id).department_id)
+        }
+        board = register_board.board(reader, day)
         for flag in register_board.ACCOUNT_FLAGS:
             assert board.total(flag) == sum(flag in f for f in flags.values()), (day, flag)
         expected = sum("review_overdue" in f for f in flags.values())
@@ -99,11 +117,12 @@ def test_the_stored_flags_equal_a_full_recomputation_and_the_board_the_domain(ap
 
 def test_migration_0021_back_fills_the_flags(app, db):
     _load(app)
-    expected = register_flags.stored_rows()
+    expected = register_flags.stored_rows(), register_flags.stored_counts()
     RegisterFlag.delete().execute()
-    assert register_flags.stored_rows() == {}
+    RegisterFlagCount.delete().execute()
+    assert register_flags.stored_rows() == {} and not register_flags.stored_counts()
     MIGRATION._back_fill(db)
-    assert register_flags.stored_rows() == expected
+    assert (register_flags.stored_rows(), register_flags.stored_counts()) == expected
 
 
 def _flags_of(entry_id: int) -> set[str]:

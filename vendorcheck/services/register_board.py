@@ -17,7 +17,13 @@ from vendorcheck.domain.access import Reader
 from vendorcheck.services import applications
 from vendorcheck.services.organisation import list_departments, organisation_scheme
 from vendorcheck.services.registers import entry_flags
-from vendorcheck.store.models import Department, RegisterEntry, RegisterFlag, UseApplication
+from vendorcheck.store.models import (
+    Department,
+    RegisterEntry,
+    RegisterFlag,
+    RegisterFlagCount,
+    UseApplication,
+)
 from vendorcheck.store.prepared import PreparedSelect
 
 NOT_IN_USE = tuple(state for state in reg.STATUS_LABELS if state not in reg.IN_USE)
@@ -122,22 +128,49 @@ def _flags_of(key, query):
 
 
 # The board's queries, their text built once per database and department (key): building it
-# cost more than running it. The flags are the stored rows of services/register_flags.py.
-def _counts(key, today):
+# cost more than running it. The flags are the stored rows and counts of register_flags.py:
+# the counts of the months before this one, and the rows of this month up to today.
+def _whole_months(key, month_start):
+    query = RegisterFlagCount.select(
+        RegisterFlagCount.department_key,
+        RegisterFlagCount.flag,
+        fn.SUM(RegisterFlagCount.entries).alias("n"),
+    ).where(RegisterFlagCount.month < month_start)
+    if key[0] is not None:  # key 0 (a reader without a department) sees none, not key 0's
+        query = query.where(RegisterFlagCount.department_key == (key[0] or -1))
+    return query.group_by(RegisterFlagCount.department_key, RegisterFlagCount.flag).tuples()
+
+
+def _this_month(key, month_start, today):
     return (
         _flags_of(
             key,
             RegisterFlag.select(
                 RegisterFlag.department, RegisterFlag.flag, fn.COUNT(SQL("*")).alias("n")
-            ).where(RegisterFlag.since <= today),
+            ).where(RegisterFlag.since >= month_start, RegisterFlag.since <= today),
         )
         .group_by(RegisterFlag.department, RegisterFlag.flag)
         .tuples()
     )
 
 
+def _counts(key, today: dt.date) -> dict[int | None, dict[str, int]]:
+    """Entries in use raising each flag by today, by department (None: without one)."""
+    month_start = today.replace(day=1)
+    counts: dict[int | None, dict[str, int]] = {}
+    for department, flag, number in (
+        *_WHOLE_MONTHS.rows(key, month_start),
+        *_THIS_MONTH.rows(key, month_start, today),
+    ):
+        per_flag = counts.setdefault(department or None, {})
+        per_flag[flag] = per_flag.get(flag, 0) + int(number or 0)
+    return counts
+
+
 def _flagged(key, today):
-    order = (RegisterFlag.department_order, RegisterFlag.name_normalized, RegisterFlag.entry)
+    order = (RegisterFlag.name_normalized, RegisterFlag.entry)
+    if key[0] is None:  # of one department, its order is the same on every row
+        order = (RegisterFlag.department_order, *order)
     first = (  # the first entries in the board's order, read off the index in that order
         _flags_of(
             key,
@@ -157,7 +190,8 @@ def _flagged(key, today):
     )
 
 
-_COUNTS = PreparedSelect(_counts)
+_WHOLE_MONTHS = PreparedSelect(_whole_months)
+_THIS_MONTH = PreparedSelect(_this_month)
 _FLAGGED = PreparedSelect(_flagged)
 _OVERDUE = PreparedSelect(
     lambda key, today: (
@@ -181,9 +215,7 @@ def board(reader: Reader, today: dt.date) -> RegisterBoard:
     scheme = organisation_scheme()
     # visible(): officers and viewers their department (none: nothing), ciso and admin all
     key = (reader.department_scope,)
-    counts: dict[int | None, dict[str, int]] = {}
-    for department_id, flag, number in _COUNTS.rows(key, today):
-        counts.setdefault(department_id, {})[flag] = number
+    counts = _counts(key, today)
     flagged = [
         FlaggedEntry(e, tuple(f for f in entry_flags(e, today, scheme) if f in ACCOUNT_FLAGS))
         for e in _FLAGGED.rows(key, today)

@@ -2,26 +2,31 @@
 and its flags with the first day each is raised (domain/registers.flag_dates, table
 register_flag), written in the transaction of every change they read: the entry's fields,
 state, department and review date, its 責任者, the official-page check, the ISMAP lists and
-the classification scheme. The dashboard counts and lists the flags with `since <= today`
-along an index, so no view evaluates every entry's flags; migration 0021 back-filled them and
-`stored_rows` / `recomputed_rows` compare them with a full recomputation."""
+the classification scheme. With the rows, their counts by department, flag and month of
+`since` (table register_flag_count) move by the same change. The dashboard sums those counts
+and lists the flags with `since <= today` along an index, so no view evaluates every entry's
+flags; migration 0021 back-filled both, and `stored_rows` / `recomputed_rows` and
+`stored_counts` / `counts_of` compare them with a full recomputation."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
-from peewee import JOIN
+from peewee import EXCLUDED, JOIN
 
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.classification import Scheme
 from vendorcheck.services import register_ismap
 from vendorcheck.services.organisation import organisation_scheme
-from vendorcheck.store.models import Department, RegisterEntry, RegisterFlag
+from vendorcheck.store.models import Department, RegisterEntry, RegisterFlag, RegisterFlagCount
 
 BATCH = 500
 # A stored row: flag, since, in_use, department id, department order, name (normalised).
 Row = tuple[str, dt.date, bool, int | None, int | None, str]
+# A count's key: department id (0: none), flag, the first day of the month of `since`.
+CountKey = tuple[int, str, dt.date]
 
 # What the flags read of an entry, and the copies the flag table keeps for its indexes.
 READ = (
@@ -111,6 +116,37 @@ def _stored(ids: list[int] | None) -> dict[int, set[Row]]:
     return stored
 
 
+def counts_of(rows: Mapping[int, Iterable[Row]]) -> Counter[CountKey]:
+    """The entries in use raising each flag from a day of each month, by department."""
+    counts: Counter[CountKey] = Counter()
+    for entry_rows in rows.values():
+        for flag, since, in_use, department, _order, _name in entry_rows:
+            if in_use:
+                counts[(department or 0, flag, since.replace(day=1))] += 1
+    return counts
+
+
+def _move_counts(before: Mapping[int, set[Row]], after: Mapping[int, set[Row]]) -> None:
+    """Add the change from the rows before to the rows after to the stored counts, in one
+    upsert per batch (concurrent changes add up: each adds its own difference)."""
+    moved = counts_of(after)
+    moved.subtract(counts_of(before))
+    values = [
+        {"department_key": key[0], "flag": key[1], "month": key[2], "entries": number}
+        for key, number in sorted(moved.items())
+        if number
+    ]
+    for start in range(0, len(values), BATCH):
+        RegisterFlagCount.insert_many(values[start : start + BATCH]).on_conflict(
+            conflict_target=[
+                RegisterFlagCount.department_key,
+                RegisterFlagCount.flag,
+                RegisterFlagCount.month,
+            ],
+            update={RegisterFlagCount.entries: RegisterFlagCount.entries + EXCLUDED.entries},
+        ).execute()
+
+
 def _rewrite(ids: list[int] | None) -> int:
     """Write the flag rows of these entries (every entry when None) that differ from what is
     stored: one delete and one insert per batch of changed entries."""
@@ -140,6 +176,10 @@ def _rewrite(ids: list[int] | None) -> int:
         ]
         for first in range(0, len(rows), BATCH):
             RegisterFlag.insert_many(rows[first : first + BATCH]).execute()
+    _move_counts(
+        {entry_id: stored.get(entry_id, set()) for entry_id in changed},
+        {entry_id: computed.get(entry_id, set()) for entry_id in changed},
+    )
     return len(changed)
 
 
@@ -177,3 +217,14 @@ def recomputed_rows() -> dict[int, set[Row]]:
     scheme = organisation_scheme()
     computed = {entry.id: _rows(entry, scheme) for entry in _entries(None)}
     return {entry_id: rows for entry_id, rows in computed.items() if rows}
+
+
+def stored_counts() -> Counter[CountKey]:
+    """The stored counts (those of no entry left out)."""
+    return Counter(
+        {
+            (row.department_key, row.flag, row.month): row.entries
+            for row in RegisterFlagCount.select()
+            if row.entries
+        }
+    )

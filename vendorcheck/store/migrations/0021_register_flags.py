@@ -1,8 +1,11 @@
 """The register's flags stored (issue 17): a row per flag of each entry not retired with the
-first day it is raised (domain/registers.flag_dates), and the indexes the dashboard counts
-and lists them along; services/register_flags.py keeps them at every change they read.
+first day it is raised (domain/registers.flag_dates), their counts by department, flag and
+month of that day, and the indexes the dashboard reads them along;
+services/register_flags.py keeps them at every change they read.
 Back-filled here from the entries, the ISMAP checks migration 0020 stored, and the
 organisation's classification scheme."""
+
+from collections import Counter
 
 from peewee import (
     BooleanField,
@@ -22,7 +25,7 @@ BATCH = 500
 
 def up(migrator, db):
     models = _models(db)
-    db.create_tables([models["RegisterFlag"]])
+    db.create_tables([models["RegisterFlag"], models["RegisterFlagCount"]])
     _back_fill(db)
 
 
@@ -68,14 +71,25 @@ def _models(db) -> dict[str, type[Model]]:
         class Meta:
             indexes = (
                 (("entry", "flag"), True),
-                (("in_use", "department", "flag", "since"), False),
+                (("in_use", "since", "department", "flag"), False),
                 (
                     ("in_use", "department_order", "name_normalized", "entry", "flag", "since"),
                     False,
                 ),
+                (("in_use", "department", "name_normalized", "entry", "flag", "since"), False),
             )
 
+    class RegisterFlagCount(Base):
+        department_key = IntegerField()
+        flag = CharField(max_length=20)
+        month = DateField()
+        entries = IntegerField(default=0)
+
+        class Meta:
+            indexes = ((("department_key", "flag", "month"), True),)
+
     return {
+        "RegisterFlagCount": RegisterFlagCount,
         "Organisation": Organisation,
         "Department": Department,
         "RegisterEntry": RegisterEntry,
@@ -132,3 +146,14 @@ def _back_fill(db):
             )
     for start in range(0, len(rows), BATCH):
         RegisterFlag.insert_many(rows[start : start + BATCH]).execute()
+    counts = Counter(
+        (row["department"] or 0, row["flag"], row["since"].replace(day=1))
+        for row in rows
+        if row["in_use"]
+    )
+    values = [
+        {"department_key": key[0], "flag": key[1], "month": key[2], "entries": number}
+        for key, number in sorted(counts.items())
+    ]
+    for start in range(0, len(values), BATCH):
+        models["RegisterFlagCount"].insert_many(values[start : start + BATCH]).execute()

@@ -92,10 +92,27 @@ class RegisterFlag(BaseModel):
     class Meta:
         indexes = (
             (("entry", "flag"), True),
-            (("in_use", "department", "flag", "since"), False),  # the board's counts
+            (("in_use", "since", "department", "flag"), False),  # counted in this month
             # the board's flagged entries in the order it shows them, the first 20 read off it
             (("in_use", "department_order", "name_normalized", "entry", "flag", "since"), False),
+            # and of one department (its order is the same on every row)
+            (("in_use", "department", "name_normalized", "entry", "flag", "since"), False),
         )
+
+
+class RegisterFlagCount(BaseModel):
+    """How many entries in use of a department raise a flag from a day in a month: the sums
+    of register_flag by month of `since` (0001-01-01 for the flags no date waits for), kept
+    with its rows (migration 0021). The board adds the months before this one to the rows of
+    this month up to today, so it sums a few hundred counts, not every flag."""
+
+    department_key = IntegerField()  # the department's id, 0 for none
+    flag = CharField(max_length=20)
+    month = DateField()  # the first day of the month
+    entries = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("department_key", "flag", "month"), True),)
 
 
 class UseApplication(BaseModel):
