@@ -20,6 +20,7 @@ from vendorcheck.domain import registers as reg
 from vendorcheck.domain.classification import Scheme
 from vendorcheck.services import register_ismap
 from vendorcheck.services.organisation import organisation_scheme
+from vendorcheck.store.db import is_sqlite
 from vendorcheck.store.models import Department, RegisterEntry, RegisterFlag, RegisterFlagCount
 
 BATCH = 500
@@ -79,10 +80,17 @@ def _rows(entry: RegisterEntry, scheme: Scheme) -> set[Row]:
     }
 
 
-def _entries(ids: list[int] | None) -> list[RegisterEntry]:
-    query = RegisterEntry.select(*READ).join(
-        Department, JOIN.LEFT_OUTER, on=RegisterEntry.department == Department.id
+def _entries(ids: list[int] | None, *, lock: bool = False) -> list[RegisterEntry]:
+    query = (
+        RegisterEntry.select(*READ)
+        .join(Department, JOIN.LEFT_OUTER, on=RegisterEntry.department == Department.id)
+        .order_by(RegisterEntry.id)  # locked in one order by every rewrite
     )
+    if lock and not is_sqlite():
+        # A rewrite reads the entries it rewrites locked (the changes' own writes hold them
+        # already; a whole-register rewrite waits for them), so no change comes between the
+        # read and the write; SQLite's one writer does this itself.
+        query = query.for_update(of=RegisterEntry)
     if ids is None:
         return list(query)
     found = []
@@ -151,7 +159,7 @@ def _rewrite(ids: list[int] | None) -> int:
     """Write the flag rows of these entries (every entry when None) that differ from what is
     stored: one delete and one insert per batch of changed entries."""
     scheme = organisation_scheme()
-    computed = {entry.id: _rows(entry, scheme) for entry in _entries(ids)}
+    computed = {entry.id: _rows(entry, scheme) for entry in _entries(ids, lock=True)}
     stored = _stored(ids)
     changed = sorted(
         entry_id
