@@ -10,6 +10,7 @@ import io
 import pytest
 
 from tests.conftest import login
+from tests.services.test_submission_times import recomputed_times, stored_times
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import demo_scale, expiry_facts, register_ismap
 from vendorcheck.services import questionnaires as questionnaire_service
@@ -95,6 +96,8 @@ def test_every_list_costs_the_same_queries_on_small_and_grown_data(app, client, 
     unconfirmed = flag_conditions(today_jst())["ismap_unconfirmed"]
     in_sql = {row.id for row in RegisterEntry.select(RegisterEntry.id).where(unconfirmed)}
     assert in_sql == register_ismap.live_unconfirmed(today_jst())
+    times = stored_times()  # the newest submission's time, kept on each assessment
+    assert sum(1 for at in times.values() if at) > 300 and times == recomputed_times()
 
 
 def test_the_comparison_of_50_bidders_stays_under_200_kb(app, client, db):

@@ -337,10 +337,13 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
     answers = {qid: value for qid, value in draft.answers.items() if qid in applicable}
     known = {question.id for question in questionnaire.questions}
     comments = {qid: text for qid, text in draft.notes.items() if qid in known and text}
+    submitted_at = utcnow()
     with database.atomic():
         updated = (
             Assessment.update(
-                status=status.SUBMITTED, submitted_version=Assessment.submitted_version + 1
+                status=status.SUBMITTED,
+                submitted_version=Assessment.submitted_version + 1,
+                last_submitted_at=submitted_at,  # the dashboard's newest-first list reads it
             )
             .where(
                 Assessment.id == assessment.id,
@@ -359,6 +362,7 @@ def submit(assessment: Assessment, base_revision: int, actor: Actor) -> Submissi
             version=version,
             answers=json.dumps(answers, ensure_ascii=False, sort_keys=True),
             comments=json.dumps(comments, ensure_ascii=False, sort_keys=True),
+            submitted_at=submitted_at,
         )
         expiry_facts.record_submission(assessment.id, version, questionnaire, answers)
         audit.record(

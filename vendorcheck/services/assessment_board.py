@@ -13,7 +13,7 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.access import Reader
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services.cases import STATUS_FILTERS, with_latest_submission
-from vendorcheck.store.models import Assessment, Case, Submission, Vendor
+from vendorcheck.store.models import Assessment, Case, Vendor
 from vendorcheck.store.prepared import PreparedSelect
 
 UPCOMING_DAYS = 14
@@ -112,7 +112,7 @@ _WAITING = PreparedSelect(
     lambda key: (
         with_latest_submission(_rows())
         .where(_mine(key[0]), Assessment.status == status.SUBMITTED)
-        .order_by(Submission.submitted_at.desc(), Assessment.id.desc())
+        .order_by(Assessment.last_submitted_at.desc(), Assessment.id.desc())
         .limit(key[1])
     )
 )

@@ -142,6 +142,11 @@ def add_cases(rng: random.Random, scale, today: dt.date, staff_ids: list[int]) -
     return rows
 
 
+def _submitted_at(case: dict, version: int) -> dt.datetime:
+    """When the made-up history submitted a version: a week after the case, then weekly."""
+    return case["created_at"] + dt.timedelta(days=7 * version)
+
+
 def add_assessments(
     rng, scale, today, cases, vendors, snapshots, staff_ids, maker, state_for=_status_for
 ) -> dict[str, int]:
@@ -163,6 +168,7 @@ def add_assessments(
                     "deadline": case["answer_deadline"],
                     "status": state,
                     "submitted_version": versions,
+                    "last_submitted_at": _submitted_at(case, versions) if versions else None,
                     "invited_by": case["created_by"],
                     "invited_at": created,
                     "last_saved_at": created,
@@ -187,7 +193,7 @@ def add_assessments(
         for version in range(1, versions + 1):
             expires = case["contract_start"] + dt.timedelta(days=rng.randint(-200, 1500))
             answers = maker.answers(case["kind"], profile, case["tier"], vendor, service, expires)
-            at = case["created_at"] + dt.timedelta(days=7 * version)
+            at = _submitted_at(case, version)
             submissions.append(
                 {
                     "assessment": assessment_id,

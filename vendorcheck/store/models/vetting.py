@@ -81,6 +81,7 @@ class Assessment(BaseModel):
     draft_revision = IntegerField(default=0)  # raised at every save: stale saves are refused
     last_saved_at = DateTimeField(null=True)
     submitted_version = IntegerField(default=0)
+    last_submitted_at = DateTimeField(null=True)  # of submitted_version (answers.submit)
     invited_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
     invited_at = DateTimeField(default=utcnow)
     decided_by = ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
