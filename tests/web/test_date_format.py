@@ -22,7 +22,7 @@ from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import clause_library as clause_service
 from vendorcheck.services import demo as demo_service
 from vendorcheck.services import (
-    expiry,
+    expiry_reminders,
     ismap_reminders,
     monitoring_board,
     overdue_remediations,
@@ -140,7 +140,7 @@ def test_pages_and_mails_people_read_show_no_iso_dates(app, client, demo, login_
     for later in (0, 3, 7, 30, 120):  # reminders, overdue notices and expiry warnings
         today = today_jst() + dt.timedelta(days=later)
         reminders.queue_reminders(today, links)
-        expiry.queue_expiry_reminders(today)
+        expiry_reminders.queue_expiry_reminders(today)
         overdue_remediations.queue_overdue_remediation_notices(today)
         ismap_reminders.queue_ismap_expiry_reminders(today)
         monitoring_board.queue_monitoring_reminders(today, links)

@@ -12,7 +12,8 @@ from vendorcheck.domain.ismap_checks import provider_matches
 from vendorcheck.domain.jp import today_jst, wareki
 from vendorcheck.services import register_people
 from vendorcheck.services.assessments import load_json
-from vendorcheck.services.expiry import newest_submissions_in_force, record_queued
+from vendorcheck.services.expiry import newest_submissions_in_force
+from vendorcheck.services.expiry_reminders import record_queued
 from vendorcheck.services.ismap import entries_for
 from vendorcheck.services.ismap_claims import claims_in_answers, party_of
 from vendorcheck.services.mail import queue_mail

@@ -1,5 +1,5 @@
 """Deadline reminders: queue mail to vendors before the deadline and to staff once it has passed;
-then overdue remediations (services.overdue_remediations) and expiring certificates (services.expiry).
+then overdue remediations (services.overdue_remediations) and expiring certificates (services.expiry_reminders).
 
 Run daily (cron); every mail carries a dedupe key, so running again the same day, or two runs
 at once, queue nothing twice.
@@ -14,7 +14,7 @@ from vendorcheck.domain import assessment_status as status
 from vendorcheck.domain.jp import english_date, today_jst, wareki
 from vendorcheck.services import (
     audit,
-    expiry,
+    expiry_reminders,
     ismap_reminders,
     monitoring_board,
     overdue_remediations,
@@ -187,7 +187,7 @@ def queue_reminders(
     remediation, remediation_unaddressed = overdue_remediations.queue_overdue_remediation_notices(
         today
     )
-    expiring, expiry_unaddressed = expiry.queue_expiry_reminders(today)
+    expiring, expiry_unaddressed = expiry_reminders.queue_expiry_reminders(today)
     ismap, ismap_unaddressed = ismap_reminders.queue_ismap_expiry_reminders(today)
     monitoring, monitoring_unaddressed = monitoring_board.queue_monitoring_reminders(
         today, contract_links
