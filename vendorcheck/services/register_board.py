@@ -16,6 +16,7 @@ from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import Reader
 from vendorcheck.services import applications
 from vendorcheck.services.organisation import list_departments, organisation_scheme
+from vendorcheck.services.register_flags import FLAG_FIELDS
 from vendorcheck.services.registers import entry_flags
 from vendorcheck.store.models import (
     Department,
@@ -92,19 +93,7 @@ SHOWN = (
     RegisterEntry.id,
     RegisterEntry.name,
     RegisterEntry.department,
-    RegisterEntry.entry_type,
-    RegisterEntry.status,
-    RegisterEntry.mfa_enabled,
-    RegisterEntry.platform_verified,
-    RegisterEntry.official_page_url,
-    RegisterEntry.listed_on_website,
-    RegisterEntry.last_post_on,
-    RegisterEntry.next_review_on,
-    RegisterEntry.needs_responsible,
-    RegisterEntry.classification_level,
-    RegisterEntry.ismap_number,
-    RegisterEntry.ismap_check_failed,
-    RegisterEntry.ismap_listed_until,
+    *FLAG_FIELDS,
     Department.id,
     Department.name,
 )

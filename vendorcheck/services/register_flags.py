@@ -29,13 +29,11 @@ Row = tuple[str, dt.date, bool, int | None, int | None, str]
 # A count's key: department id (0: none), flag, the first day of the month of `since`.
 CountKey = tuple[int, str, dt.date]
 
-# What the flags read of an entry, and the copies the flag table keeps for its indexes.
-READ = (
-    RegisterEntry.id,
+# What the flags read of an entry (entry_facts), and with them the copies the flag table keeps
+# for its indexes.
+FLAG_FIELDS = (
     RegisterEntry.entry_type,
     RegisterEntry.status,
-    RegisterEntry.department,
-    RegisterEntry.name_normalized,
     RegisterEntry.mfa_enabled,
     RegisterEntry.platform_verified,
     RegisterEntry.official_page_url,
@@ -47,6 +45,12 @@ READ = (
     RegisterEntry.ismap_number,
     RegisterEntry.ismap_check_failed,
     RegisterEntry.ismap_listed_until,
+)
+READ = (
+    RegisterEntry.id,
+    RegisterEntry.department,
+    RegisterEntry.name_normalized,
+    *FLAG_FIELDS,
     Department.id,
     Department.sort_order,
 )
