@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import statistics
 import threading
@@ -44,6 +45,9 @@ class Served:
     """A WSGI app served by waitress on a free loopback port, in a background thread."""
 
     def __init__(self, app, threads: int = 8) -> None:
+        # A load generator queues requests behind busy threads on purpose: waitress's warning
+        # for each one would bury the figures.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self.server = create_server(app, host="127.0.0.1", port=0, threads=threads, ident="bench")
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -53,6 +57,9 @@ class Served:
         return self
 
     def __exit__(self, *_exc) -> None:
+        # Let the requests still in flight (a load generator's last ones) finish writing before
+        # the server's sockets close under them.
+        self.server.task_dispatcher.shutdown(cancel_pending=False, timeout=10)
         self.server.close()
 
 
