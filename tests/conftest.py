@@ -122,9 +122,14 @@ def database_url(request, tmp_path) -> str:
 
 
 class CheckedClient(FlaskClient):
-    """A test client that checks every HTML page it receives."""
+    """A test client that checks every HTML page it receives. Every response is read to its
+    end and closed at once, as a WSGI server does: a streamed one (the audit CSV) left unread
+    would otherwise be closed whenever the collector finds it, inside a later test, popping
+    that test's contexts (and once interrupting CPython's compiler: "AST constructor
+    recursion depth mismatch")."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and not (300 <= response.status_code < 400):
             problems = page_problems(response.get_data(as_text=True))
