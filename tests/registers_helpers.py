@@ -7,7 +7,8 @@ import re
 
 from tests.answering import TINY_PDF, section_form
 from tests.conftest import csrf_token, login
-from vendorcheck.services import self_checks
+from vendorcheck.services import demo_scale, self_checks
+from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.store.models import Department, UseApplication
 
 SNS_FIELDS = {
@@ -108,4 +109,14 @@ def decide(client, application_id: int, decision: str, reason: str):
     return client.post(
         f"/applications/{application_id}/decide",
         data={"csrf_token": token, "decision": decision, "reason": reason},
+    )
+
+
+def load_scale_data(app, scale: demo_scale.Scale) -> None:
+    """The made-up history of demo_scale at this scale, with the app's questionnaires."""
+    catalogue = questionnaire_service.catalogue(app.config)
+    demo_scale.load_scale(
+        lambda kind: next(iter(catalogue.for_kind(kind)), None),
+        password="Scale-Test-Password-17",
+        scale=scale,
     )

@@ -14,6 +14,7 @@ from tests.registers_helpers import (
     apply_for_sns,
     as_user,
     decide,
+    load_scale_data,
     staff_of,
     submit_application,
 )
@@ -32,7 +33,6 @@ from vendorcheck.services import (
     register_reviews,
     registers,
 )
-from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services import staff as staff_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.organisation import get_organisation, organisation_scheme
@@ -54,12 +54,7 @@ TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _load(app) -> None:
-    catalogue = questionnaire_service.catalogue(app.config)
-    demo_scale.load_scale(
-        lambda kind: next(iter(catalogue.for_kind(kind)), None),
-        password="Scale-Test-Password-17",
-        scale=SCALE,
-    )
+    load_scale_data(app, SCALE)
 
 
 def _in_step() -> None:

@@ -8,11 +8,11 @@ import datetime as dt
 import importlib
 
 from tests.registers_entries import make_entry
+from tests.registers_helpers import load_scale_data
 from vendorcheck.domain import registers as reg
 from vendorcheck.domain.access import SYSTEM_READER
 from vendorcheck.domain.jp import today_jst
 from vendorcheck.services import demo_scale, ismap_import, register_ismap, registers
-from vendorcheck.services import questionnaires as questionnaire_service
 from vendorcheck.services.audit import Actor
 from vendorcheck.services.register_list import flag_conditions
 from vendorcheck.store.models import RegisterEntry
@@ -27,12 +27,7 @@ MIGRATION = importlib.import_module("vendorcheck.store.migrations.0020_stored_da
 
 
 def _load(app) -> None:
-    catalogue = questionnaire_service.catalogue(app.config)
-    demo_scale.load_scale(
-        lambda kind: next(iter(catalogue.for_kind(kind)), None),
-        password="Scale-Test-Password-17",
-        scale=SCALE,
-    )
+    load_scale_data(app, SCALE)
 
 
 def _flagged_in_sql(day: dt.date) -> set[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from peewee import EXCLUDED, JOIN
 
@@ -84,6 +84,13 @@ def _rows(entry: RegisterEntry, scheme: Scheme) -> set[Row]:
     }
 
 
+def _batches(items: list) -> Iterator[list]:
+    """The items in slices of BATCH (a statement's parameters stay within every database's
+    limit)."""
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
 def _entries(ids: list[int] | None, *, lock: bool = False) -> list[RegisterEntry]:
     query = (
         RegisterEntry.select(*READ)
@@ -98,8 +105,8 @@ def _entries(ids: list[int] | None, *, lock: bool = False) -> list[RegisterEntry
     if ids is None:
         return list(query)
     found = []
-    for start in range(0, len(ids), BATCH):
-        found.extend(query.where(RegisterEntry.id.in_(ids[start : start + BATCH])))
+    for batch in _batches(ids):
+        found.extend(query.where(RegisterEntry.id.in_(batch)))
     return found
 
 
@@ -116,10 +123,7 @@ def _stored(ids: list[int] | None) -> dict[int, set[Row]]:
     batches = (
         [query]
         if ids is None
-        else [
-            query.where(RegisterFlag.entry.in_(ids[start : start + BATCH]))
-            for start in range(0, len(ids), BATCH)
-        ]
+        else [query.where(RegisterFlag.entry.in_(batch)) for batch in _batches(ids)]
     )
     stored: dict[int, set[Row]] = {}
     for batch in batches:
@@ -148,8 +152,8 @@ def _move_counts(before: Mapping[int, set[Row]], after: Mapping[int, set[Row]]) 
         for key, number in sorted(moved.items())
         if number
     ]
-    for start in range(0, len(values), BATCH):
-        RegisterFlagCount.insert_many(values[start : start + BATCH]).on_conflict(
+    for batch in _batches(values):
+        RegisterFlagCount.insert_many(batch).on_conflict(
             conflict_target=[
                 RegisterFlagCount.department_key,
                 RegisterFlagCount.flag,
@@ -170,8 +174,7 @@ def _rewrite(ids: list[int] | None) -> int:
         for entry_id in computed.keys() | stored.keys()
         if computed.get(entry_id, set()) != stored.get(entry_id, set())
     )
-    for start in range(0, len(changed), BATCH):
-        batch = changed[start : start + BATCH]
+    for batch in _batches(changed):
         RegisterFlag.delete().where(RegisterFlag.entry.in_(batch)).execute()
         rows = [
             {
@@ -186,8 +189,8 @@ def _rewrite(ids: list[int] | None) -> int:
             for entry_id in batch
             for flag, since, in_use, department, order, name in sorted(computed.get(entry_id, ()))
         ]
-        for first in range(0, len(rows), BATCH):
-            RegisterFlag.insert_many(rows[first : first + BATCH]).execute()
+        for rows_batch in _batches(rows):
+            RegisterFlag.insert_many(rows_batch).execute()
     _move_counts(
         {entry_id: stored.get(entry_id, set()) for entry_id in changed},
         {entry_id: computed.get(entry_id, set()) for entry_id in changed},
